@@ -1,0 +1,84 @@
+"""The exception hierarchy and the exit codes that are packager's contract with scripts and CI."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; documented in the README and in `packager --help`."""
+
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    FEED_INVALID = 3
+    BAD_INPUT = 4
+    PUBLISH_FAILED = 5
+    SOURCE_UNREACHABLE = 6
+    SHRINK_REFUSED = 7
+    NO_CHANGES = 8
+
+
+class PackagerError(Exception):
+    """Base class of every error packager reports to a user (never a bug)."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\nhint: {self.hint}" if self.hint else self.message
+
+
+class ConfigError(PackagerError):
+    """The channel config (channel.toml or options) is wrong."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, *, path: str = "", key: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.key = key
+
+
+class InputError(PackagerError):
+    """An input file, URL or stream cannot be read or parsed at all."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, *, location: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.location = location
+
+
+class SourceError(InputError):
+    """One article source (bundle, page, feed entry, image) is broken; the build skips it."""
+
+
+class SourceUnreachableError(InputError):
+    """A remote source could not be fetched (network, timeout, HTTP error)."""
+
+    exit_code = ExitCode.SOURCE_UNREACHABLE
+
+
+class FeedInvalidError(PackagerError):
+    """A feed failed validation; the problems are attached."""
+
+    exit_code = ExitCode.FEED_INVALID
+
+    def __init__(self, message: str, *, problems: tuple[object, ...] = (), hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
+
+
+class PublishError(PackagerError):
+    """Uploading to a host failed; what was live before stays live."""
+
+    exit_code = ExitCode.PUBLISH_FAILED
+
+    def __init__(self, message: str, *, target: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.target = target
