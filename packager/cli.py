@@ -5,9 +5,14 @@ The only module that imports click.
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
 import click
 
-from packager import __version__
+from packager import __version__, report
+from packager.errors import ExitCode, PackagerError
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -27,3 +32,114 @@ Exit codes:
 @click.version_option(__version__, prog_name="packager")
 def main() -> None:
     """Build, validate and publish Roku Direct Publisher channel feeds from news articles."""
+
+
+def _fail(error: PackagerError) -> NoReturn:
+    """Print a user error (never a traceback) and exit with its code."""
+    click.echo(f"error: {error.message}", err=True)
+    if error.hint:
+        click.echo(f"hint: {error.hint}", err=True)
+    sys.exit(int(error.exit_code))
+
+
+OUTPUT_FORMATS = click.Choice(["text", "json", "github"])
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    feeds: tuple[str, ...]
+    output: str
+    strict: bool
+    check_assets: bool
+    limit: int
+    errors_only: bool
+    max_bytes: int
+    asset_timeout: float
+    asset_concurrency: int
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED...")
+@click.option("-o", "--output", type=OUTPUT_FORMATS, default="text", show_default=True,
+              help="text for people, json for programs (only JSON on stdout), github for annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 3).")
+@click.option("--check-assets", is_flag=True,
+              help="Fetch every thumbnail and video: reachable, real image, >= 800x450, 16:9.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Show at most this many problems per feed in text output (0: all).")
+@click.option("--errors-only", is_flag=True, help="Leave warnings out of text output.")
+@click.option("--max-size", "max_mb", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Refuse feeds larger than this many MB.")
+@click.option("--asset-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for each asset request.")
+@click.option("--asset-concurrency", type=click.IntRange(min=1, max=64), default=4,
+              show_default=True, help="Asset requests at once per host.")
+def validate(feeds: tuple[str, ...], output: str, strict: bool, check_assets: bool, limit: int,
+             errors_only: bool, max_mb: int, asset_timeout: float, asset_concurrency: int) -> None:
+    """Check Roku Direct Publisher feeds against the full spec.
+
+    FEED is a file, an http(s) URL, or - for standard input. Every problem names the exact
+    place (a JSON Pointer such as /shortFormVideos/3/thumbnail), a rule id and how to fix it.
+
+    \b
+    Example:
+      packager validate output/feed.json
+      packager validate https://example.com/roku.json --check-assets -o json
+    """
+    options = ValidateOptions(feeds, output, strict, check_assets, limit, errors_only,
+                              max_mb * 1024 * 1024, asset_timeout, asset_concurrency)
+    sys.exit(int(run_validate(options)))
+
+
+def run_validate(options: ValidateOptions) -> ExitCode:
+    from packager.validate import ValidationResult, validate_feed
+    from packager.validate.assets import AssetOptions
+
+    asset_options = AssetOptions(timeout=options.asset_timeout,
+                                 per_host=options.asset_concurrency)
+    results: list[ValidationResult] = []
+    failures: list[dict[str, str]] = []
+    code = ExitCode.OK
+    for feed in options.feeds:
+        try:
+            result = validate_feed(feed, check_assets=options.check_assets,
+                                   max_bytes=options.max_bytes, asset_options=asset_options)
+        except PackagerError as error:
+            code = max(code, error.exit_code)
+            failures.append({"feed": feed, "error": error.message, "hint": error.hint})
+            if options.output != "json":
+                click.echo(f"error: {error.message}", err=True)
+                if error.hint:
+                    click.echo(f"hint: {error.hint}", err=True)
+            continue
+        results.append(result)
+        code = max(code, result.exit_code(strict=options.strict))
+        if options.output == "text":
+            _print_validation(result, options)
+        elif options.output == "github":
+            for problem in result.problems:
+                click.echo(report.github_annotation(problem, origin=result.origin))
+    if options.output == "json":
+        report.write_json({"valid": code == ExitCode.OK,
+                           "feeds": [r.as_dict() for r in results] + failures},
+                          click.get_text_stream("stdout"))
+    return code
+
+
+def _print_validation(result: Any, options: ValidateOptions) -> None:
+    stdout = click.get_text_stream("stdout")
+    problems = [p for p in result.problems if not (options.errors_only and p.severity == "warning")]
+    if problems:
+        click.echo(f"{result.origin}:")
+    left_out = report.write_problems(problems, stdout, limit=options.limit or None)
+    if left_out:
+        click.echo(f"... and {left_out} more (use --limit 0 to see all, or -o json)")
+    counts = result.rule_counts().most_common()
+    verdict = "invalid" if result.errors or (options.strict and result.warnings) else "valid"
+    click.echo(
+        f"{result.origin}: {verdict} — {report.plural(len(result.errors), 'error')}, "
+        f"{report.plural(len(result.warnings), 'warning')}; "
+        f"{report.summarize_counts(result.item_counts)}; {result.size_bytes:,} bytes"
+    )
+    if counts:
+        click.echo(f"  by rule: {report.rule_summary(counts)}")

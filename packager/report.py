@@ -1,0 +1,50 @@
+"""Turning results into output: text for people, JSON for programs, annotations for GitHub."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from packager.model import Problem, Severity
+
+
+def problem_line(problem: Problem) -> str:
+    """`  error /movies/0/id [duplicate-id] message` and an indented hint line."""
+    text = f"  {problem.severity} {problem.pointer or '/'} [{problem.rule}] {problem.message}"
+    if problem.hint:
+        text += f"\n      hint: {problem.hint}"
+    return text
+
+
+def write_problems(problems: Iterable[Problem], out: TextIO, *, limit: int | None = None) -> int:
+    """Write problems one per entry; returns how many were left out by `limit`."""
+    problems = list(problems)
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        out.write(problem_line(problem) + "\n")
+    return len(problems) - len(shown)
+
+
+def github_annotation(problem: Problem, *, origin: str) -> str:
+    level = "error" if problem.severity is Severity.ERROR else "warning"
+    message = f"{problem.pointer or '/'} [{problem.rule}] {problem.message}. {problem.hint}"
+    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={origin},title=packager {problem.rule}::{message}"
+
+
+def write_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def summarize_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{value} {key}" for key, value in counts.items() if value) or "no items"
+
+
+def rule_summary(rules: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{rule} ×{count}" for rule, count in rules)

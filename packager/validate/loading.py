@@ -1,0 +1,105 @@
+"""Reading a feed document from a file, a URL or stdin, with size limits and clear parse errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from packager.errors import InputError
+from packager.http import fetch
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FeedDocument:
+    """A feed as read: where it came from, its size, and the parsed JSON."""
+
+    origin: str
+    size_bytes: int
+    data: Any
+
+
+def read_feed_bytes(
+    source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+) -> tuple[str, bytes]:
+    """The raw bytes of `source`: a path, an http(s) URL, or "-" for standard input."""
+    text = str(source)
+    if text == "-":
+        stream = stdin or sys.stdin.buffer
+        raw = stream.read(max_bytes + 1)
+        _check_size("standard input", len(raw), max_bytes)
+        return "<stdin>", raw
+    if text.startswith(("http://", "https://")):
+        return text, fetch(text, max_bytes=max_bytes).content
+    path = Path(text)
+    if not path.exists():
+        raise InputError(f"cannot read {text}: no such file", location=text, hint="check the path")
+    if path.is_dir():
+        raise InputError(
+            f"cannot read {text}: it is a folder",
+            location=text,
+            hint="give the feed file itself, e.g. output/feed.json",
+        )
+    _check_size(text, path.stat().st_size, max_bytes)
+    try:
+        return text, path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {text}: {exc.strerror}", location=text) from exc
+
+
+def parse_feed(origin: str, raw: bytes) -> FeedDocument:
+    """Parse JSON bytes, turning every failure into an InputError with line and column."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{origin} is not UTF-8 text: undecodable byte at offset {exc.start}",
+            location=origin,
+            hint="save the feed as UTF-8 JSON",
+        ) from exc
+    if not text.strip():
+        raise InputError(f"{origin} is empty", location=origin, hint="give a JSON feed")
+    if text.lstrip().startswith("<"):
+        raise InputError(
+            f"{origin} is XML or HTML, not a JSON feed",
+            location=origin,
+            hint="packager validate reads Roku Direct Publisher JSON feeds",
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
+        excerpt = line.strip()[:100]
+        raise InputError(
+            f"{origin} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+            + (f"\n  {excerpt}" if excerpt else ""),
+            location=f"{origin}:{exc.lineno}:{exc.colno}",
+            hint="fix the JSON syntax there (a missing comma or quote is the usual cause)",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            f"{origin} is nested too deeply to be a feed",
+            location=origin,
+            hint="a Roku feed is a few levels deep; this file is not one",
+        ) from exc
+    return FeedDocument(origin=origin, size_bytes=len(raw), data=data)
+
+
+def _check_size(name: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(
+            f"refusing {name}: it is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.0f} MB limit",
+            location=name,
+            hint="no real channel feed is that large; raise --max-size if you mean it",
+        )
+
+
+def load_feed(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FeedDocument:
+    origin, raw = read_feed_bytes(source, max_bytes=max_bytes)
+    return parse_feed(origin, raw)
+
+
