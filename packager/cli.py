@@ -56,6 +56,7 @@ class ValidateOptions:
     max_bytes: int
     asset_timeout: float
     asset_concurrency: int
+    timeout: float
 
 
 @main.command()
@@ -69,13 +70,16 @@ class ValidateOptions:
               help="Show at most this many problems per feed in text output (0: all).")
 @click.option("--errors-only", is_flag=True, help="Leave warnings out of text output.")
 @click.option("--max-size", "max_mb", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Refuse feeds larger than this many MB.")
+              help="Refuse feeds larger than this many MiB.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a feed URL to answer.")
 @click.option("--asset-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds to wait for each asset request.")
 @click.option("--asset-concurrency", type=click.IntRange(min=1, max=64), default=4,
               show_default=True, help="Asset requests at once per host.")
 def validate(feeds: tuple[str, ...], output: str, strict: bool, check_assets: bool, limit: int,
-             errors_only: bool, max_mb: int, asset_timeout: float, asset_concurrency: int) -> None:
+             errors_only: bool, max_mb: int, timeout: float, asset_timeout: float,
+             asset_concurrency: int) -> None:
     """Check Roku Direct Publisher feeds against the full spec.
 
     FEED is a file, an http(s) URL, or - for standard input. Every problem names the exact
@@ -87,7 +91,7 @@ def validate(feeds: tuple[str, ...], output: str, strict: bool, check_assets: bo
       packager validate https://example.com/roku.json --check-assets -o json
     """
     options = ValidateOptions(feeds, output, strict, check_assets, limit, errors_only,
-                              max_mb * 1024 * 1024, asset_timeout, asset_concurrency)
+                              max_mb * 1024 * 1024, asset_timeout, asset_concurrency, timeout)
     sys.exit(int(run_validate(options)))
 
 
@@ -103,7 +107,8 @@ def run_validate(options: ValidateOptions) -> ExitCode:
     for feed in options.feeds:
         try:
             result = validate_feed(feed, check_assets=options.check_assets,
-                                   max_bytes=options.max_bytes, asset_options=asset_options)
+                                   max_bytes=options.max_bytes, timeout=options.timeout,
+                                   asset_options=asset_options)
         except PackagerError as error:
             code = max(code, error.exit_code)
             failures.append({"feed": feed, "error": error.message, "hint": error.hint})
@@ -122,12 +127,12 @@ def run_validate(options: ValidateOptions) -> ExitCode:
     if options.output == "json":
         report.write_json({"valid": code == ExitCode.OK,
                            "feeds": [r.as_dict() for r in results] + failures},
-                          click.get_text_stream("stdout"))
+                          sys.stdout)
     return code
 
 
 def _print_validation(result: Any, options: ValidateOptions) -> None:
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     problems = [p for p in result.problems if not (options.errors_only and p.severity == "warning")]
     if problems:
         click.echo(f"{result.origin}:")

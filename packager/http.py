@@ -137,7 +137,8 @@ def _read_limited(response: requests.Response, url: str, max_bytes: int) -> byte
 
 
 def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+    # After retries, urllib3 wraps a timeout in MaxRetryError inside a ConnectionError.
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
         return "timed out"
     if isinstance(exc, requests.TooManyRedirects):
         return "too many redirects"

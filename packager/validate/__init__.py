@@ -10,7 +10,13 @@ from typing import Any
 
 from packager.errors import ExitCode
 from packager.model import Problem, Severity
-from packager.validate.loading import DEFAULT_MAX_BYTES, FeedDocument, load_feed, parse_feed
+from packager.validate.loading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    FeedDocument,
+    load_feed,
+    parse_feed,
+)
 from packager.validate.rules import CONTENT_ARRAYS, check_rules
 from packager.validate.schema_check import FeedSchema
 
@@ -88,6 +94,7 @@ def validate_feed(
     *,
     check_assets: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
     asset_options: Any = None,
 ) -> ValidationResult:
     """Validate one feed: a path, an http(s) URL, "-" for stdin, or the feed's bytes.
@@ -98,7 +105,7 @@ def validate_feed(
     if isinstance(source, bytes):
         document = parse_feed("<bytes>", source)
     else:
-        document = load_feed(source, max_bytes=max_bytes)
+        document = load_feed(source, max_bytes=max_bytes, timeout=timeout)
     result = check_document(document)
     if check_assets and isinstance(document.data, dict):
         from packager.validate.assets import AssetOptions, check_feed_assets

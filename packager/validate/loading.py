@@ -11,7 +11,9 @@ from typing import Any, BinaryIO
 from packager.errors import InputError
 from packager.http import fetch
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+MIB = 1024 * 1024
+DEFAULT_MAX_BYTES = 100 * MIB
+DEFAULT_TIMEOUT = 30.0  # seconds to wait for a feed URL to answer
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,11 @@ class FeedDocument:
 
 
 def read_feed_bytes(
-    source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+    source: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    stdin: BinaryIO | None = None,
 ) -> tuple[str, bytes]:
     """The raw bytes of `source`: a path, an http(s) URL, or "-" for standard input."""
     text = str(source)
@@ -34,7 +40,7 @@ def read_feed_bytes(
         _check_size("standard input", len(raw), max_bytes)
         return "<stdin>", raw
     if text.startswith(("http://", "https://")):
-        return text, fetch(text, max_bytes=max_bytes).content
+        return text, fetch(text, max_bytes=max_bytes, timeout=(min(5.0, timeout), timeout)).content
     path = Path(text)
     if not path.exists():
         raise InputError(f"cannot read {text}: no such file", location=text, hint="check the path")
@@ -92,14 +98,17 @@ def parse_feed(origin: str, raw: bytes) -> FeedDocument:
 def _check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise InputError(
-            f"refusing {name}: it is {size / 1e6:,.1f} MB, over the {max_bytes / 1e6:,.0f} MB limit",
+            f"refusing {name}: it is {size / MIB:,.1f} MiB, over the {max_bytes / MIB:,.0f} MiB limit",
             location=name,
             hint="no real channel feed is that large; raise --max-size if you mean it",
         )
 
 
-def load_feed(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FeedDocument:
-    origin, raw = read_feed_bytes(source, max_bytes=max_bytes)
+def load_feed(
+    source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT
+) -> FeedDocument:
+    """Read and parse one feed from a path, an http(s) URL or "-" (stdin)."""
+    origin, raw = read_feed_bytes(source, max_bytes=max_bytes, timeout=timeout)
     return parse_feed(origin, raw)
 
 

@@ -1,0 +1,77 @@
+"""`packager validate` as a user runs it: output, exit codes, JSON mode, stdin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from packager.cli import main
+
+HERE = Path(__file__).parent
+BASE = HERE / "base-feed.json"
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_valid_feed_exits_0_and_says_so() -> None:
+    code, out, _ = run("validate", str(BASE))
+    assert code == 0
+    assert "valid — 0 errors, 0 warnings" in out
+
+
+def test_invalid_sample_exits_3_with_pointer_rule_and_hint(shared_dir: Path) -> None:
+    feed = shared_dir / "roku-feed-samples" / "dp-json-invalid" / "vumc-live-player-roku.json"
+    code, out, _ = run("validate", str(feed), "--limit", "0")
+    assert code == 3
+    assert "error /liveFeeds/0/content/videos/0/videoType [video-type]" in out
+    assert "hint: use HLS, SMOOTH, DASH, MP4, MOV or M4V" in out
+    assert "invalid — 7 errors" in out
+
+
+def test_warnings_pass_unless_strict(shared_dir: Path) -> None:
+    feed = shared_dir / "roku-feed-samples" / "dp-json" / "sakcho-beltv-haiti-roku-feed.json"
+    assert run("validate", str(feed))[0] == 0
+    assert run("validate", str(feed), "--strict")[0] == 3
+
+
+def test_json_output_is_only_json(shared_dir: Path) -> None:
+    feed = shared_dir / "roku-feed-samples" / "dp-json-invalid" / "applerulesall2023-roku.json"
+    code, out, _ = run("validate", "-o", "json", str(feed), str(BASE))
+    assert code == 3
+    data = json.loads(out)
+    assert data["valid"] is False
+    first, second = data["feeds"]
+    assert first["errors"] == 10 and second["valid"] is True
+    assert {"severity", "rule", "pointer", "message", "hint"} <= set(first["problems"][0])
+
+
+def test_stdin_and_github_annotations() -> None:
+    feed = json.loads(BASE.read_text())
+    feed["shortFormVideos"][0]["content"]["videos"][0]["videoType"] = "mp4"
+    code, out, _ = run("validate", "-o", "github", "-", stdin=json.dumps(feed).encode())
+    assert code == 3
+    assert out.startswith("::error file=<stdin>,title=packager video-type::")
+    assert "did you mean 'MP4'?" in out
+
+
+def test_unreadable_input_exits_4_without_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"providerName": ')
+    code, out, err = run("validate", str(broken), str(BASE))
+    assert code == 4
+    assert f"error: {broken} is not valid JSON: line 1 column" in err
+    assert "Traceback" not in err + out
+    assert "valid — 0 errors" in out  # the other feed is still checked
+
+
+def test_help_has_an_example_and_the_exit_codes() -> None:
+    _, out, _ = run("validate", "--help")
+    assert "Example:" in out and "packager validate" in out
+    _, out, _ = run("--help")
+    assert "Exit codes:" in out
