@@ -118,7 +118,8 @@ def check_feed_assets(feed: dict[str, Any], options: AssetOptions | None = None)
     def session() -> requests.Session:
         if not hasattr(local, "session"):
             local.session = make_session(retries=options.retries)
-        return local.session  # type: ignore[no-any-return]
+        current: requests.Session = local.session
+        return current
 
     def check(asset: _Asset) -> list[tuple[str, Severity, str, str]]:
         with limiter.slot(asset.url):

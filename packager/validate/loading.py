@@ -59,14 +59,22 @@ def read_feed_bytes(
 
 def parse_feed(origin: str, raw: bytes) -> FeedDocument:
     """Parse JSON bytes, turning every failure into an InputError with line and column."""
+    return parse_feed_text(origin, decode_feed(origin, raw), len(raw))
+
+
+def decode_feed(origin: str, raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{origin} is not UTF-8 text: undecodable byte at offset {exc.start}",
             location=origin,
             hint="save the feed as UTF-8 JSON",
         ) from exc
+
+
+def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
+    """Parse decoded JSON text (see parse_feed)."""
     if not text.strip():
         raise InputError(f"{origin} is empty", location=origin, hint="give a JSON feed")
     if text.lstrip().startswith("<"):
@@ -92,7 +100,7 @@ def parse_feed(origin: str, raw: bytes) -> FeedDocument:
             location=origin,
             hint="a Roku feed is a few levels deep; this file is not one",
         ) from exc
-    return FeedDocument(origin=origin, size_bytes=len(raw), data=data)
+    return FeedDocument(origin=origin, size_bytes=size_bytes, data=data)
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
@@ -109,6 +117,8 @@ def load_feed(
 ) -> FeedDocument:
     """Read and parse one feed from a path, an http(s) URL or "-" (stdin)."""
     origin, raw = read_feed_bytes(source, max_bytes=max_bytes, timeout=timeout)
-    return parse_feed(origin, raw)
-
-
+    size = len(raw)
+    # Drop the bytes as soon as they are decoded: peak memory is then text + objects.
+    text = decode_feed(origin, raw)
+    del raw
+    return parse_feed_text(origin, text, size)

@@ -84,15 +84,15 @@ def _episodes(series_pointer: str, series: dict[str, Any]) -> Iterator[Item]:
             yield Item(pointer, "episode", episode, episode=True)
 
 
-def _problem(
-    pointer: str, rule: str, severity: Severity, message: str, hint: str
-) -> Problem:
+def _problem(pointer: str, rule: str, severity: Severity, message: str, hint: str) -> Problem:
     return Problem(pointer=pointer, rule=rule, severity=severity, message=message, hint=hint)
 
 
 def has_content(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #1: at least one of the content arrays holds an item."""
-    if not any(feed.data.get(kind) for kind in CONTENT_ARRAYS if isinstance(feed.data.get(kind), list)):
+    if not any(
+        feed.data.get(kind) for kind in CONTENT_ARRAYS if isinstance(feed.data.get(kind), list)
+    ):
         yield _problem(
             "",
             "no-content",
@@ -123,9 +123,7 @@ def unique_ids(feed: FeedView) -> Iterator[Problem]:
 
 def playlist_references(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #4: playlist itemIds name top-level movies, series, short-form videos or TV specials."""
-    targets = {
-        item.data.get("id") for item in feed.top_level() if item.kind in PLAYLIST_TARGETS
-    }
+    targets = {item.data.get("id") for item in feed.top_level() if item.kind in PLAYLIST_TARGETS}
     live = {item.data.get("id") for item in feed.top_level() if item.kind == "liveFeeds"}
     episodes = {item.data.get("id") for item in feed.items if item.episode}
     for index, playlist in _dicts(feed.data.get("playlists")):
@@ -161,9 +159,7 @@ def playlist_references(feed: FeedView) -> Iterator[Problem]:
 
 def category_sources(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #5-#8: categories name an existing playlist or carry a well-formed query over known tags."""
-    playlist_names = {
-        playlist.get("name") for _, playlist in _dicts(feed.data.get("playlists"))
-    }
+    playlist_names = {playlist.get("name") for _, playlist in _dicts(feed.data.get("playlists"))}
     tags = feed.tags()
     folded_tags = {tag.casefold() for tag in tags}
     for index, category in _dicts(feed.data.get("categories")):
@@ -277,7 +273,12 @@ def descriptions(feed: FeedView) -> Iterator[Problem]:
     for item in feed.items:
         short = item.data.get("shortDescription")
         long = item.data.get("longDescription")
-        if isinstance(short, str) and isinstance(long, str) and short.strip() and short.strip() == long.strip():
+        if (
+            isinstance(short, str)
+            and isinstance(long, str)
+            and short.strip()
+            and short.strip() == long.strip()
+        ):
             yield _problem(
                 f"{item.pointer}/longDescription",
                 "long-equals-short",
@@ -301,7 +302,7 @@ def content_rules(feed: FeedView) -> Iterator[Problem]:
                     "video-bitrate-missing",
                     Severity.WARNING,
                     f"{video.get('videoType')} video has no bitrate; non-adaptive streams must give one",
-                    "add \"bitrate\": the average bitrate in kbps, e.g. 2500",
+                    'add "bitrate": the average bitrate in kbps, e.g. 2500',
                 )
         start = _parse_datetime(content.get("validityPeriodStart"))
         end = _parse_datetime(content.get("validityPeriodEnd"))
@@ -338,7 +339,7 @@ def template_compatibility(feed: FeedView) -> Iterator[Problem]:
                 "template-genres-missing",
                 Severity.WARNING,
                 f"{item.kind} item has no genres; Roku's channel template reads genres[0] of every item and shows an empty channel without it",
-                "add \"genres\": [\"news\"] (or another genre from the list)",
+                'add "genres": ["news"] (or another genre from the list)',
             )
     if feed.size_bytes >= TEMPLATE_MAX_BYTES:
         yield _problem(

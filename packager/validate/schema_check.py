@@ -84,7 +84,7 @@ class _Compiled:
 class FeedSchema:
     """The feed schema, compiled once: whole-feed and per-item validators, fast and precise."""
 
-    def __init__(self, schema: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, schema: dict[str, Any] | None = None) -> None:
         self.schema = dict(schema or load_schema(FEED_SCHEMA))
 
     @cached_property
@@ -115,7 +115,7 @@ class FeedSchema:
         return compiled
 
     @staticmethod
-    def _compile(schema: Mapping[str, Any]) -> _Compiled:
+    def _compile(schema: dict[str, Any]) -> _Compiled:
         return _Compiled(
             fast=jsonschema_rs.validator_for(schema, validate_formats=True),
             precise=LenientValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER),
@@ -147,7 +147,7 @@ def _to_problems(errors: Iterator[ValidationError], prefix: tuple[str | int, ...
         path = prefix + tuple(error.absolute_path)
         if error.validator == "required" and _severity(error) is Severity.ERROR:
             missing.setdefault(path, []).append(_missing_property(error))
-            missing_schema[path] = error.schema
+            missing_schema[path] = error.schema if isinstance(error.schema, Mapping) else {}
             continue
         problems.extend(_describe(error, path))
     for path, names in missing.items():
@@ -167,8 +167,8 @@ def _to_problems(errors: Iterator[ValidationError], prefix: tuple[str | int, ...
 
 def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[Problem]:
     keyword = str(error.validator)
-    value = error.validator_value
-    instance = error.instance
+    value: Any = error.validator_value
+    instance: Any = error.instance
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     severity = _severity(error)
     rule = str(schema.get("x-rule") or f"schema-{keyword}")

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from PIL import Image
@@ -36,7 +37,7 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 
 
 class Handler(BaseHTTPRequestHandler):
-    requests: Counter[str] = Counter()
+    requests: ClassVar[Counter[str]] = Counter()
 
     def _answer(self, body: bool) -> None:
         Handler.requests[self.path] += 1

@@ -77,6 +77,8 @@ def test_applerules_missing_fields_are_named_together(shared_dir: Path) -> None:
         shared_dir / "roku-feed-samples" / "dp-json-invalid" / "applerulesall2023-roku.json"
     )
     first = next(p for p in result.errors if p.pointer == "/movies/0")
-    assert "'id'" in first.message and "'genres'" in first.message and "'thumbnail'" in first.message
+    assert (
+        "'id'" in first.message and "'genres'" in first.message and "'thumbnail'" in first.message
+    )
     moved = {p.pointer for p in result.warnings if p.rule == "unknown-key"}
     assert "/movies/0/content/genres" in moved

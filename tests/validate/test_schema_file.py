@@ -27,9 +27,22 @@ def test_schema_passes_its_metaschema() -> None:
 def test_schema_covers_every_object_of_the_spec() -> None:
     defs = set(load_schema(FEED_SCHEMA)["$defs"])
     spec_objects = {
-        "Movie", "Series", "Season", "Episode", "ShortFormVideo", "TVSpecial", "LiveFeed",
-        "Content", "Video", "Caption", "TrickPlayFile", "ExternalId", "Rating", "Credit",
-        "Category", "Playlist",
+        "Movie",
+        "Series",
+        "Season",
+        "Episode",
+        "ShortFormVideo",
+        "TVSpecial",
+        "LiveFeed",
+        "Content",
+        "Video",
+        "Caption",
+        "TrickPlayFile",
+        "ExternalId",
+        "Rating",
+        "Credit",
+        "Category",
+        "Playlist",
     }
     assert spec_objects <= defs
     assert set(ITEM_DEFS.values()) <= defs
@@ -47,8 +60,14 @@ def test_schema_enums_are_complete() -> None:
 
 
 def test_check_jsonschema_accepts_a_valid_feed() -> None:
-    command = [sys.executable, "-m", "check_jsonschema", "--schemafile",
-               str(schema_path(FEED_SCHEMA)), str(BASE)]
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--schemafile",
+        str(schema_path(FEED_SCHEMA)),
+        str(BASE),
+    ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
@@ -64,9 +83,20 @@ def test_fast_and_precise_validators_agree_on_the_base_feed() -> None:
 def test_installed_wheel_ships_the_schema(tmp_path: Path) -> None:
     repo = HERE.parent.parent
     completed = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path), str(repo)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(repo),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     import zipfile

@@ -1,0 +1,134 @@
+"""Benchmark `packager validate` on a 20,000-item feed against check-jsonschema and json.load.
+
+Run: `python bench/bench_validate.py [--items 20000] [--repeat 5]`. Prints medians, ratios
+to the baselines, and the peak memory of validation relative to the file size.
+Targets (issue 2): >= 10x faster than check-jsonschema, <= 3x a bare json.load, peak
+memory <= 5x the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from make_feed import make_feed  # noqa: E402
+
+from packager.schemas import FEED_SCHEMA, schema_path  # noqa: E402
+
+# Peak memory from /proc (VmHWM starts afresh at exec; ru_maxrss would inherit the parent's).
+MEMORY_PROBE = """
+import sys, json
+sys.path.insert(0, {repo!r})
+from packager.validate import validate_feed, _feed_schema
+_feed_schema().whole  # compile before measuring, like a warm CLI
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+
+before = status("VmRSS:")
+{work}
+print(status("VmHWM:") - before)
+"""
+
+
+def median_seconds(command: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_inprocess(work: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_extra_bytes(work: str) -> int:
+    probe = MEMORY_PROBE.format(repo=str(HERE.parent), work=work)
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return int(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--compact",
+        action="store_true",
+        help="write the feed without indentation (smaller file, same data)",
+    )
+    parser.add_argument(
+        "--baseline-repeat",
+        type=int,
+        default=1,
+        help="runs of check-jsonschema (slow; the median of these is used)",
+    )
+    args = parser.parse_args()
+
+    from packager.validate import validate_feed
+
+    with tempfile.TemporaryDirectory() as folder:
+        feed = Path(folder) / "feed.json"
+        indent = None if args.compact else 1
+        feed.write_text(json.dumps(make_feed(args.items), indent=indent), encoding="utf-8")
+        size = feed.stat().st_size
+        print(f"feed: {args.items:,} items, {size / 1e6:.1f} MB")
+
+        result = validate_feed(feed)
+        assert result.ok, result.errors[:3]
+
+        load = median_inprocess(lambda: json.loads(feed.read_bytes()), args.repeat)
+        ours = median_inprocess(lambda: validate_feed(feed), args.repeat)
+        cli = median_seconds([sys.executable, "-m", "packager", "validate", str(feed)], args.repeat)
+        check = median_seconds(
+            [
+                sys.executable,
+                "-m",
+                "check_jsonschema",
+                "--schemafile",
+                str(schema_path(FEED_SCHEMA)),
+                str(feed),
+            ],
+            args.baseline_repeat,
+        )
+        load_memory = peak_extra_bytes(f"json.loads(open({str(feed)!r}, 'rb').read())")
+        memory = peak_extra_bytes(f"validate_feed({str(feed)!r})")
+
+    print(f"{'measure':<42}{'median s':>10}{'ratio':>10}")
+    print(f"{'json.loads (bare, in-process)':<42}{load:>10.3f}{1:>10.2f}")
+    print(
+        f"{'validate_feed (in-process)':<42}{ours:>10.3f}{ours / load:>10.2f}  x json.loads (target <= 3)"
+    )
+    print(f"{'packager validate (CLI, incl. start-up)':<42}{cli:>10.3f}")
+    print(
+        f"{'check-jsonschema (CLI, our schema)':<42}{check:>10.3f}{check / cli:>10.1f}  x slower than packager CLI (target >= 10)"
+    )
+    print(
+        f"peak extra memory: validate {memory / 1e6:.0f} MB = {memory / size:.2f}x file size "
+        f"(target <= 5); bare json.loads {load_memory / 1e6:.0f} MB = {load_memory / size:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
