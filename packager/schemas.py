@@ -1,0 +1,34 @@
+"""The JSON Schemas packager ships (package data), loaded offline and checked against their metaschema."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.validators import validator_for
+
+FEED_SCHEMA = "roku-direct-publisher.schema.json"
+ARTICLE_SCHEMA = "article.schema.json"
+
+
+def schema_path(name: str) -> Path:
+    """Where schema `name` lives: inside the installed package, or in a source checkout's schemas/."""
+    packaged = resources.files("packager") / "schemas" / name
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "schemas" / name
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(f"schema {name!r} is not installed with packager (looked in {checkout})")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """The parsed schema `name`, after checking it against its own metaschema."""
+    schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    validator_for(schema, default=Draft202012Validator).check_schema(schema)
+    return schema
