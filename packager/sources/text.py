@@ -88,12 +88,14 @@ _PHOTO_WORDS = r"(?:photo|photograph|image|picture|pic)s?"
 _CREDIT_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        # "(AFP photo)", "(Reuters photo)", "(AFP file photo)"
-        rf"\((?P<credit>[^()]{{1,80}}?)\s+(?:file\s+)?{_PHOTO_WORDS}\)$",
         # "(Photo by X)", "(Photo: X)", "(Photo/AFP)", "(Photo credit: X)", "(Photo courtesy of X)"
         rf"\({_PHOTO_WORDS}\s*(?:credit\s*:?|courtesy(?:\s+of)?|by|:|/)\s*(?P<credit>[^()]{{1,80}})\)$",
         # "(Credit: X)", "(Courtesy of X)", "(© X)"
         r"\((?:credit\s*:|courtesy(?:\s+of)?|©)\s*(?P<credit>[^()]{1,80})\)$",
+        # "(Getty Images)", "(Anadolu Images)": agencies whose name ends in "Images"
+        r"\((?P<credit>[^()]{1,60}?\s+images)\)$",
+        # "(AFP photo)", "(Reuters photo)", "(AFP file photo)"
+        r"\((?P<credit>[^()]{1,80}?)\s+(?:file\s+)?(?:photo|photograph|pic)s?\)$",
         # "... in Washington. Photo: X" / "— Photo by X" (no parentheses)
         rf"(?:^|(?<=[\s.;,|—–-])){_PHOTO_WORDS}\s*(?:credit\s*:?|by|:)\s*(?P<credit>[^().]{{1,60}})$",
         # "... © X"
