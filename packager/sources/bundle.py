@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.errors import InputError, SourceError
+from packager.errors import ConfigError, InputError, SourceError
 from packager.ids import stable_id
 from packager.model import Article, CaptionFile, Image, Video
 from packager.sources.cms_json import parse_json_article
@@ -56,6 +56,7 @@ UNSUPPORTED_MEDIA_EXTENSIONS = frozenset(
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 _LANGUAGE_PART = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,20 @@ class ReadOptions:
     default_language: str = "en"
     max_article_bytes: int = MAX_ARTICLE_BYTES
 
+    def __post_init__(self) -> None:
+        if not _LANGUAGE.match(self.default_language):
+            raise ConfigError(
+                f"bad default language {self.default_language!r}: not a language code",
+                key="default_language",
+                hint="write an ISO 639 code such as en, en-US or fr",
+            )
+        if self.max_article_bytes < 1:
+            raise ConfigError(
+                f"bad article size limit {self.max_article_bytes}: must be positive",
+                key="max_article_bytes",
+                hint="give the largest article file size to accept, in bytes",
+            )
+
 
 def read_articles(
     sources: Sequence[str | Path], options: ReadOptions = ReadOptions()
@@ -78,7 +93,7 @@ def read_articles(
     (sorted by name). Raises InputError at once if a SOURCE is missing or holds no bundle, and
     ConfigError for a bad boilerplate pattern; everything else is yielded.
     """
-    compile_boilerplate(options.boilerplate_patterns)  # a bad pattern fails before any work
+    compile_boilerplate(tuple(options.boilerplate_patterns))  # a bad pattern fails before any work
     folders = [folder for source in sources for folder in bundle_folders(Path(source))]
     return _read_folders(folders, options)
 
@@ -160,7 +175,7 @@ def read_bundle(folder: Path, options: ReadOptions) -> Article:
     origin = str(path)
     data = _read_capped(path, options.max_article_bytes)
     kind = ARTICLE_KIND_BY_NAME[path.name.lower()]
-    boilerplate = compile_boilerplate(options.boilerplate_patterns)
+    boilerplate = compile_boilerplate(tuple(options.boilerplate_patterns))
     language = options.default_language
     if kind == "json":
         article = parse_json_article(
@@ -195,7 +210,7 @@ def _read_html(data: bytes, origin: str, folder_name: str, options: ReadOptions)
         " ".join(block)
         for block in cut_footer(
             [[paragraph] for paragraph in article.body],
-            compile_boilerplate(options.boilerplate_patterns),
+            compile_boilerplate(tuple(options.boilerplate_patterns)),
         )
     ]
     return dataclasses.replace(

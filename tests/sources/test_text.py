@@ -93,6 +93,8 @@ def test_default_footer_patterns_are_generic() -> None:
         "Copyright reform passed the European Parliament on Tuesday.",
         "Officials said they would follow the talks closely.",
         "He said all rights should be respected.",
+        # Long paragraphs are body text even if they mention a footer phrase.
+        "Officials urged residents to follow the guidance. " * 6 + "All rights reserved, he said.",
     ):
         assert not is_boilerplate(body, patterns), body
 
@@ -247,3 +249,22 @@ def test_decoding() -> None:
     text, warnings = decode_text("Caf\u00e9 \u201cquoted\u201d".encode("cp1252"), "x.txt")
     assert text == "Caf\u00e9 \u201cquoted\u201d"
     assert warnings and "not UTF-8" in warnings[0] and "read as cp1252" in warnings[0]
+
+
+def test_slashed_headline_above_a_paragraph_is_a_headline_not_a_breadcrumb(tmp_path: Path) -> None:
+    bundle = write_bundle(
+        tmp_path,
+        "slash",
+        "Iran / US talks resume\n\nThe talks resumed in Vienna, officials said.\n",
+    )
+    article = read_bundle(bundle, ReadOptions())
+    assert article.title == "Iran / US talks resume"
+    assert article.section_path == ()
+    assert article.body == ("The talks resumed in Vienna, officials said.",)
+
+
+def test_bad_read_options_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="bad default language 'English'"):
+        ReadOptions(default_language="English")
+    with pytest.raises(ConfigError, match="bad article size limit 0"):
+        ReadOptions(max_article_bytes=0)
