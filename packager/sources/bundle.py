@@ -322,6 +322,8 @@ def _bundle_file(
     """The file `name` (relative to the bundle) an article refers to; None if lenient and absent."""
     relative = Path(name.split("?", 1)[0].split("#", 1)[0])
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        if not strict:  # a saved page's "/static/x.jpg" or "//cdn/x.jpg": not ours to read
+            return None
         raise SourceError(
             f"bad {what} reference: {origin} names {name!r} — outside the bundle",
             location=origin,

@@ -221,6 +221,8 @@ def test_lenient_matching_for_saved_pages(tmp_path: Path) -> None:
             Image("https://cdn.example.org/remote.jpg", "Remote"),
             Image("lost/elsewhere.jpg", "Lost", "Reuters"),
             Image("gone/too.jpg", "No file left"),
+            Image("/static/logo.jpg", "Site-absolute path"),
+            Image("../outside.jpg", "Parent path"),
         ),
     )
     matched = attach_media(article, bundle, strict=False)
@@ -229,10 +231,10 @@ def test_lenient_matching_for_saved_pages(tmp_path: Path) -> None:
         ("https://cdn.example.org/remote.jpg", "Remote"),
         (str(bundle / "1.jpg"), "Lost"),
     ]
-    assert sum("not in the bundle" in w for w in matched.warnings) == 2
-    assert any(
-        "no image file left for the image captioned 'No file left'" in w for w in matched.warnings
-    )
+    assert sum("not in the bundle" in w for w in matched.warnings) == 4
+    dropped = [w for w in matched.warnings if "no image file left" in w]
+    assert len(dropped) == 3
+    assert "captioned 'No file left'" in dropped[0]
     with pytest.raises(SourceError, match=r"missing image: .* names 'lost/elsewhere\.jpg'"):
         attach_media(article, bundle, strict=True)
 
