@@ -13,8 +13,14 @@ The layout is the one a "save as text" of a news page gives (see the seed articl
     Site boilerplate ...                    <- footer: from the first line matching a
                                                boilerplate pattern on, dropped
 
+A block whose every line ends in a photo credit is a caption block wherever it stands (pages
+also put captions mid-text). Captions keep their text without the credit; `Image.credit` is the
+name only ("AFP", not "AFP photo"). A breadcrumb is recognised only when the next block does not
+end like a sentence, so "Iran / US talks resume" above a paragraph stays the headline.
+
 An optional leading front-matter block (`---` ... `---` of `key: value` lines) says what plain
-text cannot: id, date, url, video, tags, language, section, summary, author, images.
+text cannot: id, date, url, video, tags, language, section, summary, author, images (file names
+in caption order). With `title:` given, the headline line in the text is optional.
 The helpers here (decoding, front matter, credits, breadcrumbs, footers) serve the Markdown reader
 too.
 """
