@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,12 @@ def schema_path(name: str) -> Path:
     checkout = Path(__file__).resolve().parent.parent / "schemas" / name
     if checkout.is_file():
         return checkout
-    raise FileNotFoundError(f"schema {name!r} is not installed with packager (looked in {checkout})")
+    raise FileNotFoundError(
+        f"schema {name!r} is not installed with packager (looked in {checkout})"
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """The parsed schema `name`, after checking it against its own metaschema."""
     schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
