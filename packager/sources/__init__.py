@@ -1,0 +1,8 @@
+"""Article readers: bundle folders (article.txt/.md/.html/.json plus media) into `Article`s."""
+
+from __future__ import annotations
+
+from packager.sources.bundle import ReadOptions, read_articles, read_bundle
+from packager.sources.text import DEFAULT_BOILERPLATE_PATTERNS
+
+__all__ = ["DEFAULT_BOILERPLATE_PATTERNS", "ReadOptions", "read_articles", "read_bundle"]
