@@ -1,0 +1,1 @@
+"""Article readers, one per input kind; each yields `Article`s or `SourceError` values."""
