@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 from lxml import html as lxml_html
@@ -163,12 +164,13 @@ def tokens(text: str) -> list[str]:
 
 
 def title_matches(predicted: str, truth: str) -> bool:
-    """Same words, or one is the other plus a suffix/prefix after a separator (a site name)."""
+    """Nearly the same words (token F1 >= 0.9: "The", punctuation, case), or one is the
+    other plus a part after a separator (a site name or kicker: "Title | Site")."""
     a = " ".join(tokens(predicted))
     b = " ".join(tokens(truth))
     if not a or not b:
         return False
-    if a == b:
+    if a == b or token_f1(a, b) >= 0.9:
         return True
     short, long_raw = (predicted, truth) if len(a) < len(b) else (truth, predicted)
     short_norm = " ".join(tokens(short))
@@ -189,6 +191,34 @@ def image_key(url: str) -> str:
     """An image URL without scheme, query and fragment: size parameters don't change it."""
     url = url.strip().split("#", 1)[0].split("?", 1)[0]
     return re.sub(r"^(?:https?:)?//", "", url).rstrip("/").lower()
+
+
+_SIZE_SEGMENT = re.compile(r"^(?:\d+x\d+|[whq]_?\d+|\d+)$", re.IGNORECASE)
+
+
+def picture_key(url: str) -> tuple[str, str]:
+    """(site domain, file name) of an image URL: one picture in different renditions.
+
+    CDNs put sizes and crops in the path ("/640x360", "/thumb/1200x900/") or wrap the
+    original in a `url=` parameter; the file name of the original stays the same.
+    """
+    parts = urlsplit(url.strip())
+    inner = dict(parse_qsl(parts.query)).get("url", "")
+    if inner.startswith(("http://", "https://")):
+        return picture_key(inner)
+    segments = [s for s in parts.path.split("/") if s and not _SIZE_SEGMENT.match(s)]
+    domain = ".".join((parts.hostname or "").split(".")[-2:])
+    return domain, (segments[-1].lower() if segments else "")
+
+
+def same_picture(predicted: str, versions: Sequence[str]) -> bool:
+    """`predicted` is one of the versions, or the same file in another rendition."""
+    if not predicted:
+        return False
+    if image_key(predicted) in {image_key(v) for v in versions}:
+        return True
+    key = picture_key(predicted)
+    return bool(key[1]) and key in {picture_key(v) for v in versions}
 
 
 def caption_found(truth: str, predicted: Sequence[str]) -> bool:
@@ -268,8 +298,7 @@ def score(truths: Sequence[Truth], predict: object) -> Scores:
         if truth.day:
             scores.add("date", day_matches(prediction.published, truth.day), truth.page_id)
         if truth.cover_images:
-            keys = {image_key(u) for versions in truth.cover_images for u in versions}
-            ok = bool(prediction.lead_image) and image_key(prediction.lead_image) in keys
+            ok = any(same_picture(prediction.lead_image, v) for v in truth.cover_images)
             scores.add("lead_image", ok, truth.page_id)
         for caption in truth.captions:
             scores.add("captions", caption_found(caption, prediction.captions), truth.page_id)

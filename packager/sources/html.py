@@ -187,13 +187,13 @@ def _read_metadata(tree: lxml_html.HtmlElement, origin: str) -> _Metadata:
                 f"JSON-LD script {number} is not valid JSON; skipped it, read the others"
             )
             continue
-        for node in _jsonld_nodes(data):
+        for node, nested in _jsonld_nodes(data):
             types = _types(node)
             if types & ARTICLE_TYPES:
                 metadata.jsonld_articles.append(node)
             if "videoobject" in types:
                 metadata.jsonld_videos.append(node)
-            if "imageobject" in types:
+            if "imageobject" in types and not nested:
                 metadata.jsonld_images.append(node)
             if "breadcrumblist" in types:
                 metadata.jsonld_breadcrumbs.append(node)
@@ -227,19 +227,27 @@ def _load_jsonld(text: str) -> Any:
         return None
 
 
-def _jsonld_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """Every typed object in a JSON-LD document: top level, lists, `@graph`, nested values."""
+def _jsonld_nodes(
+    data: Any, depth: int = 0, nested: bool = False
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every typed object in a JSON-LD document: top level, lists, `@graph`, nested values.
+
+    Yields (node, nested): `nested` is true for objects found as a property of another
+    (a publisher's logo, an author's photo) rather than at the top level or in `@graph`.
+    """
     if depth > 6:
         return
     if isinstance(data, list):
         for item in data:
-            yield from _jsonld_nodes(item, depth + 1)
+            yield from _jsonld_nodes(item, depth + 1, nested)
     elif isinstance(data, dict):
         if "@type" in data:
-            yield data
+            yield data, nested
         for key, value in data.items():
-            if key == "@graph" or (isinstance(value, dict | list) and key != "@context"):
-                yield from _jsonld_nodes(value, depth + 1)
+            if key == "@graph":
+                yield from _jsonld_nodes(value, depth + 1, nested)
+            elif isinstance(value, dict | list) and key != "@context":
+                yield from _jsonld_nodes(value, depth + 1, True)
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -303,29 +311,22 @@ def _url_of(value: Any) -> str:
 
 
 def _title(tree: lxml_html.HtmlElement, metadata: _Metadata) -> str:
-    declared = [
+    site_name = metadata.first_meta("og:site_name", "application-name")
+    title_elements = xmlparse.XP_TITLE(tree)
+    page_title = _clean(title_elements[0].text_content()) if title_elements else ""
+    headlines = [h for h in (_clean(e.text_content()) for e in xmlparse.XP_H1(tree)) if h]
+    # In order of trust: structured data, sharing metadata, then the page itself.
+    candidates = [
         _text(metadata.article_value("headline")),
         _text(metadata.article_value("name")),
         metadata.first_meta("og:title"),
         metadata.first_meta("twitter:title"),
         metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
+        _strip_site_name(page_title, site_name),
+        headlines[0] if headlines else "",
     ]
-    declared = [t for t in declared if t]
-    page_title = (
-        _clean(xmlparse.XP_TITLE(tree)[0].text_content()) if xmlparse.XP_TITLE(tree) else ""
-    )
-    headlines = [_clean(h.text_content()) for h in xmlparse.XP_H1(tree)]
-    headlines = [h for h in headlines if h]
-    # The on-page headline is what readers see; prefer it when the metadata confirms it
-    # (metadata titles are often shortened for sharing, or carry the site name).
-    for headline in headlines:
-        if any(_same_title(headline, t) for t in [*declared, page_title] if t):
-            return headline
-    if declared:
-        return declared[0]
-    if headlines:
-        return headlines[0]
-    return _strip_site_name(page_title, metadata.first_meta("og:site_name"))
+    candidates = [c for c in candidates if c]
+    return candidates[0] if candidates else ""
 
 
 def _same_title(a: str, b: str) -> bool:
