@@ -94,12 +94,14 @@ def extract_html_article(
     origin: str,
     base_url: str = "",
     charset: str = "",
+    fallback_title: str = "",
 ) -> Article:
     """Read one article page (bytes as fetched or saved) into an `Article`.
 
     `origin` names the page in messages; `base_url` resolves relative links (the fetched URL,
     or the canonical URL of a saved page); `charset` is the one the server declared, used
-    when the page itself declares none.
+    when the page itself declares none; `fallback_title` (a feed item's title) is used when
+    the page has no title of its own.
 
     Raises SourceError when the bytes are not an HTML page or carry no title at all.
     """
@@ -108,7 +110,7 @@ def extract_html_article(
     metadata = _read_metadata(tree, origin)
     canonical = _canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    title = _title(tree, metadata)
+    title = _title(tree, metadata) or fallback_title.strip()
     if not title:
         raise SourceError(
             f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
