@@ -1,4 +1,4 @@
-"""`packager extract`: the article model exactly as the readers see it, for pages, feeds and files."""
+"""`packager extract`: the article model as the readers see it, for pages, feeds and saved files."""
 
 from __future__ import annotations
 

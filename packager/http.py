@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from packager import __version__
@@ -183,7 +184,9 @@ def _read_limited(response: requests.Response, url: str, max_bytes: int) -> byte
 
 
 def _describe(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+    # After retries urllib3 reports a timeout as a ConnectionError wrapping MaxRetryError.
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3_exceptions.TimeoutError):
         return "timed out"
     if isinstance(exc, requests.TooManyRedirects):
         return "too many redirects"
@@ -297,8 +300,6 @@ class Fetcher:
         if session is None:
             session = make_session(retries=self.retries, pool_size=self.per_host)
             session.headers["User-Agent"] = self.user_agent
-            # Redirects are followed by hand so that every hop is checked.
-            session.max_redirects = 0
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -376,6 +377,7 @@ class Fetcher:
     ) -> Fetched | str:
         """One request: a Fetched, or the Location of a redirect."""
         try:
+            # Redirects are followed by hand (in `get`) so that every hop is checked.
             response = self._session().get(
                 url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
             )
