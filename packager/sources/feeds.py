@@ -16,8 +16,18 @@ from packager.sources.media import detect_video_type, parse_datetime, parse_dura
 
 _MEDIA = xmlparse.NAMESPACES["media"]
 _FEED_ROOT = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b",
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
+    rb"<(?:rss|feed|rdf:RDF)\b",
     re.DOTALL,
+)
+FEED_MEDIA_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+    }
 )
 
 
@@ -45,9 +55,11 @@ class Feed:
     problems: tuple[SourceError, ...] = ()
 
 
-def looks_like_feed(content: bytes) -> bool:
-    """True when the document starts like an RSS, RSS 1.0 (RDF) or Atom feed."""
-    head = content[:2048].lstrip(b"\xef\xbb\xbf")
+def looks_like_feed(content: bytes, media_type: str = "") -> bool:
+    """True when the document is served as XML or starts like an RSS, RDF or Atom feed."""
+    if media_type in FEED_MEDIA_TYPES:
+        return True
+    head = content[:65536].lstrip(b"\xef\xbb\xbf")
     return bool(_FEED_ROOT.match(head))
 
 

@@ -105,12 +105,21 @@ def extract_html_article(
 
     Raises SourceError when the bytes are not an HTML page or carry no title at all.
     """
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(
+            f"cannot read page {origin}: it is binary data, not an HTML page",
+            location=origin,
+            hint="check that the URL or file is an article web page",
+        )
     document = decode_html(content, charset)
     tree = xmlparse.parse_html(document, origin=origin)
     metadata = _read_metadata(tree, origin)
     canonical = _canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    title = _title(tree, metadata) or fallback_title.strip()
+    own_title = _title(tree, metadata)
+    body = _body(tree, link_base)
+    # A feed's title only stands in for a page that is otherwise an article.
+    title = own_title or (fallback_title.strip() if body else "")
     if not title:
         raise SourceError(
             f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
@@ -122,7 +131,6 @@ def extract_html_article(
     published = _published(tree, metadata, link_base)
     if published is None:
         warnings.append("no publication date found in JSON-LD, meta tags or the page")
-    body = _body(tree, link_base)
     if not body:
         warnings.append("no article body text found")
     return Article(
@@ -488,6 +496,7 @@ def _body(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
         include_tables=False,
         output_format="txt",
         deduplicate=False,
+        fast=True,
     )
     if not text:
         return ()

@@ -53,7 +53,7 @@ def read_remote(
         except PackagerError as exc:
             yield _as_source_error(exc, url)
             continue
-        if looks_like_feed(fetched.content):
+        if looks_like_feed(fetched.content, fetched.media_type):
             yield from read_feed_document(
                 fetched.content,
                 origin=fetched.url,

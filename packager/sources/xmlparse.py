@@ -7,6 +7,7 @@ refused instead of expanded. Parsers are not thread-safe, so each thread gets it
 
 from __future__ import annotations
 
+import re
 import threading
 
 from lxml import etree
@@ -61,6 +62,8 @@ def parse_xml(content: bytes, *, origin: str) -> etree._Element:
     Raises SourceError naming `origin` when the document is not well-formed XML or declares
     entities (the XXE and billion-laughs attacks both need an internal DTD subset).
     """
+    if _ENTITY_DECLARATION.search(content[:65536]):
+        raise _entities_refused(origin)
     try:
         root = etree.fromstring(content, parser=_xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -77,12 +80,19 @@ def parse_xml(content: bytes, *, origin: str) -> etree._Element:
         )
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None and _declares_entities(docinfo.internalDTD):
-        raise SourceError(
-            f"refusing feed {origin}: it declares XML entities in a DTD",
-            location=origin,
-            hint="feeds never need DTD entities; they are how XXE and billion-laughs attacks work",
-        )
+        raise _entities_refused(origin)
     return root
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*<!ENTITY", re.IGNORECASE)
+
+
+def _entities_refused(origin: str) -> SourceError:
+    return SourceError(
+        f"refusing feed {origin}: it declares XML entities in a DTD",
+        location=origin,
+        hint="feeds never need DTD entities; they are how XXE and billion-laughs attacks work",
+    )
 
 
 def _declares_entities(dtd: etree.DTD) -> bool:
