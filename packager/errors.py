@@ -82,3 +82,7 @@ class PublishError(PackagerError):
     def __init__(self, message: str, *, target: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.target = target
+
+
+class UnsafeUrlError(SourceError):
+    """A URL found inside fetched content points at a loopback, private or link-local address."""

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import hashlib
+import ipaddress
+import json
+import os
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from packager import __version__
-from packager.errors import InputError, SourceUnreachableError
+from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
 
 USER_AGENT = f"packager/{__version__} (+https://github.com/packager/packager; channel feed builder)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
@@ -27,6 +40,17 @@ class Fetched:
     content: bytes
     content_type: str
     headers: dict[str, str]
+    from_cache: bool = False
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type without parameters, lower-cased (`text/html`)."""
+        return self.content_type.split(";", 1)[0].strip().lower()
+
+    @property
+    def charset(self) -> str:
+        """The charset the server declared in Content-Type, or ""."""
+        return content_type_charset(self.content_type)
 
 
 def make_session(retries: int = 2, pool_size: int = 16) -> requests.Session:
@@ -51,13 +75,35 @@ def make_session(retries: int = 2, pool_size: int = 16) -> requests.Session:
     return session
 
 
+def content_type_charset(content_type: str) -> str:
+    """The `charset` parameter of a Content-Type header value, lower-cased, or ""."""
+    if not content_type:
+        return ""
+    message = Message()
+    message["Content-Type"] = content_type
+    charset = message.get_param("charset")
+    return charset.strip().lower() if isinstance(charset, str) else ""
+
+
+def redact(url: str) -> str:
+    """`url` without user name and password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 def require_http_url(url: str) -> None:
     """Refuse anything but http(s) URLs before a request is made."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise InputError(
-            f"cannot fetch {url!r}: only http and https URLs are supported",
-            location=url,
+            f"cannot fetch {redact(url)!r}: only http and https URLs are supported",
+            location=redact(url),
             hint="give a local path, or an http(s):// URL",
         )
 
@@ -83,15 +129,15 @@ def fetch(
             response = session.get(url, timeout=timeout, stream=True, headers=headers)
         except requests.RequestException as exc:
             raise SourceUnreachableError(
-                f"cannot fetch {url}: {_describe(exc)}",
-                location=url,
+                f"cannot fetch {redact(url)}: {_describe(exc)}",
+                location=redact(url),
                 hint="check the URL and that the server is up; packager retried before giving up",
             ) from exc
         with response:
             if response.status_code >= 400:
                 raise SourceUnreachableError(
-                    f"cannot fetch {url}: HTTP {response.status_code} {response.reason}",
-                    location=url,
+                    f"cannot fetch {redact(url)}: HTTP {response.status_code} {response.reason}",
+                    location=redact(url),
                     hint="check the URL; the server answered with an error",
                 )
             content = _read_limited(response, url, max_bytes)
@@ -108,6 +154,7 @@ def fetch(
 
 
 def _read_limited(response: requests.Response, url: str, max_bytes: int) -> bytes:
+    url = redact(url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise InputError(
@@ -137,11 +184,357 @@ def _read_limited(response: requests.Response, url: str, max_bytes: int) -> byte
 
 
 def _describe(exc: requests.RequestException) -> str:
-    # After retries, urllib3 wraps a timeout in MaxRetryError inside a ConnectionError.
-    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+    # After retries urllib3 reports a timeout as a ConnectionError wrapping MaxRetryError.
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3_exceptions.TimeoutError):
         return "timed out"
     if isinstance(exc, requests.TooManyRedirects):
         return "too many redirects"
     if isinstance(exc, requests.ConnectionError):
         return "connection failed"
     return type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetcher: the client remote sources use (pages, feeds, images).
+
+PAGE_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_REDIRECTS = 5
+DEFAULT_PER_HOST = 4
+_REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def origin_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of `url`, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme, 0)
+
+
+@dataclass
+class FetchStats:
+    """What a Fetcher did: full downloads, conditional-GET hits (304) and refusals."""
+
+    downloaded: int = 0
+    not_modified: int = 0
+    refused: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+class Fetcher:
+    """Downloads pages, feeds and images politely and safely.
+
+    - timeouts and bounded retries with backoff (from `make_session`);
+    - at most `per_host` requests at once to one host, `max_workers` in all (`map`);
+    - conditional GET (ETag / Last-Modified) against an on-disk cache in `cache_dir`, so a
+      rebuild does not download unchanged documents again;
+    - a size limit per response, read as a stream and refused as soon as it is exceeded;
+    - redirects followed by hand, at most `max_redirects`, each hop checked;
+    - only http(s); a URL found inside fetched content (`found_in=`), or a redirect target,
+      that resolves to a loopback, private, link-local or otherwise non-public address is
+      refused unless it has the same origin as the document it came from or its host is in
+      `allow_hosts` (host names, IP addresses or networks such as "10.0.0.0/8").
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path | str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        retries: int = 2,
+        per_host: int = DEFAULT_PER_HOST,
+        max_workers: int = 8,
+        allow_hosts: Sequence[str] = (),
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.retries = retries
+        self.per_host = per_host
+        self.max_workers = max_workers
+        self.user_agent = user_agent
+        self.stats = FetchStats()
+        self._allowed_names = {h.lower() for h in allow_hosts if not _is_network(h)}
+        self._allowed_networks = [
+            ipaddress.ip_network(h, strict=False) for h in allow_hosts if _is_network(h)
+        ]
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self._host_slots: dict[tuple[str, str, int], threading.BoundedSemaphore] = {}
+        if self.cache_dir is not None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every session this fetcher opened."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = make_session(retries=self.retries, pool_size=self.per_host)
+            session.headers["User-Agent"] = self.user_agent
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _slot(self, url: str) -> threading.BoundedSemaphore:
+        key = origin_of(url)
+        with self._lock:
+            slot = self._host_slots.get(key)
+            if slot is None:
+                slot = self._host_slots[key] = threading.BoundedSemaphore(self.per_host)
+            return slot
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    def map(self, func: Callable[[_T], _R], items: Iterable[_T]) -> Iterator[_R]:
+        """`func` over `items` on a thread pool, results in input order.
+
+        `func` should turn expected failures into values; an exception it raises propagates.
+        """
+        with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+            yield from pool.map(func, items)
+
+    def get(
+        self,
+        url: str,
+        *,
+        found_in: str = "",
+        expect: Sequence[str] = (),
+        max_bytes: int | None = None,
+    ) -> Fetched:
+        """GET `url` (through the cache) and return its body.
+
+        `found_in` is the URL of the document `url` was found in; it turns on the private
+        address check. `expect` lists acceptable media type prefixes ("text/html", "image/");
+        a response of another declared type is refused.
+
+        Raises UnsafeUrlError, InputError (scheme, size, type) or SourceUnreachableError.
+        """
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        require_http_url(url)
+        self._check_address(url, found_in)
+        cached = self._cache_load(url)
+        headers: dict[str, str] = {}
+        if cached is not None:
+            if cached.get("etag"):
+                headers["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                headers["If-Modified-Since"] = cached["last_modified"]
+        current, previous = url, found_in
+        for _ in range(self.max_redirects + 1):
+            with self._slot(current):
+                result = self._get_once(current, headers, limit, url, cached)
+            if isinstance(result, Fetched):
+                _check_type(result, expect)
+                return result
+            # A redirect: the next hop is a URL found in this response.
+            target = urljoin(current, result)
+            require_http_url(target)
+            previous, current = current, target
+            self._check_address(current, previous)
+        raise SourceUnreachableError(
+            f"cannot fetch {redact(url)}: more than {self.max_redirects} redirects",
+            location=redact(url),
+            hint="the server redirects in a loop or too far; open the URL in a browser to check",
+        )
+
+    def _get_once(
+        self,
+        url: str,
+        headers: dict[str, str],
+        limit: int,
+        requested: str,
+        cached: dict[str, str] | None,
+    ) -> Fetched | str:
+        """One request: a Fetched, or the Location of a redirect."""
+        try:
+            # Redirects are followed by hand (in `get`) so that every hop is checked.
+            response = self._session().get(
+                url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
+            )
+        except requests.RequestException as exc:
+            raise SourceUnreachableError(
+                f"cannot fetch {redact(url)}: {_describe(exc)}",
+                location=redact(requested),
+                hint="check the URL and that the server is up; packager retried before giving up",
+            ) from exc
+        with response:
+            status = response.status_code
+            if status in _REDIRECT_STATUSES and response.headers.get("Location"):
+                return response.headers["Location"]
+            if status == 304 and cached is not None:
+                body = self._cache_body(requested)
+                if body is not None:
+                    self.stats.count("not_modified")
+                    return Fetched(
+                        url=cached.get("url", url),
+                        status=200,
+                        content=body,
+                        content_type=cached.get("content_type", ""),
+                        headers=dict(response.headers),
+                        from_cache=True,
+                    )
+            if status >= 300:
+                raise SourceUnreachableError(
+                    f"cannot fetch {redact(url)}: HTTP {status} {response.reason}",
+                    location=redact(requested),
+                    hint="check the URL; the server answered with an error",
+                )
+            content = _read_limited(response, url, limit)
+            self.stats.count("downloaded")
+            fetched = Fetched(
+                url=url,
+                status=status,
+                content=content,
+                content_type=response.headers.get("Content-Type", ""),
+                headers=dict(response.headers),
+            )
+            self._cache_store(requested, fetched)
+            return fetched
+
+    # -- address checks -----------------------------------------------------------------------
+
+    def _check_address(self, url: str, found_in: str) -> None:
+        if not found_in or origin_of(url) == origin_of(found_in):
+            return
+        host = origin_of(url)[1]
+        if host in self._allowed_names:
+            return
+        addresses = _resolve(url)
+        for address in addresses:
+            if any(address in network for network in self._allowed_networks):
+                continue
+            if not _is_public(address):
+                self.stats.count("refused")
+                raise UnsafeUrlError(
+                    f"refusing {redact(url)} (found in {redact(found_in)}): "
+                    f"{host} is a non-public address ({address})",
+                    location=redact(url),
+                    hint="a page may only point at loopback, private or link-local hosts of its "
+                    "own origin; add the host to the allow-list if this is intended",
+                )
+
+    # -- cache --------------------------------------------------------------------------------
+
+    def _cache_paths(self, url: str) -> tuple[Path, Path] | None:
+        if self.cache_dir is None:
+            return None
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        return self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.body"
+
+    def _cache_load(self, url: str) -> dict[str, str] | None:
+        paths = self._cache_paths(url)
+        if paths is None or not paths[0].is_file() or not paths[1].is_file():
+            return None
+        try:
+            data = json.loads(paths[0].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _cache_body(self, url: str) -> bytes | None:
+        paths = self._cache_paths(url)
+        try:
+            return paths[1].read_bytes() if paths is not None else None
+        except OSError:
+            return None
+
+    def _cache_store(self, url: str, fetched: Fetched) -> None:
+        paths = self._cache_paths(url)
+        etag = fetched.headers.get("ETag", "")
+        last_modified = fetched.headers.get("Last-Modified", "")
+        if paths is None or not (etag or last_modified):
+            return
+        meta = {
+            "url": fetched.url,
+            "content_type": fetched.content_type,
+            "etag": etag,
+            "last_modified": last_modified,
+        }
+        # Body first, then the metadata that makes the entry valid; both atomically.
+        _write_atomic(paths[1], fetched.content)
+        _write_atomic(paths[0], json.dumps(meta, sort_keys=True).encode("utf-8"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_type(fetched: Fetched, expect: Sequence[str]) -> None:
+    media_type = fetched.media_type
+    if not expect or not media_type or any(media_type.startswith(e) for e in expect):
+        return
+    raise InputError(
+        f"refusing {redact(fetched.url)}: it is {media_type}, expected {' or '.join(expect)}",
+        location=redact(fetched.url),
+        hint="check that the URL points at the right kind of document",
+    )
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve(url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    _scheme, host, port = origin_of(url)
+    try:
+        literal = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        return [literal]
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise SourceUnreachableError(
+            f"cannot fetch {redact(url)}: the host name {host!r} does not resolve",
+            location=redact(url),
+            hint="check the host name in the URL",
+        ) from exc
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast

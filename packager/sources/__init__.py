@@ -1,4 +1,4 @@
-"""Article readers: bundle folders (article.txt/.md/.html/.json plus media) into `Article`s."""
+"""Article readers: bundle folders, HTML pages and RSS/Atom feeds, each into `Article`s."""
 
 from __future__ import annotations
 

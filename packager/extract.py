@@ -1,0 +1,72 @@
+"""`packager extract`: the article model as the readers see it, for pages, feeds and saved files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from packager.errors import SourceError
+from packager.http import Fetcher
+from packager.model import Article
+from packager.sources.feeds import looks_like_feed
+from packager.sources.html import extract_html_article
+from packager.sources.remote import read_feed_document, read_remote
+
+
+def extract(
+    locations: Sequence[str],
+    *,
+    fetcher: Fetcher | None = None,
+    cache_dir: Path | None = None,
+    image_dir: Path | None = None,
+) -> list[Article | SourceError]:
+    """Read each location: an http(s) page or feed URL, or a saved .html / feed file.
+
+    Results keep input order; a location that cannot be read is a SourceError value in
+    the list, never an exception. A saved feed's entries are fetched from the web. When no
+    `fetcher` is given one is made (with its cache in `cache_dir`, if given) and closed.
+    """
+    own_fetcher = fetcher is None
+    active = fetcher if fetcher is not None else Fetcher(cache_dir)
+    results: list[Article | SourceError] = []
+    try:
+        for location in locations:
+            if location.lower().startswith(("http://", "https://")):
+                results.extend(read_remote([location], fetcher=active, image_dir=image_dir))
+            else:
+                results.extend(_read_file(Path(location), fetcher=active, image_dir=image_dir))
+    finally:
+        if own_fetcher:
+            active.close()
+    return results
+
+
+def _read_file(
+    path: Path, *, fetcher: Fetcher, image_dir: Path | None
+) -> list[Article | SourceError]:
+    if path.is_dir():
+        return [
+            SourceError(
+                f"cannot extract {path}: it is a folder",
+                location=str(path),
+                hint="give the article.html inside it, or build the bundle with `packager build`",
+            )
+        ]
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return [
+            SourceError(
+                f"cannot read {path}: {exc.strerror or exc}",
+                location=str(path),
+                hint="check the path and its permissions",
+            )
+        ]
+    if looks_like_feed(content):
+        return list(
+            read_feed_document(content, origin=str(path), fetcher=fetcher, image_dir=image_dir)
+        )
+    try:
+        return [extract_html_article(content, origin=str(path))]
+    except SourceError as exc:
+        return [exc]

@@ -1,0 +1,702 @@
+"""Article web pages → `Article`: structured metadata first, trafilatura for the body text.
+
+Metadata is read in order of trust: JSON-LD (each script on its own), Open Graph, Twitter
+cards, other meta tags, then the page itself (headline, `<title>`, figures, `<video>`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import htmldate
+import trafilatura
+from lxml import html as lxml_html
+
+from packager.errors import SourceError
+from packager.ids import stable_id
+from packager.model import Article, Image, Video
+from packager.sources import xmlparse
+from packager.sources.media import (
+    detect_video_type,
+    largest_srcset,
+    parse_datetime,
+    parse_duration,
+    resolve_url,
+)
+
+# schema.org types that describe the article itself.
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "report",
+        "scholarlyarticle",
+        "techarticle",
+        "socialmediaposting",
+    }
+)
+_WEBPAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage"})
+_LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
+_LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
+_CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|photographer", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|legend", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-:·•»]\s+")
+_TINY = 80  # pixels: icons, spacers and tracking pixels are not article pictures
+
+
+@dataclass
+class _Metadata:
+    """What one page says about itself, gathered before deciding."""
+
+    jsonld_articles: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_videos: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_images: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_breadcrumbs: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_pages: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def first_meta(self, *names: str) -> str:
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value.strip():
+                    return _clean(value)
+        return ""
+
+    def all_meta(self, *names: str) -> list[str]:
+        return [_clean(v) for name in names for v in self.meta.get(name, ()) if v.strip()]
+
+    def article_value(self, key: str) -> Any:
+        for node in self.jsonld_articles:
+            value = node.get(key)
+            if value not in (None, "", [], {}):
+                return value
+        return None
+
+
+def extract_html_article(
+    content: bytes,
+    *,
+    origin: str,
+    base_url: str = "",
+    charset: str = "",
+    fallback_title: str = "",
+) -> Article:
+    """Read one article page (bytes as fetched or saved) into an `Article`.
+
+    `origin` names the page in messages; `base_url` resolves relative links (the fetched URL,
+    or the canonical URL of a saved page); `charset` is the one the server declared, used
+    when the page itself declares none; `fallback_title` (a feed item's title) is used when
+    the page has no title of its own.
+
+    Raises SourceError when the bytes are not an HTML page or carry no title at all.
+    """
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(
+            f"cannot read page {origin}: it is binary data, not an HTML page",
+            location=origin,
+            hint="check that the URL or file is an article web page",
+        )
+    document = decode_html(content, charset)
+    tree = xmlparse.parse_html(document, origin=origin)
+    metadata = _read_metadata(tree, origin)
+    canonical = _canonical_url(tree, metadata, base_url)
+    link_base = canonical or base_url
+    own_title = _title(tree, metadata)
+    body = _body(tree, link_base)
+    # A feed's title only stands in for a page that is otherwise an article.
+    title = own_title or (fallback_title.strip() if body else "")
+    if not title:
+        raise SourceError(
+            f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
+            "<h1> or <title>)",
+            location=origin,
+            hint="check that this is an article page; an index or error page has no headline",
+        )
+    warnings = metadata.warnings
+    published = _published(tree, metadata, link_base)
+    if published is None:
+        warnings.append("no publication date found in JSON-LD, meta tags or the page")
+    if not body:
+        warnings.append("no article body text found")
+    return Article(
+        id=stable_id(url=canonical, fallback=origin),
+        title=title,
+        origin=origin,
+        url=canonical,
+        section_path=_section_path(metadata, title),
+        summary=_summary(metadata),
+        body=body,
+        published=published,
+        modified=_modified(metadata),
+        authors=_authors(metadata),
+        tags=_tags(metadata),
+        language=_language(tree, metadata),
+        images=_images(tree, metadata, link_base),
+        videos=_videos(tree, metadata, link_base),
+        warnings=tuple(warnings),
+    )
+
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_html(content: bytes, charset: str = "") -> str:
+    """The page as text, choosing the encoding as browsers do (WHATWG "HTML" §13.2.3.2).
+
+    BOM, then the charset the server declared, then the page's own `<meta charset>`, then
+    UTF-8 if the bytes decode cleanly, else Windows-1252.
+    """
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return content[len(bom) :].decode(encoding, errors="replace")
+    declared = _META_CHARSET.search(content[:16384])
+    candidates = [charset, declared.group(1).decode("ascii").lower() if declared else ""]
+    for encoding in candidates:
+        if not encoding:
+            continue
+        # Browsers read ISO-8859-1 and ASCII labels as Windows-1252 (WHATWG Encoding).
+        if encoding in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+            encoding = "cp1252"
+        try:
+            return content.decode(encoding, errors="replace")
+        except LookupError:
+            continue
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+# -- metadata gathering ------------------------------------------------------------------------
+
+
+def _read_metadata(tree: lxml_html.HtmlElement, origin: str) -> _Metadata:
+    metadata = _Metadata()
+    for number, script in enumerate(xmlparse.XP_JSONLD(tree), start=1):
+        data = _load_jsonld(script.text or "")
+        if data is None:
+            metadata.warnings.append(
+                f"JSON-LD script {number} is not valid JSON; skipped it, read the others"
+            )
+            continue
+        for node, nested in _jsonld_nodes(data):
+            types = _types(node)
+            if types & ARTICLE_TYPES:
+                metadata.jsonld_articles.append(node)
+            if "videoobject" in types:
+                metadata.jsonld_videos.append(node)
+            if "imageobject" in types and not nested:
+                metadata.jsonld_images.append(node)
+            if "breadcrumblist" in types:
+                metadata.jsonld_breadcrumbs.append(node)
+            if types & _WEBPAGE_TYPES:
+                metadata.jsonld_pages.append(node)
+    for element in xmlparse.XP_META(tree):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
+        key = key.strip().lower()
+        if key:
+            metadata.meta.setdefault(key, []).append(element.get("content") or "")
+    return metadata
+
+
+def _load_jsonld(text: str) -> Any:
+    text = text.strip()
+    # Some CMSs wrap JSON-LD in HTML comments or CDATA markers.
+    text = re.sub(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)", "", text)
+    text = re.sub(r"(?:-->|//\s*\]\]>|\]\]>)\s*$", "", text).strip()
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    # Common authoring slips: raw control characters and trailing commas.
+    repaired = re.sub(r"[\x00-\x1f]+", " ", text)
+    repaired = re.sub(r",\s*([}\]])", r"\1", repaired)
+    try:
+        return json.loads(repaired)
+    except ValueError:
+        return None
+
+
+def _jsonld_nodes(
+    data: Any, depth: int = 0, nested: bool = False
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every typed object in a JSON-LD document: top level, lists, `@graph`, nested values.
+
+    Yields (node, nested): `nested` is true for objects found as a property of another
+    (a publisher's logo, an author's photo) rather than at the top level or in `@graph`.
+    """
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _jsonld_nodes(item, depth + 1, nested)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data, nested
+        for key, value in data.items():
+            if key == "@graph":
+                yield from _jsonld_nodes(value, depth + 1, nested)
+            elif isinstance(value, dict | list) and key != "@context":
+                yield from _jsonld_nodes(value, depth + 1, True)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type", ())
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def _text(value: Any) -> str:
+    """A plain string from a JSON-LD value that may be a string, list, or `{"name": ...}`."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, list):
+        for item in value:
+            text = _text(item)
+            if text:
+                return text
+        return ""
+    if isinstance(value, dict):
+        for key in ("name", "@value", "text", "headline"):
+            if isinstance(value.get(key), str):
+                return _clean(value[key])
+    return ""
+
+
+def _clean(text: str) -> str:
+    text = lxml_html.fromstring(f"<p>{text}</p>").text_content() if "&" in text else text
+    return _SPACE.sub(" ", text).strip()
+
+
+# -- fields ------------------------------------------------------------------------------------
+
+
+def _canonical_url(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> str:
+    for link in xmlparse.XP_CANONICAL(tree):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            url = resolve_url(link.get("href", ""), base_url)
+            if url.startswith(("http://", "https://")):
+                return url
+    for candidate in (
+        metadata.first_meta("og:url"),
+        _text(metadata.article_value("url")),
+        _url_of(metadata.article_value("mainEntityOfPage")),
+    ):
+        url = resolve_url(candidate, base_url)
+        if url.startswith(("http://", "https://")):
+            return url
+    return base_url
+
+
+def _url_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("@id", "url", "contentUrl"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    if isinstance(value, list) and value:
+        return _url_of(value[0])
+    return ""
+
+
+def _title(tree: lxml_html.HtmlElement, metadata: _Metadata) -> str:
+    site_name = metadata.first_meta("og:site_name", "application-name")
+    title_elements = xmlparse.XP_TITLE(tree)
+    page_title = _clean(title_elements[0].text_content()) if title_elements else ""
+    headlines = [h for h in (_clean(e.text_content()) for e in xmlparse.XP_H1(tree)) if h]
+    # In order of trust: structured data, sharing metadata, then the page itself.
+    candidates = [
+        _text(metadata.article_value("headline")),
+        _text(metadata.article_value("name")),
+        metadata.first_meta("og:title"),
+        metadata.first_meta("twitter:title"),
+        metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
+        _strip_site_name(page_title, site_name),
+        headlines[0] if headlines else "",
+    ]
+    candidates = [c for c in candidates if c]
+    return candidates[0] if candidates else ""
+
+
+def _same_title(a: str, b: str) -> bool:
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return False
+    overlap = len(set(ta) & set(tb))
+    return overlap / min(len(set(ta)), len(set(tb))) >= 0.8 and overlap >= min(3, len(set(ta)))
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _strip_site_name(title: str, site_name: str) -> str:
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        if site_name and _tokens(parts[-1]) == _tokens(site_name):
+            return " - ".join(parts[:-1]).strip()
+        if site_name and _tokens(parts[0]) == _tokens(site_name):
+            return " - ".join(parts[1:]).strip()
+    return title
+
+
+def _published(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> datetime | None:
+    for candidate in (
+        metadata.article_value("datePublished"),
+        metadata.first_meta(
+            "article:published_time",
+            "og:published_time",
+            "og:article:published_time",
+            "datepublished",
+            "publishdate",
+            "pubdate",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.created",
+            "parsely-pub-date",
+            "sailthru.date",
+            "date",
+        ),
+        _text([p.get("datePublished") for p in metadata.jsonld_pages]),
+        metadata.article_value("dateCreated"),
+    ):
+        parsed = parse_datetime(_text(candidate))
+        if parsed is not None:
+            return parsed
+    found = htmldate.find_date(
+        tree,
+        extensive_search=True,
+        original_date=True,
+        outputformat="%Y-%m-%dT%H:%M:%S",
+        url=base_url or None,
+    )
+    return parse_datetime(found) if found else None
+
+
+def _modified(metadata: _Metadata) -> datetime | None:
+    return parse_datetime(
+        _text(metadata.article_value("dateModified"))
+        or metadata.first_meta("article:modified_time", "og:updated_time", "dateModified")
+    )
+
+
+def _summary(metadata: _Metadata) -> str:
+    return (
+        _text(metadata.article_value("description"))
+        or metadata.first_meta("og:description")
+        or metadata.first_meta("twitter:description")
+        or metadata.first_meta("description", "dc.description")
+    )
+
+
+def _authors(metadata: _Metadata) -> tuple[str, ...]:
+    names: list[str] = []
+    value = metadata.article_value("author") or metadata.article_value("creator")
+    for item in value if isinstance(value, list) else [value]:
+        name = _text(item)
+        if name:
+            names.append(name)
+    if not names:
+        names = [
+            a
+            for a in metadata.all_meta("author", "article:author", "dc.creator", "parsely-author")
+            if not a.startswith(("http://", "https://"))
+        ]
+    return tuple(dict.fromkeys(names))
+
+
+def _tags(metadata: _Metadata) -> tuple[str, ...]:
+    tags: list[str] = []
+    keywords = metadata.article_value("keywords")
+    for item in keywords if isinstance(keywords, list) else [keywords]:
+        if isinstance(item, str):
+            tags.extend(part.strip() for part in item.split(","))
+    for value in metadata.all_meta("article:tag", "news_keywords", "keywords"):
+        tags.extend(part.strip() for part in value.split(","))
+    return tuple(dict.fromkeys(t for t in tags if t))
+
+
+def _language(tree: lxml_html.HtmlElement, metadata: _Metadata) -> str:
+    declared = xmlparse.XP_HTML_LANG(tree)
+    candidates = [
+        _text(metadata.article_value("inLanguage")),
+        str(declared[0]) if declared else "",
+        metadata.first_meta("og:locale", "language", "content-language", "dc.language"),
+    ]
+    for candidate in candidates:
+        if candidate.strip():
+            return candidate.strip().replace("_", "-")
+    return ""
+
+
+def _section_path(metadata: _Metadata, title: str) -> tuple[str, ...]:
+    for crumbs in metadata.jsonld_breadcrumbs:
+        path = _breadcrumb_names(crumbs)
+        # The last crumb is often the article itself; the first often "Home".
+        if path and _same_title(path[-1], title):
+            path = path[:-1]
+        if path and path[0].casefold() in ("home", "homepage", "start", "inicio", "startseite"):
+            path = path[1:]
+        if path:
+            return tuple(path)
+    section = metadata.article_value("articleSection")
+    sections = section if isinstance(section, list) else [section]
+    names = [_text(s) for s in sections if _text(s)]
+    if names:
+        return (names[0],)
+    meta_section = metadata.first_meta("article:section", "section", "parsely-section")
+    return (meta_section,) if meta_section else ()
+
+
+def _breadcrumb_names(crumbs: dict[str, Any]) -> list[str]:
+    elements = crumbs.get("itemListElement")
+    if not isinstance(elements, list):
+        return []
+
+    def position(element: Any) -> float:
+        try:
+            return float(element.get("position", 0)) if isinstance(element, dict) else 0.0
+        except (TypeError, ValueError):
+            return 0.0
+
+    names: list[str] = []
+    for element in sorted((e for e in elements if isinstance(e, dict)), key=position):
+        name = _text(element.get("name")) or _text(element.get("item"))
+        if name:
+            names.append(name)
+    return names
+
+
+def _body(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
+    text = trafilatura.extract(
+        tree,
+        url=base_url or None,
+        include_comments=False,
+        include_tables=False,
+        output_format="txt",
+        deduplicate=False,
+        fast=True,
+    )
+    if not text:
+        return ()
+    return tuple(p.strip() for p in text.split("\n") if p.strip())
+
+
+# -- images ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ImageFound:
+    url: str
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+
+
+def _image_key(url: str) -> str:
+    # The same picture is often linked with different sizes in the query or scheme.
+    return re.sub(r"^https?://", "", url.split("?", 1)[0].split("#", 1)[0]).rstrip("/").lower()
+
+
+def _images(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> tuple[Image, ...]:
+    found: list[_ImageFound] = []
+    # The lead picture: what the publisher declares for the article, in order of trust.
+    for candidate in _declared_images(metadata, base_url):
+        found.append(candidate)
+    found.extend(_figure_images(tree, base_url))
+    merged: dict[str, _ImageFound] = {}
+    for image in found:
+        key = _image_key(image.url)
+        if key in merged:
+            kept = merged[key]
+            kept.caption = kept.caption or image.caption
+            kept.credit = kept.credit or image.credit
+            kept.alt = kept.alt or image.alt
+        else:
+            merged[key] = image
+    return tuple(
+        Image(location=i.url, caption=i.caption, credit=i.credit, alt=i.alt)
+        for i in merged.values()
+    )
+
+
+def _declared_images(metadata: _Metadata, base_url: str) -> Iterator[_ImageFound]:
+    for value in (metadata.article_value("image"), metadata.article_value("thumbnailUrl")):
+        yield from _jsonld_images(value, base_url)
+    for url in (
+        metadata.first_meta("og:image:secure_url", "og:image:url", "og:image"),
+        metadata.first_meta("twitter:image", "twitter:image:src"),
+    ):
+        resolved = resolve_url(url, base_url)
+        if resolved:
+            yield _ImageFound(resolved, alt=metadata.first_meta("og:image:alt"))
+    for node in metadata.jsonld_images:
+        yield from _jsonld_images(node, base_url)
+
+
+def _jsonld_images(value: Any, base_url: str) -> Iterator[_ImageFound]:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            url = resolve_url(item, base_url)
+            if url:
+                yield _ImageFound(url)
+        elif isinstance(item, dict):
+            url = resolve_url(_url_of(item.get("url") or item.get("contentUrl")), base_url)
+            if not url:
+                continue
+            credit = (
+                _text(item.get("creditText"))
+                or _text(item.get("copyrightHolder"))
+                or _text(item.get("author"))
+                or _text(item.get("creator"))
+            )
+            yield _ImageFound(url, caption=_text(item.get("caption")), credit=credit)
+
+
+def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_ImageFound]:
+    for figure in xmlparse.XP_FIGURES(tree):
+        caption_element = next(iter(xmlparse.XP_FIGCAPTION(figure)), None)
+        caption, credit = _caption_and_credit(caption_element)
+        for element in xmlparse.XP_FIG_IMG(figure):
+            url = _element_image_url(element, base_url)
+            if url:
+                yield _ImageFound(
+                    url, caption=caption, credit=credit, alt=_clean(element.get("alt", ""))
+                )
+                break
+
+
+def _element_image_url(element: lxml_html.HtmlElement, base_url: str) -> str:
+    for attribute in ("width", "height"):
+        value = element.get(attribute, "")
+        if value.isdigit() and int(value) < _TINY:
+            return ""
+    for attribute in _LAZY_SRCSET_ATTRIBUTES:
+        url = largest_srcset(element.get(attribute, ""), base_url)
+        if url:
+            return url
+    for attribute in _LAZY_SRC_ATTRIBUTES:
+        url = resolve_url(element.get(attribute, ""), base_url)
+        if url and not url.lower().endswith(".svg"):
+            return url
+    return ""
+
+
+def _caption_and_credit(caption: lxml_html.HtmlElement | None) -> tuple[str, str]:
+    if caption is None:
+        return "", ""
+    credit_parts: list[str] = []
+    for element in caption.iter():
+        if element is caption or not isinstance(element.tag, str):
+            continue
+        if _CREDIT_CLASS.search(element.get("class", "")) or element.tag in ("small", "cite"):
+            text = _clean(element.text_content())
+            if text and text not in credit_parts:
+                credit_parts.append(text)
+    full = _clean(caption.text_content())
+    text = full
+    for part in credit_parts:
+        text = text.replace(part, " ")
+    return _SPACE.sub(" ", text).strip(" |-–—"), " ".join(credit_parts)
+
+
+# -- videos ------------------------------------------------------------------------------------
+
+
+def _videos(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> tuple[Video, ...]:
+    videos: dict[str, Video] = {}
+
+    def add(video: Video) -> None:
+        videos.setdefault(_image_key(video.location), video)
+
+    for node in metadata.jsonld_videos:
+        video = _jsonld_video(node, base_url)
+        if video is not None:
+            add(video)
+    og_url = metadata.first_meta("og:video:secure_url", "og:video:url", "og:video")
+    if og_url:
+        url = resolve_url(og_url, base_url)
+        video_type = detect_video_type(url, metadata.first_meta("og:video:type"))
+        if url and video_type:
+            add(
+                Video(
+                    location=url,
+                    video_type=video_type,
+                    width=_int(metadata.first_meta("og:video:width")),
+                    height=_int(metadata.first_meta("og:video:height")),
+                    thumbnail=resolve_url(metadata.first_meta("og:image"), base_url),
+                )
+            )
+    for element in xmlparse.XP_VIDEOS(tree):
+        for video in _html_videos(element, base_url):
+            add(video)
+    return tuple(videos.values())
+
+
+def _jsonld_video(node: dict[str, Any], base_url: str) -> Video | None:
+    for key in ("contentUrl", "embedUrl", "url"):
+        url = resolve_url(_url_of(node.get(key)), base_url)
+        video_type = detect_video_type(url, _text(node.get("encodingFormat")))
+        if url and video_type:
+            break
+    else:
+        return None
+    thumbnails = list(_jsonld_images(node.get("thumbnailUrl") or node.get("thumbnail"), base_url))
+    return Video(
+        location=url,
+        video_type=video_type,
+        duration_seconds=parse_duration(node.get("duration")),
+        width=_int(node.get("width")),
+        height=_int(node.get("height")),
+        bitrate_kbps=_int(re.sub(r"\D", "", _text(node.get("bitrate")))),
+        thumbnail=thumbnails[0].url if thumbnails else "",
+    )
+
+
+def _html_videos(element: lxml_html.HtmlElement, base_url: str) -> Iterable[Video]:
+    poster = resolve_url(element.get("poster", ""), base_url)
+    candidates = [(element.get("src", ""), element.get("type", ""))]
+    candidates += [
+        (s.get("src", ""), s.get("type", "")) for s in xmlparse.XP_VIDEO_SOURCES(element)
+    ]
+    for src, content_type in candidates:
+        url = resolve_url(src, base_url)
+        video_type = detect_video_type(url, content_type)
+        if url and video_type:
+            yield Video(
+                location=url,
+                video_type=video_type,
+                width=_int(element.get("width")),
+                height=_int(element.get("height")),
+                thumbnail=poster,
+            )
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip()) or None
+    return None

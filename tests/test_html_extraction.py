@@ -1,0 +1,215 @@
+"""extract_html_article on pages built here: JSON-LD, Open Graph, figures, videos, fallbacks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from packager.errors import SourceError
+from packager.ids import stable_id
+from packager.model import Video
+from packager.sources.html import extract_html_article
+from packager.sources.media import (
+    detect_video_type,
+    largest_srcset,
+    parse_datetime,
+    parse_duration,
+)
+
+BODY = " ".join(
+    f"Paragraph {n} tells readers about the harbour council vote and what comes next for "
+    "the ferry line, the dock workers and the families who rely on it every day."
+    for n in range(6)
+)
+
+RICH_PAGE = f"""<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>Harbour council backs ferry plan | Example Gazette</title>
+<link rel="canonical" href="/news/local/harbour-ferry-plan">
+<script type="application/ld+json">{{ "this is": broken, }}</script>
+<script type="application/ld+json">
+{{"@context": "https://schema.org", "@graph": [
+  {{"@type": "NewsArticle", "headline": "Harbour council backs ferry plan",
+    "datePublished": "2024-03-05T09:30:00+01:00", "dateModified": "2024-03-05T12:00:00+01:00",
+    "description": "The council voted 7-2 for the new ferry line.",
+    "author": [{{"@type": "Person", "name": "Ada Reporter"}}],
+    "keywords": "ferry, harbour",
+    "articleSection": "Local",
+    "publisher": {{"@type": "Organization", "name": "Gazette",
+                  "logo": {{"@type": "ImageObject", "url": "/logo.png"}}}},
+    "image": {{"@type": "ImageObject", "url": "/img/lead.jpg", "caption": "The harbour at dawn",
+              "creditText": "Jo Camera"}},
+    "video": {{"@type": "VideoObject", "name": "Vote", "contentUrl": "/video/vote.m3u8",
+              "duration": "PT2M5S", "thumbnailUrl": ["/img/vote-thumb.jpg"],
+              "uploadDate": "2024-03-05"}}}},
+  {{"@type": "BreadcrumbList", "itemListElement": [
+    {{"@type": "ListItem", "position": 2, "name": "Local", "item": "https://gazette.example/news/local"}},
+    {{"@type": "ListItem", "position": 1, "name": "News", "item": "https://gazette.example/news"}},
+    {{"@type": "ListItem", "position": 3, "name": "Harbour council backs ferry plan"}}]}}
+]}}
+</script>
+<meta property="og:title" content="Ferry plan approved">
+<meta property="og:image" content="https://gazette.example/img/lead.jpg?w=1200">
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<article>
+<h1>Harbour council backs ferry plan</h1>
+<figure><img src="/img/dock-small.jpg" alt="The dock"
+ srcset="/img/dock-640.jpg 640w, /img/dock-1600.jpg 1600w, /img/dock-1024.jpg 1024w">
+<figcaption>Workers on the dock on Monday.
+ <span class="credit">Photo: Sam Lens</span></figcaption></figure>
+<p>{BODY}</p>
+<video poster="/img/poster.jpg"><source src="/video/clip.mp4" type="video/mp4"></video>
+</article>
+<footer>Copyright Example Gazette</footer>
+</body></html>"""
+
+
+def rich_article():
+    return extract_html_article(
+        RICH_PAGE.encode(), origin="rich.html", base_url="https://gazette.example/news/x"
+    )
+
+
+def test_jsonld_metadata_survives_a_broken_script() -> None:
+    article = rich_article()
+    assert article.title == "Harbour council backs ferry plan"
+    assert article.url == "https://gazette.example/news/local/harbour-ferry-plan"
+    assert article.id == stable_id(url=article.url)
+    assert article.published == datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert article.modified is not None and article.modified.hour == 12
+    assert article.summary == "The council voted 7-2 for the new ferry line."
+    assert article.authors == ("Ada Reporter",)
+    assert article.tags == ("ferry", "harbour")
+    assert article.language == "en-GB"
+    assert any("JSON-LD script 1 is not valid JSON" in w for w in article.warnings)
+
+
+def test_breadcrumbs_give_the_section_path_in_position_order() -> None:
+    assert rich_article().section_path == ("News", "Local")
+
+
+def test_body_text_comes_without_navigation_or_footer() -> None:
+    body = "\n".join(rich_article().body)
+    assert "Paragraph 5 tells readers" in body
+    assert "Copyright Example Gazette" not in body
+
+
+def test_images_lead_first_with_captions_credits_and_largest_srcset() -> None:
+    images = rich_article().images
+    assert images[0].location == "https://gazette.example/img/lead.jpg"
+    assert (images[0].caption, images[0].credit) == ("The harbour at dawn", "Jo Camera")
+    dock = next(i for i in images if "dock" in i.location)
+    assert dock.location == "https://gazette.example/img/dock-1600.jpg"
+    assert dock.caption == "Workers on the dock on Monday."
+    assert dock.credit == "Photo: Sam Lens"
+    assert dock.alt == "The dock"
+    # og:image with a size query is the same picture as the JSON-LD one; the logo is not news.
+    assert [i.location for i in images].count("https://gazette.example/img/lead.jpg") == 1
+    assert not any("logo" in i.location for i in images)
+
+
+def test_videos_from_jsonld_and_the_video_element() -> None:
+    videos = rich_article().videos
+    assert videos[0] == Video(
+        location="https://gazette.example/video/vote.m3u8",
+        video_type="HLS",
+        duration_seconds=125.0,
+        thumbnail="https://gazette.example/img/vote-thumb.jpg",
+    )
+    assert videos[1].location == "https://gazette.example/video/clip.mp4"
+    assert (videos[1].video_type, videos[1].thumbnail) == (
+        "MP4",
+        "https://gazette.example/img/poster.jpg",
+    )
+
+
+def test_open_graph_page_without_jsonld() -> None:
+    page = f"""<html><head>
+    <meta property="og:title" content="Market reopens after storm">
+    <meta property="og:url" content="https://news.example/market">
+    <meta property="og:description" content="Stalls are back.">
+    <meta property="article:published_time" content="2023-11-02T07:00:00Z">
+    <meta property="article:section" content="Business">
+    <meta property="og:image" content="//cdn.news.example/market.jpg">
+    <meta property="og:video" content="https://cdn.news.example/market.mpd">
+    <meta property="og:video:type" content="application/dash+xml">
+    </head><body><article><p>{BODY}</p></article></body></html>"""
+    article = extract_html_article(page.encode(), origin="og.html")
+    assert article.title == "Market reopens after storm"
+    assert article.url == "https://news.example/market"
+    assert article.published == datetime(2023, 11, 2, 7, tzinfo=UTC)
+    assert article.section_path == ("Business",)
+    assert article.images[0].location == "https://cdn.news.example/market.jpg"
+    assert article.videos[0].video_type == "DASH"
+
+
+def test_plain_page_falls_back_to_title_and_htmldate() -> None:
+    page = f"""<html><head><title>Quiet week at the library</title></head><body>
+    <p class="date">Published <time datetime="2022-06-14">14 June 2022</time></p>
+    <p>{BODY}</p></body></html>"""
+    article = extract_html_article(
+        page.encode(), origin="plain.html", base_url="https://l.example/a"
+    )
+    assert article.title == "Quiet week at the library"
+    assert article.published is not None and article.published.date().isoformat() == "2022-06-14"
+    assert article.url == "https://l.example/a"
+
+
+def test_charset_from_the_server_is_used_when_the_page_declares_none() -> None:
+    page = f"<html><head><title>Caf\u00e9 r\u00e9ouvert</title></head><body><p>{BODY}</p></body>"
+    article = extract_html_article(page.encode("latin-1"), origin="p", charset="iso-8859-1")
+    assert article.title == "Caf\u00e9 r\u00e9ouvert"
+
+
+def test_page_without_any_title_is_a_clear_source_error() -> None:
+    with pytest.raises(SourceError, match=r"cannot read page empty\.html: no title found"):
+        extract_html_article(b"<html><body><div></div></body></html>", origin="empty.html")
+
+
+def test_feed_title_is_the_fallback_for_an_untitled_page() -> None:
+    article = extract_html_article(
+        f"<html><body><p>{BODY}</p></body></html>".encode(), origin="p", fallback_title="From feed"
+    )
+    assert article.title == "From feed"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("PT1M30S", 90.0),
+        ("PT1H", 3600.0),
+        ("P1DT1S", 86401.0),
+        ("2:05", 125.0),
+        ("42", 42.0),
+        ("soon", None),
+        ("PT0S", None),
+    ],
+)
+def test_durations(text: str, seconds: float | None) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type", "expected"),
+    [
+        ("https://v.example/a/master.m3u8?token=1", "", "HLS"),
+        ("https://v.example/a/stream", "application/x-mpegURL", "HLS"),
+        ("https://v.example/a.mpd", "", "DASH"),
+        ("https://v.example/a.ism/manifest", "", "SMOOTH"),
+        ("https://v.example/a.MP4", "", "MP4"),
+        ("https://v.example/a", "video/quicktime", "MOV"),
+        ("https://www.youtube.com/embed/xyz", "text/html", ""),
+    ],
+)
+def test_video_types(url: str, content_type: str, expected: str) -> None:
+    assert detect_video_type(url, content_type) == expected
+
+
+def test_srcset_and_dates() -> None:
+    assert (
+        largest_srcset("a.jpg 1x, b.jpg 2x", "https://x.example/p/") == "https://x.example/p/b.jpg"
+    )
+    assert parse_datetime("Tue, 05 Mar 2024 08:00:00 GMT") == datetime(2024, 3, 5, 8, tzinfo=UTC)
+    assert parse_datetime("not a date") is None
