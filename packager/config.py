@@ -12,23 +12,36 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError
+from packager.schemas import FEED_SCHEMA, load_schema
 from packager.sources import DEFAULT_BOILERPLATE_PATTERNS
 
-DP_GENRES = frozenset(
-    "action adventure animals animated anime children comedy crime documentary drama "
-    "educational fantasy faith food fashion gaming health history horror miniseries mystery "
-    "nature news reality romance science sitcom special sports thriller technology".split()
-    + ["science fiction"]
-)
+
+def _feed_enum(*path: str) -> tuple[str, ...]:
+    """An enum of the feed schema, the one place the spec's value lists are written down."""
+    node: Any = load_schema(FEED_SCHEMA)["$defs"]
+    for key in path:
+        node = node[key]
+    return tuple(node["enum"])
+
+
+DP_GENRES = _feed_enum("Genres", "items", "else")
+RATINGS = _feed_enum("Rating", "properties", "rating")
+RATING_SOURCES = _feed_enum("Rating", "properties", "ratingSource")
+VIDEO_QUALITIES = _feed_enum("Video", "properties", "quality")
+CREDIT_ROLES = _feed_enum("Credit", "properties", "role")
 ITEM_TYPES = ("shortFormVideos", "movies", "tvSpecials")
-RATINGS = frozenset(
-    "12 12A 14+ 14A 15 18 18+ 18A A AA C C8 E G NC17 PG PG13 R R18 TV14 TVG TVMA TVPG TVY "
-    "TVY14 TVY7 U Uc UNRATED".split()
-)
-RATING_SOURCES = frozenset({"BBFC", "CHVRS", "CPR", "MPAA", "UK_CP", "USA_PR"})
 CATEGORY_ORDERS = ("manual", "most_recent", "chronological", "most_popular")
 RENDER_MODES = ("off", "on", "forced")
-CREDIT_ROLES = ("actor", "anchor", "host", "narrator", "voice", "director", "producer", "screenwriter")
+CREDIT_ROLES = (
+    "actor",
+    "anchor",
+    "host",
+    "narrator",
+    "voice",
+    "director",
+    "producer",
+    "screenwriter",
+)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 TEMPLATE_BUDGET = 500 * 1024 - 1  # Roku's channel template refuses feeds of 500 KB or more
 
@@ -41,7 +54,7 @@ class RowRule:
     section: str = ""  # articles whose section path contains this
     tag: str = ""  # articles with this tag
     latest: bool = False  # every article
-    order: str = "most_recent"
+    order: str = "manual"  # spec §3.16; manual keeps packager's newest-first playlist order
     max_items: int = 100
 
 
@@ -117,50 +130,74 @@ class ChannelConfig:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ConfigError(
                     f"{where}: base_url {self.base_url!r} is not an http(s) URL",
-                    path=self.path, key="channel.base_url",
+                    path=self.path,
+                    key="channel.base_url",
                     hint="give the public URL the output folder is served from, e.g. https://cdn.example.com/channel/",
                 )
         if not _LANGUAGE.match(self.language):
-            raise ConfigError(f"{where}: language {self.language!r} is not an ISO 639 code",
-                              path=self.path, key="channel.language", hint="e.g. en, en-US, es")
+            raise ConfigError(
+                f"{where}: language {self.language!r} is not an ISO 639 code",
+                path=self.path,
+                key="channel.language",
+                hint="e.g. en, en-US, es",
+            )
         _choice(where, self.path, "feed.item_type", self.item_type, ITEM_TYPES)
         _choice(where, self.path, "feed.long_form_type", self.long_form_type, ITEM_TYPES)
         _choice(where, self.path, "video.render", self.render_video, RENDER_MODES)
-        _choice(where, self.path, "video.default_quality", self.default_video_quality,
-                ("SD", "HD", "FHD", "UHD"))
+        _choice(
+            where,
+            self.path,
+            "video.default_quality",
+            self.default_video_quality,
+            ("SD", "HD", "FHD", "UHD"),
+        )
         if self.byline_role:
             _choice(where, self.path, "feed.byline_role", self.byline_role, CREDIT_ROLES)
         for key, genre in [("feed.default_genre", self.default_genre)] + [
             (f"genres.{name!r}", value) for name, value in self.genres.items()
         ]:
-            _choice(where, self.path, key, genre, sorted(DP_GENRES))
+            _choice(where, self.path, key, genre, DP_GENRES)
         if self.rating or self.rating_source:
-            _choice(where, self.path, "feed.rating", self.rating, sorted(RATINGS))
-            _choice(where, self.path, "feed.rating_source", self.rating_source, sorted(RATING_SOURCES))
+            _choice(where, self.path, "feed.rating", self.rating, RATINGS)
+            _choice(
+                where, self.path, "feed.rating_source", self.rating_source, sorted(RATING_SOURCES)
+            )
         if self.thumbnail_width < 800 or self.thumbnail_height < 450:
             raise ConfigError(
                 f"{where}: thumbnail size {self.thumbnail_width}x{self.thumbnail_height} is below Roku's 800x450",
-                path=self.path, key="thumbnails", hint="use 1280x720 or 1920x1080",
+                path=self.path,
+                key="thumbnails",
+                hint="use 1280x720 or 1920x1080",
             )
         if abs(self.thumbnail_width * 9 - self.thumbnail_height * 16) > 16:
             raise ConfigError(
                 f"{where}: thumbnail size {self.thumbnail_width}x{self.thumbnail_height} is not 16:9",
-                path=self.path, key="thumbnails", hint="use 1280x720 or 1920x1080",
+                path=self.path,
+                key="thumbnails",
+                hint="use 1280x720 or 1920x1080",
             )
         for row in self.rows:
             _choice(where, self.path, f"rows {row.name!r} order", row.order, CATEGORY_ORDERS)
             if sum(bool(x) for x in (row.section, row.tag, row.latest)) != 1:
                 raise ConfigError(
                     f"{where}: row {row.name!r} needs exactly one of section, tag or latest = true",
-                    path=self.path, key="rows", hint='e.g. section = "Sports"',
+                    path=self.path,
+                    key="rows",
+                    hint='e.g. section = "Sports"',
                 )
 
 
 def _choice(where: str, path: str, key: str, value: str, allowed: Any) -> None:
     if value not in allowed:
         close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(map(str, allowed))
-        raise ConfigError(f"{where}: {key} = {value!r} is not allowed", path=path, key=key, hint=hint)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "use one of: " + ", ".join(map(str, allowed))
+        )
+        raise ConfigError(
+            f"{where}: {key} = {value!r} is not allowed", path=path, key=key, hint=hint
+        )
 
 
 # The file's shape: table -> key -> (ChannelConfig field, expected type).
@@ -205,11 +242,15 @@ def load_config(path: Path | None) -> ChannelConfig:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"{where}: no such config file", path=where,
-                          hint="give the path of your channel.toml, or leave --config out") from exc
+        raise ConfigError(
+            f"{where}: no such config file",
+            path=where,
+            hint="give the path of your channel.toml, or leave --config out",
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}", path=where,
-                          hint="fix the TOML syntax there") from exc
+        raise ConfigError(
+            f"{where}: not valid TOML: {exc}", path=where, hint="fix the TOML syntax there"
+        ) from exc
     values: dict[str, Any] = {"path": where}
     for table, content in document.items():
         if table in _SCHEMA:
@@ -240,8 +281,12 @@ def load_config(path: Path | None) -> ChannelConfig:
 
 def _read_table(where: str, table: str, content: Any, values: dict[str, Any]) -> None:
     if not isinstance(content, dict):
-        raise ConfigError(f"{where}: [{table}] must be a table", path=where, key=table,
-                          hint=f"write it as a [{table}] section")
+        raise ConfigError(
+            f"{where}: [{table}] must be a table",
+            path=where,
+            key=table,
+            hint=f"write it as a [{table}] section",
+        )
     for key, value in content.items():
         if key not in _SCHEMA[table]:
             _unknown(where, f"{table}.{key}", [f"{table}.{k}" for k in _SCHEMA[table]])
@@ -249,32 +294,46 @@ def _read_table(where: str, table: str, content: Any, values: dict[str, Any]) ->
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ConfigError(
                 f"{where}: {table}.{key} = {value!r} should be {_type_name(expected)}",
-                path=where, key=f"{table}.{key}", hint=f"write {table}.{key} as {_type_name(expected)}",
+                path=where,
+                key=f"{table}.{key}",
+                hint=f"write {table}.{key} as {_type_name(expected)}",
             )
         if isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: {table}.{key} must be a list of strings",
-                                  path=where, key=f"{table}.{key}")
+                raise ConfigError(
+                    f"{where}: {table}.{key} must be a list of strings",
+                    path=where,
+                    key=f"{table}.{key}",
+                )
             value = tuple(value)
         values[name] = value
 
 
-def _entry(where: str, table: str, index: int, entry: Any, known: set[str],
-           required: tuple[str, ...]) -> dict[str, Any]:
+def _entry(
+    where: str, table: str, index: int, entry: Any, known: set[str], required: tuple[str, ...]
+) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: [[{table}]] entry {index + 1} must be a table", path=where, key=table)
+        raise ConfigError(
+            f"{where}: [[{table}]] entry {index + 1} must be a table", path=where, key=table
+        )
     for key in entry:
         if key not in known:
             _unknown(where, f"{table}[{index}].{key}", sorted(known))
     missing = [key for key in required if key not in entry]
     if missing:
-        raise ConfigError(f"{where}: [[{table}]] entry {index + 1} is missing {', '.join(missing)}",
-                          path=where, key=table, hint=f"add {', '.join(missing)}")
+        raise ConfigError(
+            f"{where}: [[{table}]] entry {index + 1} is missing {', '.join(missing)}",
+            path=where,
+            key=table,
+            hint=f"add {', '.join(missing)}",
+        )
     return dict(entry)
 
 
 def _live(where: str, index: int, entry: Any) -> LiveStream:
-    data = _entry(where, "live", index, entry, _LIVE_KEYS, ("id", "title", "url", "thumbnail", "description"))
+    data = _entry(
+        where, "live", index, entry, _LIVE_KEYS, ("id", "title", "url", "thumbnail", "description")
+    )
     if "genres" in data:
         data["genres"] = tuple(data["genres"])
     return LiveStream(**data)
@@ -289,15 +348,23 @@ def _show(where: str, index: int, entry: Any) -> Show:
 
 def _list_of_tables(where: str, table: str, content: Any) -> list[Any]:
     if not isinstance(content, list):
-        raise ConfigError(f"{where}: {table} must be written as [[{table}]] entries",
-                          path=where, key=table, hint=f"start each entry with [[{table}]]")
+        raise ConfigError(
+            f"{where}: {table} must be written as [[{table}]] entries",
+            path=where,
+            key=table,
+            hint=f"start each entry with [[{table}]]",
+        )
     return content
 
 
 def _string_map(where: str, table: str, content: Any) -> dict[str, str]:
     if not isinstance(content, dict) or not all(isinstance(v, str) for v in content.values()):
-        raise ConfigError(f"{where}: [{table}] maps names to genre strings", path=where, key=table,
-                          hint='e.g. "Sports" = "sports"')
+        raise ConfigError(
+            f"{where}: [{table}] maps names to genre strings",
+            path=where,
+            key=table,
+            hint='e.g. "Sports" = "sports"',
+        )
     return dict(content)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -115,3 +116,29 @@ class Article:
             "captions": [vars(caption) for caption in self.captions],
             "warnings": list(self.warnings),
         }
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """The inverse of `Article.as_dict` (for caches)."""
+    return Article(
+        id=data["id"],
+        title=data["title"],
+        origin=data["origin"],
+        url=data.get("url", ""),
+        section_path=tuple(data.get("section_path", ())),
+        summary=data.get("summary", ""),
+        body=tuple(data.get("body", ())),
+        published=_datetime(data.get("published")),
+        modified=_datetime(data.get("modified")),
+        authors=tuple(data.get("authors", ())),
+        tags=tuple(data.get("tags", ())),
+        language=data.get("language", ""),
+        images=tuple(Image(**image) for image in data.get("images", ())),
+        videos=tuple(Video(**video) for video in data.get("videos", ())),
+        captions=tuple(CaptionFile(**caption) for caption in data.get("captions", ())),
+        warnings=tuple(data.get("warnings", ())),
+    )
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

@@ -1,0 +1,646 @@
+"""`packager build`: articles → thumbnails and playable videos → feed items and rows → a validated
+feed.json, written atomically only when it is valid.
+
+Work is cached per article under `OUT/.packager/`: a bundle folder whose files are unchanged
+(same names, sizes and modification times) is not read again, and its thumbnails, probes and
+renders are reused; content-hashed output names make every other repeat cheap too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from packager import __version__
+from packager.config import ChannelConfig
+from packager.errors import ConfigError, ExitCode, InputError, PackagerError, SourceError
+from packager.feed.items import (
+    CaptionTrack,
+    PlayableVideo,
+    PreparedArticle,
+    date_time_text,
+    item_for,
+    item_type_for,
+    live_item,
+    series_for,
+    series_id,
+    show_for,
+    tags_for,
+    utc,
+)
+from packager.feed.rows import RowEntry, build_rows, default_rules
+from packager.http import Fetcher
+from packager.images import ThumbnailMaker
+from packager.jsonio import feed_bytes, pretty_bytes, write_atomic
+from packager.model import Article, Problem, Severity, article_from_dict
+from packager.sources import ReadOptions
+from packager.sources.bundle import bundle_folders, read_bundle
+from packager.sources.media import detect_video_type
+from packager.sources.remote import read_remote
+from packager.validate import ValidationResult, check_document
+from packager.validate.loading import parse_feed
+from packager.video import RenderOptions, probe_video, render_article_video
+
+STATE_DIR = ".packager"
+REPORT_NAME = "build-report.json"
+FEED_NAME = "feed.json"
+LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article left out of the feed, and why."""
+
+    origin: str
+    reason: str
+    hint: str = ""
+    article_id: str = ""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did; decides the exit code."""
+
+    out_dir: Path
+    feed_written: bool
+    item_counts: dict[str, int]
+    skipped: tuple[Skipped, ...]
+    trimmed: tuple[str, ...]
+    notes: tuple[str, ...]  # per-article warnings: "origin: message"
+    validation: ValidationResult | None
+    feed_size: int = 0
+    reused: int = 0  # articles taken from the cache
+    prepared: int = 0  # articles (re)processed
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.validation is None or not self.validation.ok:
+            return ExitCode.FEED_INVALID
+        if not self.feed_written:
+            return ExitCode.BAD_INPUT
+        return ExitCode.OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feed": str(self.out_dir / FEED_NAME) if self.feed_written else None,
+            "feedWritten": self.feed_written,
+            "feedBytes": self.feed_size,
+            "items": self.item_counts,
+            "articlesReused": self.reused,
+            "articlesProcessed": self.prepared,
+            "skipped": [asdict(skip) for skip in self.skipped],
+            "trimmed": list(self.trimmed),
+            "notes": list(self.notes),
+            "validation": self.validation.as_dict() if self.validation else None,
+        }
+
+
+class BuildState:
+    """What a build remembers between runs, under OUT/.packager/ (never published)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.items_dir = folder / "articles"
+        self.items_dir.mkdir(parents=True, exist_ok=True)
+        self._state_path = folder / "state.json"
+        try:
+            self._state: dict[str, Any] = json.loads(self._state_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self._state = {}
+        self.first_seen: dict[str, str] = dict(self._state.get("firstSeen", {}))
+
+    def seen(self, item_id: str, now: datetime) -> datetime:
+        """When an item without a date was first built: a stable date across rebuilds."""
+        if item_id not in self.first_seen:
+            self.first_seen[item_id] = date_time_text(now)
+        return datetime.fromisoformat(self.first_seen[item_id])
+
+    def cached(self, key: str) -> dict[str, Any] | None:
+        try:
+            data: dict[str, Any] = json.loads((self.items_dir / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data
+
+    def store(self, key: str, data: dict[str, Any]) -> None:
+        write_atomic(self.items_dir / f"{key}.json", pretty_bytes(data))
+
+    def save(self) -> None:
+        self._state["firstSeen"] = self.first_seen
+        write_atomic(self._state_path, pretty_bytes(self._state))
+
+
+class ArticlePreparer:
+    """Turns one Article into a PreparedArticle: thumbnail, playable video, caption files."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        config: ChannelConfig,
+        state: BuildState,
+        fetcher: Fetcher,
+        now: datetime,
+    ) -> None:
+        self.out_dir = out_dir
+        self.config = config
+        self.state = state
+        self.fetcher = fetcher
+        self.now = now
+        self.thumbnails = ThumbnailMaker(
+            out_dir,
+            (config.thumbnail_width, config.thumbnail_height),
+            index_path=state.folder / "thumbnails.jsonl",
+        )
+        self.render_options = RenderOptions(
+            size=(config.video_width, config.video_height),
+            language=config.language,
+            work_dir=None,
+        )
+
+    def prepare(self, article: Article) -> tuple[PreparedArticle, list[str]]:
+        """Raises SourceError when the article cannot become a playable item."""
+        notes = list(article.warnings)
+        images = self._images(article, notes)
+        if not images:
+            raise SourceError(
+                f"{article.origin}: no usable image for the thumbnail",
+                location=article.origin,
+                hint="add a photo (jpg, png, webp or gif) to the bundle; Roku needs a 16:9 thumbnail",
+            )
+        video, captions = self._video(article, images, notes)
+        captions = [*captions, *self._captions(article, notes)]
+        date = (
+            utc(article.published) if article.published else self.state.seen(article.id, self.now)
+        )
+        if not article.published:
+            notes.append(
+                f"no publication date: using {date_time_text(date)}, when packager first saw it"
+            )
+        prepared = PreparedArticle(
+            article=article,
+            date=date,
+            thumbnail_url=self.config.asset_url(images[0][1]),
+            video=video,
+            captions=tuple(captions),
+        )
+        return prepared, notes
+
+    def _images(self, article: Article, notes: list[str]) -> list[tuple[Path, str]]:
+        """(local thumbnail path, relative path) for every usable image, in article order."""
+        made: list[tuple[Path, str]] = []
+        for image in article.images:
+            try:
+                source: Path | bytes
+                if image.location.startswith(("http://", "https://")):
+                    source = self.fetcher.get(
+                        image.location, found_in=article.url or article.origin
+                    ).content
+                else:
+                    source = Path(image.location)
+                thumbnail = self.thumbnails.make(
+                    source, origin=f"{article.origin}: {image.location}"
+                )
+            except PackagerError as error:
+                notes.append(f"image left out: {error.message}")
+                continue
+            notes.extend(f"{image.location}: {warning}" for warning in thumbnail.warnings)
+            made.append((self.out_dir / thumbnail.relative_path, thumbnail.relative_path))
+        return made
+
+    def _video(
+        self, article: Article, images: list[tuple[Path, str]], notes: list[str]
+    ) -> tuple[PlayableVideo, list[CaptionTrack]]:
+        if self.config.render_video != "forced":
+            for video in article.videos:
+                playable = self._playable(
+                    video.location, video.video_type, video.duration_seconds, notes
+                )
+                if playable:
+                    return playable, []
+        if self.config.render_video == "off":
+            raise SourceError(
+                f"{article.origin}: no playable video, and video rendering is off",
+                location=article.origin,
+                hint='add a video file or URL to the article, or set [video] render = "on"',
+            )
+        rendered = render_article_video(
+            article,
+            [path for path, _ in images],
+            self.out_dir,
+            self.render_options,
+            channel_name=self.config.provider_name,
+        )
+        notes.extend(rendered.warnings)
+        playable = PlayableVideo(
+            url=self.config.asset_url(rendered.video_path),
+            video_type="MP4",
+            quality=_quality(rendered.height),
+            duration_seconds=max(1, round(rendered.duration_seconds)),
+            bitrate_kbps=rendered.bitrate_kbps,
+        )
+        caption = CaptionTrack(self.config.asset_url(rendered.captions_path), rendered.language)
+        return playable, [caption]
+
+    def _playable(
+        self, location: str, video_type: str, duration: float | None, notes: list[str]
+    ) -> PlayableVideo | None:
+        kind = video_type or detect_video_type(location)
+        if location.startswith(("http://", "https://")):
+            if not kind:
+                notes.append(f"video {location} left out: not a stream type Roku plays")
+                return None
+            if not duration:
+                notes.append(
+                    f"video {location} left out: its duration is unknown "
+                    '(give it in the article, e.g. JSON "duration")'
+                )
+                return None
+            bitrate = None if kind not in LOCAL_VIDEO_TYPES else 0
+            if bitrate == 0:
+                notes.append(f"video {location}: bitrate unknown for a non-adaptive stream")
+            return PlayableVideo(
+                location,
+                kind,
+                self.config.default_video_quality,
+                max(1, round(duration)),
+                bitrate or None,
+            )
+        path = Path(location)
+        if kind not in LOCAL_VIDEO_TYPES:
+            notes.append(
+                f"video {path.name} left out: local {kind or 'files of this type'} "
+                "cannot be served as one file; give its URL instead"
+            )
+            return None
+        try:
+            info = probe_video(path)
+        except SourceError as error:
+            notes.append(f"video left out: {error.message}")
+            return None
+        relative = _copy_hashed(path, self.out_dir, "videos")
+        return PlayableVideo(
+            self.config.asset_url(relative),
+            kind,
+            _quality(info.height),
+            max(1, round(info.duration_seconds)),
+            info.bitrate_kbps,
+        )
+
+    def _captions(self, article: Article, notes: list[str]) -> list[CaptionTrack]:
+        tracks = []
+        for caption in article.captions:
+            language = caption.language or article.language or self.config.language
+            if caption.location.startswith(("http://", "https://")):
+                url = caption.location
+            else:
+                path = Path(caption.location)
+                if not path.is_file():
+                    notes.append(f"caption file {path} not found: left out")
+                    continue
+                url = self.config.asset_url(_copy_hashed(path, self.out_dir, "captions"))
+            tracks.append(CaptionTrack(url, language, caption.caption_type or "SUBTITLE"))
+        return tracks
+
+
+def _quality(height: int) -> str:
+    """Spec §3.9: HD is 720p, FHD 1080p, UHD 4K; below 720 lines is SD."""
+    if height >= 2160:
+        return "UHD"
+    if height >= 1080:
+        return "FHD"
+    if height >= 720:
+        return "HD"
+    return "SD"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_hashed(path: Path, out_dir: Path, folder: str) -> str:
+    """Copy `path` to OUT/folder/<content hash><ext> (once) and return its relative path."""
+    relative = f"{folder}/{_file_digest(path)}{path.suffix.lower()}"
+    target = out_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(path, temp)
+        temp.replace(target)
+    return relative
+
+
+def _folder_signature(folder: Path) -> list[tuple[str, int, int]]:
+    return sorted(
+        (str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file() and (stat := path.stat())
+    )
+
+
+def _cache_key(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _config_fingerprint(config: ChannelConfig) -> str:
+    data = asdict(config)
+    data.pop("path", None)
+    return _cache_key(__version__, data)
+
+
+def _prepared_to_dict(prepared: PreparedArticle, notes: list[str]) -> dict[str, Any]:
+    return {
+        "article": prepared.article.as_dict(),
+        "date": date_time_text(prepared.date),
+        "thumbnail": prepared.thumbnail_url,
+        "video": asdict(prepared.video),
+        "captions": [asdict(caption) for caption in prepared.captions],
+        "notes": notes,
+    }
+
+
+def _prepared_from_dict(data: dict[str, Any]) -> tuple[PreparedArticle, list[str]]:
+    prepared = PreparedArticle(
+        article=article_from_dict(data["article"]),
+        date=datetime.fromisoformat(data["date"]),
+        thumbnail_url=data["thumbnail"],
+        video=PlayableVideo(**data["video"]),
+        captions=tuple(CaptionTrack(**caption) for caption in data["captions"]),
+    )
+    return prepared, list(data["notes"])
+
+
+def _outputs_exist(prepared: PreparedArticle, config: ChannelConfig, out_dir: Path) -> bool:
+    prefix = config.base_url.rstrip("/") + "/"
+    urls = [prepared.thumbnail_url, prepared.video.url, *(c.url for c in prepared.captions)]
+    return all((out_dir / url[len(prefix) :]).is_file() for url in urls if url.startswith(prefix))
+
+
+@dataclass
+class _Collected:
+    prepared: list[PreparedArticle] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reused: int = 0
+    processed: int = 0
+
+
+def build_feed(
+    sources: Sequence[str | Path],
+    out_dir: Path,
+    config: ChannelConfig,
+    *,
+    now: datetime | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildResult:
+    """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
+
+    Raises ConfigError/InputError for problems with the whole build (no base URL, a SOURCE
+    that does not exist); a broken article is a Skipped entry, never fatal.
+    """
+    now = utc(now or datetime.now(UTC))
+    if not config.base_url:
+        raise ConfigError(
+            "no base URL: packager needs the public URL the output folder will be served from",
+            key="channel.base_url",
+            hint="pass --base-url https://cdn.example.com/channel/ or set base_url in channel.toml",
+        )
+    sources = list(sources) or list(config.sources)
+    if not sources:
+        raise InputError(
+            "nothing to build: no SOURCE given and none in the config",
+            hint="pass a folder of article bundles, or set [channel] sources",
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = BuildState(out_dir / STATE_DIR)
+    read_options = ReadOptions(
+        boilerplate_patterns=config.boilerplate_patterns, default_language=config.language
+    )
+    collected = _Collected()
+    with Fetcher(state.folder / "http") as fetcher:
+        preparer = ArticlePreparer(out_dir, config, state, fetcher, now)
+        for source in sources:
+            _collect_source(str(source), preparer, read_options, state, collected, progress)
+    state.save()
+    return _assemble(out_dir, config, state, now, collected)
+
+
+def _collect_source(
+    source: str,
+    preparer: ArticlePreparer,
+    options: ReadOptions,
+    state: BuildState,
+    collected: _Collected,
+    progress: ProgressCallback | None,
+) -> None:
+    fingerprint = _config_fingerprint(preparer.config)
+    if source.startswith(("http://", "https://")):
+        for found in read_remote([source], fetcher=preparer.fetcher):
+            _take(found, None, preparer, state, collected)
+        return
+    folders = bundle_folders(Path(source))
+    for done, folder in enumerate(folders, start=1):
+        key = _cache_key(fingerprint, str(folder.resolve()), _folder_signature(folder))
+        cached = state.cached(key)
+        if cached is not None:
+            prepared, notes = _prepared_from_dict(cached)
+            if _outputs_exist(prepared, preparer.config, preparer.out_dir):
+                collected.prepared.append(prepared)
+                collected.notes.extend(f"{prepared.article.origin}: {n}" for n in notes)
+                collected.reused += 1
+                if progress:
+                    progress(done, len(folders), folder.name)
+                continue
+        try:
+            article: Article | SourceError = read_bundle(folder, options)
+        except SourceError as error:
+            article = error
+        _take(article, key, preparer, state, collected)
+        if progress:
+            progress(done, len(folders), folder.name)
+
+
+def _take(
+    found: Article | SourceError,
+    key: str | None,
+    preparer: ArticlePreparer,
+    state: BuildState,
+    collected: _Collected,
+) -> None:
+    if isinstance(found, SourceError):
+        collected.skipped.append(Skipped(found.location, found.message, found.hint))
+        return
+    try:
+        prepared, notes = preparer.prepare(found)
+    except SourceError as error:
+        collected.skipped.append(Skipped(found.origin, error.message, error.hint, found.id))
+        return
+    collected.processed += 1
+    collected.prepared.append(prepared)
+    collected.notes.extend(f"{found.origin}: {note}" for note in notes)
+    if key is not None:
+        state.store(key, _prepared_to_dict(prepared, notes))
+
+
+def _assemble(
+    out_dir: Path, config: ChannelConfig, state: BuildState, now: datetime, collected: _Collected
+) -> BuildResult:
+    skipped = list(collected.skipped)
+    unique: dict[str, PreparedArticle] = {}
+    for prepared in sorted(collected.prepared, key=lambda p: (p.date, p.article.id), reverse=True):
+        if prepared.article.id in unique:
+            skipped.append(
+                Skipped(
+                    prepared.article.origin,
+                    f"same id {prepared.article.id!r} as {unique[prepared.article.id].article.origin}",
+                    "give one of the articles its own id in its front matter",
+                    prepared.article.id,
+                )
+            )
+            continue
+        unique[prepared.article.id] = prepared
+    kept, trimmed = _apply_limits(list(unique.values()), config, now)
+    feed = _feed_document(kept, config, state, now)
+    raw = feed_bytes(feed)
+    while len(raw) > config.size_budget and kept:
+        oldest = kept.pop()  # newest first, so the last one is the oldest
+        trimmed.append(
+            f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
+            f"over the {config.size_budget:,}-byte size budget"
+        )
+        feed = _feed_document(kept, config, state, now)
+        raw = feed_bytes(feed)
+    validation = check_document(parse_feed(str(out_dir / FEED_NAME), raw))
+    has_items = any(
+        feed.get(kind)
+        for kind in ("shortFormVideos", "movies", "tvSpecials", "series", "liveFeeds")
+    )
+    written = validation.ok and has_items
+    if written:
+        write_atomic(out_dir / FEED_NAME, raw)
+    result = BuildResult(
+        out_dir=out_dir,
+        feed_written=written,
+        item_counts={
+            kind: len(feed[kind])
+            for kind in ("shortFormVideos", "movies", "tvSpecials", "series", "liveFeeds")
+            if feed.get(kind)
+        },
+        skipped=tuple(skipped),
+        trimmed=tuple(trimmed),
+        notes=tuple(collected.notes),
+        validation=validation,
+        feed_size=len(raw),
+        reused=collected.reused,
+        prepared=collected.processed,
+    )
+    write_atomic(out_dir / REPORT_NAME, pretty_bytes(result.as_dict()))
+    return result
+
+
+def _apply_limits(
+    prepared: list[PreparedArticle], config: ChannelConfig, now: datetime
+) -> tuple[list[PreparedArticle], list[str]]:
+    trimmed: list[str] = []
+    kept: list[PreparedArticle] = []
+    oldest_allowed = now - timedelta(days=config.max_age_days) if config.max_age_days else None
+    for item in prepared:  # newest first
+        if oldest_allowed and item.date < oldest_allowed:
+            trimmed.append(
+                f"{item.article.id} ({item.article.title!r}): older than {config.max_age_days} days"
+            )
+        elif len(kept) >= config.max_items:
+            trimmed.append(
+                f"{item.article.id} ({item.article.title!r}): over max_items = {config.max_items}"
+            )
+        else:
+            kept.append(item)
+    return kept, trimmed
+
+
+def _feed_document(
+    prepared: Sequence[PreparedArticle], config: ChannelConfig, state: BuildState, now: datetime
+) -> dict[str, Any]:
+    """The root object (spec §2), keys in a fixed order."""
+    by_type: dict[str, list[dict[str, Any]]] = {
+        "movies": [],
+        "shortFormVideos": [],
+        "tvSpecials": [],
+    }
+    episodes: dict[str, list[PreparedArticle]] = {}
+    shows = {show.name: show for show in config.shows}
+    row_entries: list[RowEntry] = []
+    for item in prepared:
+        show = show_for(item.article, config.shows)
+        if show:
+            episodes.setdefault(show.name, []).append(item)
+            continue
+        by_type[item_type_for(item, config)].append(item_for(item, config))
+        row_entries.append(
+            RowEntry(
+                item.article.id,
+                item.article.section_path,
+                tuple(tags_for(item.article)),
+                (date_time_text(item.date), item.article.id),
+            )
+        )
+    series = []
+    for name, members in episodes.items():
+        show = shows[name]
+        series.append(series_for(show, members, config))
+        newest = max(members, key=lambda p: (p.date, p.article.id))
+        row_entries.append(
+            RowEntry(
+                series_id(show),
+                (show.section,),
+                (show.section,),
+                (date_time_text(newest.date), series_id(show)),
+            )
+        )
+    live = [
+        live_item(stream, stream.thumbnail, state.seen(stream.id, now)) for stream in config.live
+    ]
+    rules = list(config.rows) or default_rules(row_entries)
+    categories, playlists = build_rows(row_entries, rules)
+    newest_date = max((p.date for p in prepared), default=None)
+    feed: dict[str, Any] = {
+        "providerName": config.provider_name,
+        # lastUpdated follows the content, so an unchanged channel gives a byte-identical feed.
+        "lastUpdated": date_time_text(newest_date or now),
+        "language": config.language,
+    }
+    for key, value in (
+        ("movies", by_type["movies"]),
+        ("series", series),
+        ("shortFormVideos", by_type["shortFormVideos"]),
+        ("tvSpecials", by_type["tvSpecials"]),
+        ("liveFeeds", live),
+        ("categories", categories),
+        ("playlists", playlists),
+    ):
+        if value:
+            feed[key] = value
+    return feed
+
+
+def iter_problems(result: BuildResult) -> Iterable[Problem]:
+    if result.validation:
+        yield from result.validation.problems
+
+
+def skipped_as_problems(skipped: Iterable[Skipped]) -> Iterator[Problem]:
+    for skip in skipped:
+        yield Problem(
+            "", "article-skipped", Severity.WARNING, f"{skip.origin}: {skip.reason}", skip.hint
+        )
