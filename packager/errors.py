@@ -82,3 +82,7 @@ class PublishError(PackagerError):
     def __init__(self, message: str, *, target: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.target = target
+
+
+class ImageError(SourceError):
+    """An article's picture cannot become a thumbnail (empty, corrupt, truncated, too large)."""
