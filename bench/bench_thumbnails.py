@@ -1,6 +1,7 @@
 """Thumbnail time per image: packager's ThumbnailMaker against a plain Pillow open + fit + save.
 
 Usage: python bench/bench_thumbnails.py [--count 40] [--repeat 3] [--size 1280x720]
+                                        [--photo-size 3000x2000]
 
 Generates COUNT photo-like 3000x2000 JPEGs (gradients, grain, shapes: 1-2 MB each, like
 camera output), then times, per image and on the same files, the baseline
@@ -27,8 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from packager.images import DEFAULT_QUALITY, ThumbnailMaker
 
-PHOTO_SIZE = (3000, 2000)
-
 
 def make_photo(seed: int, grain: Image.Image) -> Image.Image:
     """A camera-like picture: colour gradients, shapes with edges, texture and sensor grain.
@@ -37,9 +36,10 @@ def make_photo(seed: int, grain: Image.Image) -> Image.Image:
     otherwise dominate the set-up time.
     """
     rng = random.Random(seed)
-    width, height = PHOTO_SIZE
+    size = grain.size
+    width, height = size
     channels = [
-        Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270))).resize(PHOTO_SIZE)
+        Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270))).resize(size)
         for _ in range(3)
     ]
     image = Image.merge("RGB", channels)
@@ -54,7 +54,7 @@ def make_photo(seed: int, grain: Image.Image) -> Image.Image:
             draw.rectangle((x, y, x + w, y + h), fill=colour, outline=(0, 0, 0), width=3)
     # Coarse texture (foliage, fabric, crowds) at a quarter of the size, then the grain.
     texture = Image.effect_noise((width // 4, height // 4), 60)
-    texture = texture.resize(PHOTO_SIZE, Image.Resampling.BICUBIC).convert("RGB")
+    texture = texture.resize(size, Image.Resampling.BICUBIC).convert("RGB")
     image = Image.blend(image, texture, 0.25)
     flip = rng.choice((Image.Transpose.FLIP_LEFT_RIGHT, Image.Transpose.FLIP_TOP_BOTTOM))
     return Image.blend(image, grain.transpose(flip), 0.1)
@@ -63,6 +63,11 @@ def make_photo(seed: int, grain: Image.Image) -> Image.Image:
 def baseline(source: Path, target: Path, size: tuple[int, int], quality: int) -> None:
     with Image.open(source) as image:
         ImageOps.fit(image, size).save(target, "JPEG", quality=quality)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    width, height = text.lower().split("x")
+    return int(width), int(height)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -74,15 +79,17 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=40, help="number of photos (default 40)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument("--size", default="1280x720", help="thumbnail size (default 1280x720)")
+    parser.add_argument(
+        "--photo-size", default="3000x2000", help="generated photo size (default 3000x2000)"
+    )
     options = parser.parse_args()
-    size_parts = options.size.lower().split("x")
-    size = (int(size_parts[0]), int(size_parts[1]))
+    size, photo_size = parse_size(options.size), parse_size(options.photo_size)
 
     work = Path(tempfile.mkdtemp(prefix="bench-thumbnails-"))
     try:
         sources = []
         started = time.perf_counter()
-        grain = Image.effect_noise(PHOTO_SIZE, 30).convert("RGB")
+        grain = Image.effect_noise(photo_size, 30).convert("RGB")
         for index in range(options.count):
             path = work / "photos" / f"photo-{index:03d}.jpg"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +97,7 @@ def main() -> None:
             sources.append(path)
         sizes = [path.stat().st_size for path in sources]
         print(
-            f"{len(sources)} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]}, JPEG median "
+            f"{len(sources)} photos {photo_size[0]}x{photo_size[1]}, JPEG median "
             f"{statistics.median(sizes) / 1e6:.2f} MB (generated in "
             f"{time.perf_counter() - started:.1f} s); thumbnails {size[0]}x{size[1]} "
             f"q{DEFAULT_QUALITY}; {options.repeat} repetitions"
