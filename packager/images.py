@@ -67,7 +67,11 @@ class ThumbnailMaker:
     Output names are a hash of the source bytes and of the settings that change the pixels,
     so the same picture is only decoded once: an existing output file is reused, and an index
     (`index_path`, by default `out_dir/.packager-cache/thumbnails.jsonl`) remembers its sizes
-    and warnings so a rebuild only hashes the source. Safe to share between threads.
+    and warnings so a rebuild only hashes the source. `decoded` counts the pictures this maker
+    actually decoded. Safe to share between threads (the pixel work releases the GIL), with
+    one caveat: `warnings.catch_warnings` around Pillow's bomb check is process-global in
+    Python 3.11, so concurrent calls may leave DecompressionBombWarning ignored afterwards;
+    our own MAX_PIXELS check does not depend on it.
     """
 
     def __init__(
@@ -135,8 +139,9 @@ class ThumbnailMaker:
             icc = picture.info.get("icc_profile")
             image = _flatten(image)
             box = choose_crop(image, self.size)
-            # Bicubic, as ImageOps.fit: after the reduced decode the remaining downscale is
-            # at most 2x, where Lanczos costs half as much again for no visible gain on TV.
+            # Bicubic, as ImageOps.fit. After a JPEG's reduced decode the remaining downscale
+            # is under 2x, where Lanczos costs about half as much again for no visible gain
+            # on TV; other formats are first box-reduced by reducing_gap.
             image = image.resize(self.size, Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
             image = _to_srgb(image, icc if isinstance(icc, bytes) else None)
         buffer = io.BytesIO()
