@@ -86,3 +86,7 @@ class PublishError(PackagerError):
 
 class UnsafeUrlError(SourceError):
     """A URL found inside fetched content points at a loopback, private or link-local address."""
+
+
+class ImageError(SourceError):
+    """An article's picture cannot become a thumbnail (empty, corrupt, truncated, too large)."""
