@@ -48,3 +48,43 @@ def summarize_counts(counts: dict[str, int]) -> str:
 
 def rule_summary(rules: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{rule} ×{count}" for rule, count in rules)
+
+
+def write_build_report(result: Any, out: TextIO) -> None:
+    """The build report for people: what was built, what was left out and why, what to look at."""
+    feed = result.out_dir / "feed.json"
+    budget = 500 * 1024
+    if result.feed_written:
+        out.write(
+            f"built {feed}: {summarize_counts(result.item_counts)}; {result.feed_size:,} bytes "
+            f"({result.feed_size / budget:.0%} of the channel template's 500 KB)\n"
+        )
+    else:
+        out.write(f"feed NOT written: {feed} is unchanged\n")
+    out.write(
+        f"articles: {result.reused + result.prepared} built ({result.reused} unchanged, "
+        f"{result.prepared} processed), {len(result.skipped)} skipped\n"
+    )
+    if result.skipped:
+        out.write("skipped:\n")
+        for skip in result.skipped:
+            out.write(f"  {skip.origin}: {skip.reason}\n")
+            if skip.hint:
+                out.write(f"      hint: {skip.hint}\n")
+    if result.trimmed:
+        out.write("left out by the feed limits:\n")
+        for line in result.trimmed:
+            out.write(f"  {line}\n")
+    validation = result.validation
+    if validation and validation.problems:
+        out.write(
+            f"validation: {plural(len(validation.errors), 'error')}, "
+            f"{plural(len(validation.warnings), 'warning')}\n"
+        )
+        write_problems(validation.problems, out, limit=30)
+    if result.notes:
+        out.write(f"notes ({len(result.notes)}):\n")
+        for note in result.notes[:30]:
+            out.write(f"  {note}\n")
+        if len(result.notes) > 30:
+            out.write(f"  ... and {len(result.notes) - 30} more in build-report.json\n")
