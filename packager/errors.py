@@ -82,3 +82,13 @@ class PublishError(PackagerError):
     def __init__(self, message: str, *, target: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.target = target
+
+
+class RenderError(SourceError):
+    """Rendering an article's video failed; the build records it and skips that article."""
+
+    def __init__(
+        self, message: str, *, location: str = "", article_id: str = "", hint: str = ""
+    ) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.article_id = article_id
