@@ -93,12 +93,10 @@ def font_codepoints(path: Path) -> frozenset[int]:
     """Characters a font file has glyphs for (first face of a collection); empty if unreadable."""
     try:
         if path.suffix.lower() == ".ttc":
-            collection = TTCollection(str(path), lazy=True)
-            font = collection.fonts[0]
-        else:
-            font = TTFont(str(path), lazy=True, fontNumber=0)
-        cmap = font.getBestCmap() or {}
-        return frozenset(cmap)
+            with TTCollection(str(path), lazy=True) as collection:
+                return frozenset(collection.fonts[0].getBestCmap() or {})
+        with TTFont(str(path), lazy=True, fontNumber=0) as font:
+            return frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, KeyError, AssertionError, IndexError, ValueError):
         return frozenset()
 
