@@ -90,3 +90,13 @@ class UnsafeUrlError(SourceError):
 
 class ImageError(SourceError):
     """An article's picture cannot become a thumbnail (empty, corrupt, truncated, too large)."""
+
+
+class RenderError(SourceError):
+    """Rendering an article's video failed; the build records it and skips that article."""
+
+    def __init__(
+        self, message: str, *, location: str = "", article_id: str = "", hint: str = ""
+    ) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.article_id = article_id

@@ -1,0 +1,6 @@
+"""Playable video for articles: probing local video files and rendering text-only articles."""
+
+from packager.video.probe import VideoInfo, probe_video
+from packager.video.render import RenderedVideo, RenderOptions, render_article_video
+
+__all__ = ["RenderOptions", "RenderedVideo", "VideoInfo", "probe_video", "render_article_video"]

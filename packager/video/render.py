@@ -1,0 +1,516 @@
+"""Rendering a text-and-photo article into a short narrated news video with WebVTT captions.
+
+The video is a title card, each photo with a slow pan or zoom under its caption and credit,
+then the summary in pages, each timed to its narration. Stills are drawn once with Pillow;
+one ffmpeg process animates, joins and encodes them. Output names are content hashes, so an
+unchanged article is found on disk and not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import UnidentifiedImageError
+
+from packager.errors import RenderError, SourceError
+from packager.model import Article
+from packager.video import cards, narration
+from packager.video.captions import Cue, sentence_cues, to_webvtt
+from packager.video.ffmpeg import last_error_lines, run_ffmpeg
+from packager.video.probe import VideoInfo, probe_video
+
+# Bump when a change to this package changes the pictures or sound, so old renders are redone.
+RENDERER_VERSION = "1"
+
+SIZES_BY_NAME = {"720p": (1280, 720), "1080p": (1920, 1080)}
+MAXRATE_KBPS_BY_HEIGHT = {720: 2500, 1080: 5000}
+ZOOM_HEADROOM = 1.2  # photo stills are this much larger than the frame, room to pan and zoom
+_META_PREFIX = "NOTE packager-render "
+_HASH_LENGTH = 24
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How articles are rendered. Every field changes the output, so all are in the name hash."""
+
+    size: tuple[int, int] = (1280, 720)
+    fps: int = 25
+    narration: bool = True
+    language: str = "en"  # the channel's language; an article's own language wins
+    voice: str = ""  # espeak-ng voice name; "" = from the language
+    tts_path: str = ""  # espeak-ng executable; "" = look for espeak-ng/espeak on PATH
+    words_per_minute: int = 160
+    summary_words: int = 110  # the summary part is cut at a sentence end near this many words
+    min_title_seconds: float = 4.0
+    min_photo_seconds: float = 5.0
+    min_page_seconds: float = 3.0
+    preset: str = "veryfast"  # x264 speed/size trade-off
+    crf: int = 23
+    work_dir: Path | None = field(default=None, compare=False)  # scratch space; temp if None
+
+    def __post_init__(self) -> None:
+        width, height = self.size
+        if width % 2 or height % 2 or width * 9 != height * 16:
+            raise ValueError(f"video size must be 16:9 with even sides, got {width}x{height}")
+        if not 1 <= self.fps <= 60:
+            raise ValueError(f"fps must be between 1 and 60, got {self.fps}")
+
+    def key(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("work_dir")
+        data["size"] = list(self.size)
+        return data
+
+
+@dataclass(frozen=True)
+class RenderedVideo:
+    """A rendered article video: paths are POSIX and relative to the output folder."""
+
+    video_path: str
+    captions_path: str
+    duration_seconds: float
+    width: int
+    height: int
+    bitrate_kbps: int | None
+    video_codec: str
+    audio_codec: str | None
+    language: str
+    warnings: tuple[str, ...] = ()
+    reused: bool = False  # True when an earlier identical render was found and kept
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        data.pop("reused")
+        return data
+
+
+@dataclass
+class _Segment:
+    kind: str  # "title", "photo" or "page"
+    sentences: list[str]
+    text: str = ""
+    photo: Path | None = None
+    caption: str = ""
+    credit: str = ""
+    seconds: float = 0.0
+    frames: int = 0
+
+
+def render_article_video(
+    article: Article,
+    images: Sequence[Path],
+    out_dir: Path,
+    options: RenderOptions,
+    *,
+    channel_name: str,
+) -> RenderedVideo:
+    """Render `article` with its local `images` (in the order of `article.images`) into
+    `out_dir/videos/<hash>.mp4` and `out_dir/captions/<hash>.vtt`, or reuse an identical
+    earlier render. A failure raises `RenderError` naming the article."""
+    language = article.language or options.language or "en"
+    engine = narration.find_tts(options.tts_path or None) if options.narration else None
+    warnings: list[str] = []
+    voice = ""
+    if options.narration and engine is None:
+        warnings.append(
+            "no text-to-speech engine found (espeak-ng): silent audio, on-screen text only"
+        )
+    elif engine is not None:
+        voice = options.voice or engine.voice_for(language) or ""
+        if not voice:
+            warnings.append(
+                f"espeak-ng has no voice for language {language!r}: silent audio, on-screen text"
+            )
+
+    segments = _plan(article, images, options, channel_name)
+    name = _name_hash(article, images, options, channel_name, segments, engine, voice, language)
+    video_rel = f"videos/{name}.mp4"
+    captions_rel = f"captions/{name}.vtt"
+    video_path = out_dir / video_rel
+    captions_path = out_dir / captions_rel
+    previous = _read_previous(video_path, captions_path)
+    if previous is not None:
+        return previous
+
+    video_path.parent.mkdir(parents=True, exist_ok=True)
+    captions_path.parent.mkdir(parents=True, exist_ok=True)
+    work_root = options.work_dir
+    if work_root is not None:
+        work_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="render-", dir=work_root) as scratch:
+        work = Path(scratch)
+        try:
+            cues, total, more_warnings = _render(
+                article, segments, options, channel_name, engine, voice, work, video_path
+            )
+        except cards.TextLayoutError as exc:
+            raise _error(article, f"its text cannot be drawn: {exc}", _LAYOUT_HINT) from exc
+        warnings += more_warnings
+    try:
+        info = probe_video(video_path)
+    except SourceError as exc:
+        video_path.unlink(missing_ok=True)
+        raise _error(article, f"the rendered file is not playable: {exc.message}", "") from exc
+    result = RenderedVideo(
+        video_path=video_rel,
+        captions_path=captions_rel,
+        duration_seconds=info.duration_seconds,
+        width=info.width,
+        height=info.height,
+        bitrate_kbps=info.bitrate_kbps,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec,
+        language=language,
+        warnings=tuple(warnings),
+    )
+    try:
+        _check_output(article, info, options, total)
+    except RenderError:
+        video_path.unlink(missing_ok=True)
+        raise
+    # The caption file is written last and carries the render's facts: its presence beside
+    # the MP4 marks a complete render, and reading it is all a rebuild costs.
+    vtt = to_webvtt(cues, min(total, info.duration_seconds))
+    meta = json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True).replace(">", "\\u003e")
+    _write_atomic(captions_path, f"{vtt}\n{_META_PREFIX}{meta}\n")
+    return result
+
+
+_LAYOUT_HINT = (
+    "install fonts covering the article's script (Debian: apt-get install fonts-noto-core "
+    "fonts-dejavu-core) and a Pillow with raqm (libraqm0, libfribidi0)"
+)
+
+
+def _error(article: Article, why: str, hint: str) -> RenderError:
+    where = article.origin or article.id
+    return RenderError(
+        f"cannot render video for article {article.id}: {where} — {why}",
+        location=where,
+        article_id=article.id,
+        hint=hint or "fix or remove the article's images and text, then build again",
+    )
+
+
+def _summary_text(article: Article, limit: int) -> list[str]:
+    """Sentences of the summary (or the body when there is none), cut near `limit` words."""
+    text = article.summary or " ".join(article.body)
+    chosen: list[str] = []
+    words = 0
+    for sentence in narration.split_sentences(text):
+        count = len(sentence.split())
+        if chosen and words + count > limit:
+            break
+        if count > limit:  # one enormous "sentence": keep its start
+            sentence = " ".join(sentence.split()[:limit]) + cards.ELLIPSIS
+            count = limit
+        chosen.append(sentence)
+        words += count
+    return chosen
+
+
+def _plan(
+    article: Article, images: Sequence[Path], options: RenderOptions, channel_name: str
+) -> list[_Segment]:
+    if not article.title.strip():
+        raise _error(article, "it has no headline", "give the article a title")
+    segments = [_Segment("title", narration.split_sentences(article.title))]
+    for index, path in enumerate(images):
+        meta = article.images[index] if index < len(article.images) else None
+        caption = meta.caption.strip() if meta else ""
+        credit = meta.credit.strip() if meta else ""
+        spoken = caption or (meta.alt.strip() if meta else "")
+        segments.append(
+            _Segment(
+                "photo",
+                narration.split_sentences(spoken),
+                photo=path,
+                caption=caption,
+                credit=credit,
+            )
+        )
+    page: list[str] = []
+    try:
+        for sentence in _summary_text(article, options.summary_words):
+            if page and not cards.fits_on_page(" ".join([*page, sentence]), options.size):
+                segments.append(_Segment("page", page, text=" ".join(page)))
+                page = []
+            page.append(sentence)
+    except cards.TextLayoutError as exc:
+        raise _error(article, f"its text cannot be drawn: {exc}", _LAYOUT_HINT) from exc
+    if page:
+        segments.append(_Segment("page", page, text=" ".join(page)))
+    return segments
+
+
+def _file_digest(article: Article, path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise _error(article, f"cannot read image {path}: {exc.strerror}", "") from exc
+
+
+def _name_hash(
+    article: Article,
+    images: Sequence[Path],
+    options: RenderOptions,
+    channel_name: str,
+    segments: list[_Segment],
+    engine: narration.TtsEngine | None,
+    voice: str,
+    language: str,
+) -> str:
+    """A digest of everything that shapes the output: text shown and spoken, photo bytes,
+    options, speech engine and voice, and the renderer version."""
+    key = {
+        "renderer": RENDERER_VERSION,
+        "title": article.title,
+        "section": list(article.section_path),
+        "date": _date_text(article),
+        "channel": channel_name,
+        "language": language,
+        "segments": [[s.kind, s.sentences, s.text, s.caption, s.credit] for s in segments],
+        "images": [_file_digest(article, path) for path in images],
+        "options": options.key(),
+        "tts": [engine.version, voice] if engine is not None and voice else None,
+    }
+    blob = json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:_HASH_LENGTH]
+
+
+def _read_previous(video_path: Path, captions_path: Path) -> RenderedVideo | None:
+    """The result of an earlier identical render, if its files are both there and complete."""
+    if not (video_path.is_file() and captions_path.is_file()):
+        return None
+    try:
+        lines = captions_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in reversed(lines):
+        if line.startswith(_META_PREFIX):
+            try:
+                data = json.loads(line[len(_META_PREFIX) :])
+                data["warnings"] = tuple(data["warnings"])
+                return RenderedVideo(**data, reused=True)
+            except (ValueError, TypeError, KeyError):
+                return None
+    return None
+
+
+def _date_text(article: Article) -> str:
+    # ISO dates read the same in every language the channel may use.
+    return article.published.date().isoformat() if article.published else ""
+
+
+def _render(
+    article: Article,
+    segments: list[_Segment],
+    options: RenderOptions,
+    channel_name: str,
+    engine: narration.TtsEngine | None,
+    voice: str,
+    work: Path,
+    video_path: Path,
+) -> tuple[list[Cue], float, list[str]]:
+    warnings: list[str] = []
+    sentences = [s for seg in segments for s in seg.sentences]
+    clips: list[bytes] | None = None
+    if engine is not None and voice and sentences:
+        try:
+            wavs = narration.synthesise(engine, voice, options.words_per_minute, sentences, work)
+            clips = [narration.read_samples(path) for path in wavs]
+        except (narration.SpeechError, subprocess.TimeoutExpired, OSError) as exc:
+            warnings.append(f"narration failed ({exc}): silent audio, on-screen text only")
+    lengths = (
+        [len(c) / 2 / narration.SAMPLE_RATE for c in clips]
+        if clips is not None
+        else [narration.reading_seconds(s, options.words_per_minute) for s in sentences]
+    )
+
+    # Timeline: a short breath before, between and after sentences; each segment lasts at
+    # least its minimum and a whole number of frames. Cues fill their segment without gaps.
+    minimum = {
+        "title": options.min_title_seconds,
+        "photo": options.min_photo_seconds,
+        "page": options.min_page_seconds,
+    }
+    cues: list[Cue] = []
+    placements: list[tuple[float, bytes]] = []
+    start = 0.0
+    spoken = 0
+    for seg in segments:
+        at = start + 0.5
+        seg_cues: list[Cue] = []
+        for sentence in seg.sentences:
+            length = lengths[spoken]
+            if clips is not None:
+                placements.append((at, clips[spoken]))
+            seg_cues += sentence_cues(sentence, at, at + length)
+            spoken += 1
+            at += length + 0.3
+        wanted = max(at + 0.4 - start, minimum[seg.kind])
+        seg.frames = math.ceil(wanted * options.fps - 1e-6)
+        seg.seconds = seg.frames / options.fps
+        end = start + seg.seconds
+        for i, cue in enumerate(seg_cues):
+            cue_start = start if i == 0 else cue.start
+            cue_end = seg_cues[i + 1].start if i + 1 < len(seg_cues) else end
+            cues.append(Cue(cue_start, cue_end, cue.text))
+        start = end
+    total = start
+
+    track = work / "narration.wav"
+    narration.write_track(track, placements, total)
+    inputs, graph, missing = _stills_and_graph(article, segments, options, channel_name, work)
+    if missing:
+        warnings.append(f"no installed font has glyphs for {missing!r}: shown as boxes")
+    _encode(article, inputs, graph, track, options, total, video_path, work)
+    return cues, total, warnings
+
+
+def _stills_and_graph(
+    article: Article,
+    segments: list[_Segment],
+    options: RenderOptions,
+    channel_name: str,
+    work: Path,
+) -> tuple[list[Path], str, str]:
+    """Draw every still and build the ffmpeg filter graph that animates and joins them."""
+    width, height = options.size
+    fps = options.fps
+    big = (2 * round(width * ZOOM_HEADROOM / 2), 2 * round(height * ZOOM_HEADROOM / 2))
+    section = " › ".join(article.section_path)
+    inputs: list[Path] = []
+    chains: list[str] = []
+    missing = ""
+    photo_number = 0
+    for i, seg in enumerate(segments):
+        still = work / f"still-{i:03d}.png"
+        fade = min(int(0.4 * fps), seg.frames // 4)
+        fades = f"fade=t=in:s=0:n={fade},fade=t=out:s={seg.frames - fade}:n={fade}"
+        hold = f"loop=loop={seg.frames - 1}:size=1:start=0,setpts=N/{fps}/TB"
+        if seg.kind == "title":
+            drawn = cards.draw_title_card(
+                still,
+                options.size,
+                headline=" ".join(article.title.split()),
+                section=section,
+                date=_date_text(article),
+                channel=channel_name,
+            )
+            missing += drawn.missing
+        elif seg.kind == "page":
+            drawn = cards.draw_text_card(still, options.size, text=seg.text, channel=channel_name)
+            missing += drawn.missing
+        if seg.kind != "photo":
+            inputs.append(still)
+            chains.append(f"[{len(inputs) - 1}:v]format=yuv420p,{hold},{fades},setsar=1[s{i}]")
+            continue
+        assert seg.photo is not None
+        try:
+            cards.draw_photo_still(seg.photo, still, big)
+        except (UnidentifiedImageError, OSError, ValueError) as exc:
+            raise _error(
+                article,
+                f"image {seg.photo} cannot be read as a picture ({exc})",
+                "replace the image with a valid JPEG, PNG or WebP file",
+            ) from exc
+        inputs.append(still)
+        motion = _motion(photo_number, seg.seconds, width, height)
+        photo_number += 1
+        chain = f"[{len(inputs) - 1}:v]format=yuv420p,{hold},{motion}"
+        band = cards.draw_caption_band(
+            work / f"band-{i:03d}.png", options.size, caption=seg.caption, credit=seg.credit
+        )
+        if band is not None:
+            missing += band.missing
+            inputs.append(band.path)
+            chains.append(f"{chain}[m{i}]")
+            chain = f"[m{i}][{len(inputs) - 1}:v]overlay=x=0:y=H-h:format=auto,format=yuv420p"
+        chains.append(f"{chain},{fades},setsar=1[s{i}]")
+    joined = "".join(f"[s{i}]" for i in range(len(segments)))
+    chains.append(f"{joined}concat=n={len(segments)}:v=1:a=0[v]")
+    return inputs, ";".join(chains), "".join(sorted(set(missing)))
+
+
+def _motion(number: int, seconds: float, width: int, height: int) -> str:
+    """The slow move of the n-th photo: zoom in, pan right, zoom out, pan left, in turn."""
+    p = f"(t/{seconds:.3f})"
+    crop_centre = f"crop={width}:{height}:(iw-{width})/2:(ih-{height})/2"
+    kind = number % 4
+    if kind in (0, 2):
+        grow = f"{p}" if kind == 0 else f"(1-{p})"
+        scale = f"scale=w='2*trunc({width}*(1.02+0.16*{grow})/2)':h=-2:eval=frame"
+        return f"{scale},{crop_centre}"
+    pan_width = 2 * round(width * 1.12 / 2)
+    along = p if kind == 1 else f"(1-{p})"
+    return f"scale={pan_width}:-2,crop={width}:{height}:x='(iw-{width})*{along}':y=(ih-{height})/2"
+
+
+def _encode(
+    article: Article,
+    inputs: list[Path],
+    graph: str,
+    track: Path,
+    options: RenderOptions,
+    total: float,
+    video_path: Path,
+    work: Path,
+) -> None:
+    fps = options.fps
+    maxrate = MAXRATE_KBPS_BY_HEIGHT.get(options.size[1], 5000)
+    args: list[str] = ["-y"]
+    for path in inputs:
+        args += ["-i", str(path)]
+    args += ["-i", str(track), "-filter_complex", graph, "-map", "[v]", "-map", f"{len(inputs)}:a"]
+    args += ["-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
+    args += ["-maxrate", f"{maxrate}k", "-bufsize", f"{2 * maxrate}k"]
+    args += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-r", str(fps), "-g", str(2 * fps)]
+    args += ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"]
+    # Same input, same bytes: no encoder version strings or dates in the file.
+    args += ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
+    args += ["-movflags", "+faststart", "-t", f"{total:.3f}"]
+    partial = video_path.with_name(f".{video_path.stem}.partial.mp4")
+    args.append(str(partial))
+    timeout = max(300.0, 10 * total)
+    try:
+        done = run_ffmpeg(args, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        partial.unlink(missing_ok=True)
+        raise _error(article, f"ffmpeg took longer than {timeout:.0f} s", "") from exc
+    if done.returncode != 0 or not partial.is_file():
+        partial.unlink(missing_ok=True)
+        (work / "ffmpeg.log").write_text(done.stderr, encoding="utf-8")
+        raise _error(
+            article,
+            f"ffmpeg failed (exit {done.returncode}): {last_error_lines(done.stderr)}",
+            "",
+        )
+    os.replace(partial, video_path)
+
+
+def _check_output(article: Article, info: VideoInfo, options: RenderOptions, total: float) -> None:
+    expected = (options.size[0], options.size[1], "h264", "aac")
+    got = (info.width, info.height, info.video_codec, info.audio_codec)
+    if got != expected or abs(info.duration_seconds - total) > 0.5:
+        raise _error(
+            article,
+            f"the rendered file is {got} lasting {info.duration_seconds} s, "
+            f"expected {expected} lasting {total:.2f} s",
+            "",
+        )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
