@@ -14,6 +14,7 @@ import imageio_ffmpeg
 from PIL import Image, ImageDraw, ImageFilter
 
 CHANNEL = Path(__file__).resolve().parent / "channel"
+ARTICLES = CHANNEL / "articles"
 
 # (bundle, file name, size, sky top, sky bottom, ground colour, subject side)
 PICTURES = [
@@ -27,7 +28,7 @@ PICTURES = [
     ("07-derby-json", "derby.jpg", (1800, 1200), (100, 160, 220), (200, 220, 240), (40, 130, 50), "right"),
     ("08-city-hall-budget", "hall.jpg", (1600, 1067), (140, 160, 200), (220, 225, 235), (110, 110, 110), "center"),
     ("09-city-hall-transit", "bus.jpg", (1600, 1067), (90, 140, 200), (200, 215, 235), (80, 80, 80), "left"),
-    ("live", "live.jpg", (1280, 720), (20, 30, 60), (80, 40, 90), (10, 10, 20), "center"),
+    ("", "live.jpg", (1280, 720), (20, 30, 60), (80, 40, 90), (10, 10, 20), "center"),
 ]
 
 
@@ -60,11 +61,11 @@ def picture(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int,
 
 def main() -> None:
     for seed, (bundle, name, size, top, bottom, ground, side) in enumerate(PICTURES):
-        folder = CHANNEL / bundle
+        folder = ARTICLES / bundle if bundle else CHANNEL
         folder.mkdir(parents=True, exist_ok=True)
         picture(size, top, bottom, ground, side, seed).save(folder / name, quality=82)
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    video = CHANNEL / "02-ferry-video" / "ferry.mp4"
+    video = ARTICLES / "02-ferry-video" / "ferry.mp4"
     subprocess.run(
         [ffmpeg, "-y", "-loglevel", "error",
          "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=8",

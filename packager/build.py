@@ -38,7 +38,7 @@ from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.http import Fetcher
 from packager.images import ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes, write_atomic
-from packager.model import Article, Problem, Severity, article_from_dict
+from packager.model import Article, Problem, Severity, Video, article_from_dict
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
@@ -192,6 +192,13 @@ class ArticlePreparer:
         )
         return prepared, notes
 
+    def live_thumbnail(self, location: str, origin: str) -> str:
+        """A live stream's thumbnail URL: given as a URL, or made from a local picture."""
+        if location.startswith(("http://", "https://")):
+            return location
+        thumbnail = self.thumbnails.make(Path(location), origin=origin)
+        return self.config.asset_url(thumbnail.relative_path)
+
     def _images(self, article: Article, notes: list[str]) -> list[tuple[Path, str]]:
         """(local thumbnail path, relative path) for every usable image, in article order."""
         made: list[tuple[Path, str]] = []
@@ -219,9 +226,7 @@ class ArticlePreparer:
     ) -> tuple[PlayableVideo, list[CaptionTrack]]:
         if self.config.render_video != "forced":
             for video in article.videos:
-                playable = self._playable(
-                    video.location, video.video_type, video.duration_seconds, notes
-                )
+                playable = self._playable(video, notes)
                 if playable:
                     return playable, []
         if self.config.render_video == "off":
@@ -248,10 +253,10 @@ class ArticlePreparer:
         caption = CaptionTrack(self.config.asset_url(rendered.captions_path), rendered.language)
         return playable, [caption]
 
-    def _playable(
-        self, location: str, video_type: str, duration: float | None, notes: list[str]
-    ) -> PlayableVideo | None:
-        kind = video_type or detect_video_type(location)
+    def _playable(self, video: Video, notes: list[str]) -> PlayableVideo | None:
+        """The article's video as the feed plays it, or None (with a note) if it cannot be."""
+        location, duration = video.location, video.duration_seconds
+        kind = video.video_type or detect_video_type(location)
         if location.startswith(("http://", "https://")):
             if not kind:
                 notes.append(f"video {location} left out: not a stream type Roku plays")
@@ -259,18 +264,20 @@ class ArticlePreparer:
             if not duration:
                 notes.append(
                     f"video {location} left out: its duration is unknown "
-                    '(give it in the article, e.g. JSON "duration")'
+                    '(give it in the article: JSON "duration", front matter `duration:`)'
                 )
                 return None
-            bitrate = None if kind not in LOCAL_VIDEO_TYPES else 0
-            if bitrate == 0:
-                notes.append(f"video {location}: bitrate unknown for a non-adaptive stream")
+            if kind in LOCAL_VIDEO_TYPES and not video.bitrate_kbps:
+                notes.append(
+                    f"video {location}: no bitrate given for a non-adaptive stream "
+                    '(JSON "bitrate" in kbps)'
+                )
             return PlayableVideo(
                 location,
                 kind,
                 self.config.default_video_quality,
                 max(1, round(duration)),
-                bitrate or None,
+                video.bitrate_kbps if kind in LOCAL_VIDEO_TYPES else None,
             )
         path = Path(location)
         if kind not in LOCAL_VIDEO_TYPES:
@@ -432,8 +439,12 @@ def build_feed(
         preparer = ArticlePreparer(out_dir, config, state, fetcher, now)
         for source in sources:
             _collect_source(str(source), preparer, read_options, state, collected, progress)
+        live_thumbnails = {
+            stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
+            for stream in config.live
+        }
     state.save()
-    return _assemble(out_dir, config, state, now, collected)
+    return _assemble(out_dir, config, state, now, collected, live_thumbnails)
 
 
 def _collect_source(
@@ -494,7 +505,12 @@ def _take(
 
 
 def _assemble(
-    out_dir: Path, config: ChannelConfig, state: BuildState, now: datetime, collected: _Collected
+    out_dir: Path,
+    config: ChannelConfig,
+    state: BuildState,
+    now: datetime,
+    collected: _Collected,
+    live_thumbnails: dict[str, str],
 ) -> BuildResult:
     skipped = list(collected.skipped)
     unique: dict[str, PreparedArticle] = {}
@@ -511,7 +527,7 @@ def _assemble(
             continue
         unique[prepared.article.id] = prepared
     kept, trimmed = _apply_limits(list(unique.values()), config, now)
-    feed = _feed_document(kept, config, state, now)
+    feed = _feed_document(kept, config, state, now, live_thumbnails)
     raw = feed_bytes(feed)
     while len(raw) > config.size_budget and kept:
         oldest = kept.pop()  # newest first, so the last one is the oldest
@@ -519,7 +535,7 @@ def _assemble(
             f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
             f"over the {config.size_budget:,}-byte size budget"
         )
-        feed = _feed_document(kept, config, state, now)
+        feed = _feed_document(kept, config, state, now, live_thumbnails)
         raw = feed_bytes(feed)
     validation = check_document(parse_feed(str(out_dir / FEED_NAME), raw))
     has_items = any(
@@ -570,7 +586,11 @@ def _apply_limits(
 
 
 def _feed_document(
-    prepared: Sequence[PreparedArticle], config: ChannelConfig, state: BuildState, now: datetime
+    prepared: Sequence[PreparedArticle],
+    config: ChannelConfig,
+    state: BuildState,
+    now: datetime,
+    live_thumbnails: dict[str, str],
 ) -> dict[str, Any]:
     """The root object (spec §2), keys in a fixed order."""
     by_type: dict[str, list[dict[str, Any]]] = {
@@ -609,7 +629,8 @@ def _feed_document(
             )
         )
     live = [
-        live_item(stream, stream.thumbnail, state.seen(stream.id, now)) for stream in config.live
+        live_item(stream, live_thumbnails[stream.id], state.seen(stream.id, now))
+        for stream in config.live
     ]
     rules = list(config.rows) or default_rules(row_entries)
     categories, playlists = build_rows(row_entries, rules)

@@ -233,23 +233,55 @@ def _size(text: str | None) -> tuple[int, int] | None:
 
 @main.command()
 @click.argument("sources", nargs=-1, metavar="SOURCE...")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Output folder.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The channel config (channel.toml).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The channel config (channel.toml).",
+)
 @click.option("--base-url", help="Public URL the output folder is served from.")
 @click.option("--provider-name", help="The channel's provider name.")
 @click.option("--language", help="The channel's language (ISO 639, e.g. en).")
-@click.option("--render", type=click.Choice(["off", "on", "forced"]),
-              help="Render videos for articles without one (default: on).")
+@click.option(
+    "--render",
+    type=click.Choice(["off", "on", "forced"]),
+    help="Render videos for articles without one (default: on).",
+)
 @click.option("--thumbnail-size", help="Thumbnail size WIDTHxHEIGHT (16:9, >= 800x450).")
-@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format; json prints only JSON on stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format; json prints only JSON on stdout.",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 3) on validation warnings too.")
-@click.option("--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds.")
-def build(sources: tuple[str, ...], out_dir: Path, config_path: Path | None, base_url: str | None,
-          provider_name: str | None, language: str | None, render: str | None,
-          thumbnail_size: str | None, output: str, strict: bool, now_text: str | None) -> None:
+@click.option(
+    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
+)
+def build(
+    sources: tuple[str, ...],
+    out_dir: Path,
+    config_path: Path | None,
+    base_url: str | None,
+    provider_name: str | None,
+    language: str | None,
+    render: str | None,
+    thumbnail_size: str | None,
+    output: str,
+    strict: bool,
+    now_text: str | None,
+) -> None:
     """Build a Roku channel feed from articles.
 
     SOURCE is a folder of article bundles (one sub-folder per article), a single bundle, or an
@@ -262,10 +294,14 @@ def build(sources: tuple[str, ...], out_dir: Path, config_path: Path | None, bas
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
     """
     size = _size(thumbnail_size)
-    overrides = {"base_url": base_url, "provider_name": provider_name, "language": language,
-                 "render_video": render,
-                 "thumbnail_width": size[0] if size else None,
-                 "thumbnail_height": size[1] if size else None}
+    overrides = {
+        "base_url": base_url,
+        "provider_name": provider_name,
+        "language": language,
+        "render_video": render,
+        "thumbnail_width": size[0] if size else None,
+        "thumbnail_height": size[1] if size else None,
+    }
     now = datetime.fromisoformat(now_text) if now_text else None
     options = BuildOptions(sources, out_dir, config_path, overrides, output, strict, now)
     sys.exit(int(run_build(options)))
@@ -278,8 +314,9 @@ def run_build(options: BuildOptions) -> ExitCode:
     try:
         config = load_config(options.config_path).with_overrides(**options.overrides)
         progress = _progress_printer() if options.output == "text" else None
-        result = build_feed(options.sources, options.out_dir, config, now=options.now,
-                            progress=progress)
+        result = build_feed(
+            options.sources, options.out_dir, config, now=options.now, progress=progress
+        )
     except PackagerError as error:
         _fail(error)
     code = result.exit_code

@@ -274,9 +274,21 @@ def load_config(path: Path | None) -> ChannelConfig:
             )
         else:
             _unknown(where, table, [*_SCHEMA, "genres", "rows", "live", "shows"])
-    config = ChannelConfig(**values)
+    config = _relative_to(path.parent, ChannelConfig(**values))
     config.check()
     return config
+
+
+def _relative_to(folder: Path, config: ChannelConfig) -> ChannelConfig:
+    """Local paths in the config (sources, live thumbnails) are relative to the config file."""
+
+    def resolve(location: str) -> str:
+        if location.startswith(("http://", "https://")) or Path(location).is_absolute():
+            return location
+        return str(folder / location)
+
+    live = tuple(replace(stream, thumbnail=resolve(stream.thumbnail)) for stream in config.live)
+    return replace(config, sources=tuple(resolve(s) for s in config.sources), live=live)
 
 
 def _read_table(where: str, table: str, content: Any, values: dict[str, Any]) -> None:

@@ -96,7 +96,7 @@ def test_parse_probe_output_reads_a_typical_report() -> None:
   Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, bt709, progressive), 1920x1080 [SAR 1:1 DAR 16:9], 1050 kb/s, 29.97 fps (default)
   Stream #0:1[0x2](eng): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 128 kb/s (default)
 At least one output file must be specified
-"""  # noqa: E501
+"""
     info = parse_probe_output(stderr, Path("x.mp4"))
     assert info.duration_seconds == 62.48
     assert (info.width, info.height, info.bitrate_kbps) == (1920, 1080, 1183)

@@ -3,6 +3,7 @@ with seasons and episodes, and live feeds. Keys are written in a fixed order."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -202,7 +203,9 @@ def series_for(
 
 
 def series_id(show: Show) -> str:
-    return stable_id(explicit=f"series-{show.name}")
+    """A readable id that stays the same as long as the show keeps its name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", show.name.casefold()).strip("-")
+    return stable_id(explicit=f"series-{slug}")
 
 
 def live_item(stream: LiveStream, thumbnail_url: str, added: datetime) -> dict[str, Any]:

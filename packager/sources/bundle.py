@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from packager.errors import ConfigError, InputError, SourceError
 from packager.ids import stable_id
@@ -186,7 +187,7 @@ def read_bundle(folder: Path, options: ReadOptions) -> Article:
             default_language=language,
         )
     elif kind == "html":
-        article = _read_html(data, origin, folder.name, options)
+        article = _read_html(data, origin, folder, options)
     else:
         text, decode_warnings = decode_text(data, origin)
         parse = parse_markdown_article if kind == "md" else parse_text_article
@@ -201,7 +202,7 @@ def read_bundle(folder: Path, options: ReadOptions) -> Article:
     return attach_media(article, folder, strict=kind != "html")
 
 
-def _read_html(data: bytes, origin: str, folder_name: str, options: ReadOptions) -> Article:
+def _read_html(data: bytes, origin: str, folder: Path, options: ReadOptions) -> Article:
     # The HTML extractor lives in its own module (lxml, trafilatura); imported on first use
     # so text-only builds do not pay for it.
     html_source = importlib.import_module("packager.sources.html")
@@ -213,14 +214,31 @@ def _read_html(data: bytes, origin: str, folder_name: str, options: ReadOptions)
             compile_boilerplate(tuple(options.boilerplate_patterns)),
         )
     ]
+    # A saved page names its pictures relative to where it lived ("library.jpg" became
+    # https://site/culture/library.jpg); the copy saved beside it is the one to use.
+    images = tuple(
+        dataclasses.replace(image, location=local)
+        if (local := _saved_copy(image.location, folder))
+        else image
+        for image in article.images
+    )
     return dataclasses.replace(
         article,
+        images=images,
         # Same id rule as the other bundle kinds: canonical URL, else the folder name.
-        id=stable_id(url=article.url, fallback=folder_name),
+        id=stable_id(url=article.url, fallback=folder.name),
         body=tuple(body),
         summary=article.summary or (body[0] if body else ""),
         language=article.language or options.default_language,
     )
+
+
+def _saved_copy(location: str, folder: Path) -> str:
+    """The bundle file an absolute image URL stands for (same file name), or ""."""
+    if not _URL.match(location):
+        return ""
+    name = urlsplit(location).path.rsplit("/", 1)[-1]
+    return name if name and (folder / name).is_file() else ""
 
 
 def attach_media(article: Article, folder: Path, *, strict: bool = True) -> Article:

@@ -202,6 +202,7 @@ def _video(entry: dict[str, Any]) -> Video:
         location,
         entry.get("type") or video_type_for(location),
         duration_seconds=entry.get("duration"),
+        bitrate_kbps=entry.get("bitrate"),
     )
 
 

@@ -19,7 +19,7 @@ name only ("AFP", not "AFP photo"). A breadcrumb is recognised only when the nex
 end like a sentence, so "Iran / US talks resume" above a paragraph stays the headline.
 
 An optional leading front-matter block (`---` ... `---` of `key: value` lines) says what plain
-text cannot: id, date, url, video, tags, language, section, summary, author, images (file names
+text cannot: id, date, url, video (with duration), tags, language, section, summary, author, images (file names
 in caption order). With `title:` given, the headline line in the text is optional.
 The helpers here (decoding, front matter, credits, breadcrumbs, footers) serve the Markdown reader
 too.
@@ -36,6 +36,7 @@ from datetime import UTC, datetime, time
 from packager.errors import ConfigError, SourceError
 from packager.ids import stable_id
 from packager.model import Article, Image, Video
+from packager.sources.media import detect_video_type, parse_duration
 
 # A line matching one of these starts the site footer: it and everything after it are dropped.
 # Generic phrases of news-site boilerplate, matched case-insensitively anywhere in a line.
@@ -71,6 +72,7 @@ FRONT_MATTER_KEYS = (
     "summary",
     "author",
     "images",
+    "duration",
 )
 # Spellings people use for the same key.
 FRONT_MATTER_ALIASES = {
@@ -118,15 +120,6 @@ _CREDIT_PATTERNS = tuple(
 _CREDIT_TAIL = 120  # longest credit the patterns accept, plus its "(Photo by ...)" wrapping
 # Credits that name no one ("(File photo)", "(Stock image)"): the line is a caption, no credit.
 _ANONYMOUS_CREDITS = frozenset({"file", "archive", "stock", "handout", "illustrative"})
-
-_VIDEO_TYPE_BY_EXTENSION = {
-    ".mp4": "MP4",
-    ".mov": "MOV",
-    ".m4v": "M4V",
-    ".m3u8": "HLS",
-    ".mpd": "DASH",
-    ".ism": "SMOOTH",
-}
 
 
 def normalise_space(text: str) -> str:
@@ -261,11 +254,7 @@ def looks_like_breadcrumb(line: str) -> bool:
 
 def video_type_for(location: str) -> str:
     """The Roku videoType (spec: HLS, SMOOTH, DASH, MP4, MOV, M4V) of a name's extension, or ""."""
-    path = location.split("?", 1)[0].split("#", 1)[0].lower()
-    for extension, video_type in _VIDEO_TYPE_BY_EXTENSION.items():
-        if path.endswith(extension):
-            return video_type
-    return ""
+    return detect_video_type(location)
 
 
 def parse_datetime(value: str) -> datetime:
@@ -456,7 +445,17 @@ def article_from_parts(
             image = Image(named_images.pop(0), image.caption, image.credit, image.alt)
         resolved_images.append(image)
     resolved_images.extend(Image(name) for name in named_images)
-    videos = tuple(Video(location, video_type_for(location)) for location in front.items("video"))
+    duration = parse_duration(front.text("duration")) if "duration" in front else None
+    if "duration" in front and duration is None:
+        raise SourceError(
+            f"{origin}: front matter `duration` {front.text('duration')!r} is not a duration",
+            location=origin,
+            hint="write seconds (95), a clock (1:35) or ISO 8601 (PT1M35S)",
+        )
+    videos = tuple(
+        Video(location, video_type_for(location), duration_seconds=duration)
+        for location in front.items("video")
+    )
     return Article(
         id=stable_id(explicit=front.text("id"), url=url, fallback=fallback_id),
         title=title,

@@ -212,7 +212,7 @@ def test_unknown_front_matter_key_is_a_warning(tmp_path: Path) -> None:
     assert article.warnings == (
         f"{bundle / 'article.txt'}:2: front matter key `layout` is not used"
         " (known: id, title, date, modified, url, video, tags, language, "
-        "section, summary, author, images)",
+        "section, summary, author, images, duration)",
     )
 
 
@@ -268,3 +268,15 @@ def test_bad_read_options_are_config_errors() -> None:
         ReadOptions(default_language="English")
     with pytest.raises(ConfigError, match="bad article size limit 0"):
         ReadOptions(max_article_bytes=0)
+
+
+def test_front_matter_duration_applies_to_the_video(tmp_path: Path) -> None:
+    text = "---\nvideo: https://cdn.example.com/a/master.m3u8\nduration: 1:35\n---\nH\n\nB.\n"
+    article = read_bundle(write_bundle(tmp_path, "d", text), ReadOptions())
+    assert [(v.video_type, v.duration_seconds) for v in article.videos] == [("HLS", 95.0)]
+
+
+def test_front_matter_bad_duration_is_an_error(tmp_path: Path) -> None:
+    text = "---\nvideo: https://cdn.example.com/a.mp4\nduration: soon\n---\nH\n\nB.\n"
+    with pytest.raises(SourceError, match="duration"):
+        read_bundle(write_bundle(tmp_path, "d", text), ReadOptions())
