@@ -18,22 +18,108 @@ ARTICLES = CHANNEL / "articles"
 
 # (bundle, file name, size, sky top, sky bottom, ground colour, subject side)
 PICTURES = [
-    ("01-port-strike", "1-cranes.jpg", (1800, 1200), (250, 170, 90), (120, 60, 90), (40, 60, 80), "left"),
-    ("01-port-strike", "2-pickets.jpg", (1600, 1200), (150, 190, 230), (230, 230, 240), (90, 80, 70), "right"),
-    ("02-ferry-video", "ferry.jpg", (1920, 1080), (120, 180, 230), (210, 230, 250), (30, 80, 130), "center"),
-    ("03-library-page", "library.jpg", (1500, 1000), (200, 200, 210), (240, 240, 245), (120, 90, 60), "right"),
-    ("04-council-hls", "council.jpg", (2000, 1333), (60, 70, 110), (150, 150, 190), (70, 50, 40), "left"),
-    ("05-bridge-text-only", "bridge.jpg", (1600, 1067), (255, 200, 120), (250, 120, 80), (50, 50, 60), "center"),
-    ("06-market-captions", "market.jpg", (1400, 1050), (180, 220, 250), (250, 250, 250), (160, 120, 60), "left"),
-    ("07-derby-json", "derby.jpg", (1800, 1200), (100, 160, 220), (200, 220, 240), (40, 130, 50), "right"),
-    ("08-city-hall-budget", "hall.jpg", (1600, 1067), (140, 160, 200), (220, 225, 235), (110, 110, 110), "center"),
-    ("09-city-hall-transit", "bus.jpg", (1600, 1067), (90, 140, 200), (200, 215, 235), (80, 80, 80), "left"),
+    (
+        "01-port-strike",
+        "1-cranes.jpg",
+        (1800, 1200),
+        (250, 170, 90),
+        (120, 60, 90),
+        (40, 60, 80),
+        "left",
+    ),
+    (
+        "01-port-strike",
+        "2-pickets.jpg",
+        (1600, 1200),
+        (150, 190, 230),
+        (230, 230, 240),
+        (90, 80, 70),
+        "right",
+    ),
+    (
+        "02-ferry-video",
+        "ferry.jpg",
+        (1920, 1080),
+        (120, 180, 230),
+        (210, 230, 250),
+        (30, 80, 130),
+        "center",
+    ),
+    (
+        "03-library-page",
+        "library.jpg",
+        (1500, 1000),
+        (200, 200, 210),
+        (240, 240, 245),
+        (120, 90, 60),
+        "right",
+    ),
+    (
+        "04-council-hls",
+        "council.jpg",
+        (2000, 1333),
+        (60, 70, 110),
+        (150, 150, 190),
+        (70, 50, 40),
+        "left",
+    ),
+    (
+        "05-bridge-text-only",
+        "bridge.jpg",
+        (1600, 1067),
+        (255, 200, 120),
+        (250, 120, 80),
+        (50, 50, 60),
+        "center",
+    ),
+    (
+        "06-market-captions",
+        "market.jpg",
+        (1400, 1050),
+        (180, 220, 250),
+        (250, 250, 250),
+        (160, 120, 60),
+        "left",
+    ),
+    (
+        "07-derby-json",
+        "derby.jpg",
+        (1800, 1200),
+        (100, 160, 220),
+        (200, 220, 240),
+        (40, 130, 50),
+        "right",
+    ),
+    (
+        "08-city-hall-budget",
+        "hall.jpg",
+        (1600, 1067),
+        (140, 160, 200),
+        (220, 225, 235),
+        (110, 110, 110),
+        "center",
+    ),
+    (
+        "09-city-hall-transit",
+        "bus.jpg",
+        (1600, 1067),
+        (90, 140, 200),
+        (200, 215, 235),
+        (80, 80, 80),
+        "left",
+    ),
     ("", "live.jpg", (1280, 720), (20, 30, 60), (80, 40, 90), (10, 10, 20), "center"),
 ]
 
 
-def picture(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int],
-            ground: tuple[int, int, int], side: str, seed: int) -> Image.Image:
+def picture(
+    size: tuple[int, int],
+    top: tuple[int, int, int],
+    bottom: tuple[int, int, int],
+    ground: tuple[int, int, int],
+    side: str,
+    seed: int,
+) -> Image.Image:
     width, height = size
     rng = random.Random(seed)
     image = Image.new("RGB", size)
@@ -41,7 +127,10 @@ def picture(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int,
     horizon = int(height * 0.62)
     for y in range(horizon):
         t = y / horizon
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
     draw.rectangle([0, horizon, width, height], fill=ground)
     # A busy subject (buildings, cranes, people-like shapes) on one side: the part worth keeping.
     centre = {"left": 0.2, "center": 0.5, "right": 0.8}[side] * width
@@ -67,11 +156,36 @@ def main() -> None:
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     video = ARTICLES / "02-ferry-video" / "ferry.mp4"
     subprocess.run(
-        [ffmpeg, "-y", "-loglevel", "error",
-         "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=8",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=8",
-         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", "900k",
-         "-c:a", "aac", "-b:a", "96k", "-shortest", "-movflags", "+faststart", str(video)],
+        [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1280x720:rate=25:duration=8",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=8",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-b:v",
+            "900k",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+            str(video),
+        ],
         check=True,
     )
     print(f"wrote pictures and {video}")

@@ -169,8 +169,10 @@ class ArticlePreparer:
         notes = list(article.warnings)
         images = self._images(article, notes)
         if not images:
+            why = "; ".join(note for note in notes if note.startswith("image left out"))
             raise SourceError(
-                f"{article.origin}: no usable image for the thumbnail",
+                f"{article.origin}: no usable image for the thumbnail"
+                + (f" ({why})" if why else ""),
                 location=article.origin,
                 hint="add a photo (jpg, png, webp or gif) to the bundle; Roku needs a 16:9 thumbnail",
             )

@@ -1,8 +1,9 @@
 """Channel rows: each row is a category (spec §3.16) backed by a playlist (spec §3.17).
 
 Rows come from the config's [[rows]] rules, or by default: "Latest" with every item, then one
-row per section of the articles' breadcrumbs that not every article shares (a section all
-articles share would only repeat "Latest"). Playlists keep their order manually, newest first.
+row per section named in the articles' breadcrumbs, except the site's root ("News" in
+`News / Foreign Policy / Russia`) when every breadcrumb starts with it: that row would only
+repeat "Latest". Playlists keep their order manually, newest first.
 """
 
 from __future__ import annotations
@@ -29,17 +30,18 @@ class RowEntry:
 
 
 def default_rules(entries: Sequence[RowEntry]) -> list[RowRule]:
-    """Latest, then sections by how many items they hold (ties by name)."""
+    """Latest, then sections by how many items they hold (ties by name), without the site root."""
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
     for entry in entries:
         for section in dict.fromkeys(s.strip() for s in entry.sections if s.strip()):
             counts[section.casefold()] += 1
             names.setdefault(section.casefold(), section)
+    roots = {entry.sections[0].strip().casefold() for entry in entries if entry.sections}
+    site_root = roots.pop() if len(roots) == 1 and all(e.sections for e in entries) else None
     rules = [RowRule(name="Latest", latest=True)]
-    shared_by_all = {key for key, count in counts.items() if count == len(entries)}
     for key, _count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if key not in shared_by_all:
+        if key != site_root:
             rules.append(RowRule(name=names[key], section=names[key]))
     return rules
 

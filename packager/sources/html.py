@@ -131,6 +131,7 @@ def extract_html_article(
     published = _published(tree, metadata, link_base)
     if published is None:
         warnings.append("no publication date found in JSON-LD, meta tags or the page")
+    body = _without_headline(body, title)
     if not body:
         warnings.append("no article body text found")
     return Article(
@@ -336,7 +337,27 @@ def _title(tree: lxml_html.HtmlElement, metadata: _Metadata) -> str:
         headlines[0] if headlines else "",
     ]
     candidates = [c for c in candidates if c]
-    return candidates[0] if candidates else ""
+    if not candidates:
+        return ""
+    # Metadata says which story this is; the page's own headline says it the way readers see
+    # it (metadata titles are often rewritten for search). Prefer the visible headline that
+    # shares the most words with the metadata title, when it is clearly about the same story.
+    shown = max(headlines, key=lambda h: _word_overlap(h, candidates[0]), default="")
+    if shown and shown != candidates[0] and _word_overlap(shown, candidates[0]) >= 0.2:
+        return shown
+    return candidates[0]
+
+
+_WORD = re.compile(r"\w{3,}")
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Share of distinct words of 3+ letters the two texts have in common (Jaccard)."""
+    words_a = {w.casefold() for w in _WORD.findall(a)}
+    words_b = {w.casefold() for w in _WORD.findall(b)}
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / len(words_a | words_b)
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -486,6 +507,14 @@ def _breadcrumb_names(crumbs: dict[str, Any]) -> list[str]:
         if name:
             names.append(name)
     return names
+
+
+def _without_headline(body: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """The body without a leading copy of the headline (trafilatura keeps the page's <h1>)."""
+    folded = " ".join(title.split()).casefold()
+    while body and " ".join(body[0].split()).casefold() == folded:
+        body = body[1:]
+    return body
 
 
 def _body(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:

@@ -1,0 +1,167 @@
+"""How `packager build` behaves for users: incremental work, skipped articles, limits, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from packager.build import build_feed
+from packager.cli import main
+from packager.config import ChannelConfig, LiveStream
+from packager.errors import ConfigError, InputError
+from tests.build.conftest import BASE_URL, make_bundle
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def article(title: str, day: int, section: str = "News / Local", extra: str = "") -> str:
+    return (
+        f"---\ndate: 2026-11-{day:02d}T08:00:00Z\n{extra}---\n{section}\n\n{title}\n\n"
+        f"First paragraph about {title.lower()}, with enough words to be a summary.\n\n"
+        "A second paragraph gives more detail for the long description.\n"
+    )
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    root = tmp_path / "articles"
+    for day in range(1, 6):
+        make_bundle(root, f"{day:02d}-story", article(f"Story number {day}", day), video=day == 1)
+    return root
+
+
+def test_text_only_articles_are_reported_not_dropped_silently(
+    articles: Path, tmp_path: Path, config: ChannelConfig
+) -> None:
+    result = build_feed([articles], tmp_path / "out", config, now=NOW)
+    assert result.item_counts == {"shortFormVideos": 1}
+    assert len(result.skipped) == 4
+    assert all("no playable video, and video rendering is off" in s.reason for s in result.skipped)
+    assert all("render" in s.hint for s in result.skipped)
+
+
+def test_rebuild_reuses_unchanged_articles(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in (1, 2, 3):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=True)
+    out = tmp_path / "out"
+    first = build_feed([root], out, config, now=NOW)
+    assert (first.prepared, first.reused) == (3, 0)
+    feed = (out / "feed.json").read_bytes()
+
+    second = build_feed([root], out, config, now=NOW)
+    assert (second.prepared, second.reused) == (0, 3)
+    assert (out / "feed.json").read_bytes() == feed  # unchanged input, byte-identical feed
+
+    changed = root / "2" / "article.txt"
+    changed.write_text(article("Story 2, updated", 2))
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
+    third = build_feed([root], out, config, now=NOW)
+    assert (third.prepared, third.reused) == (1, 2)
+    assert "Story 2, updated" in (out / "feed.json").read_text()
+
+
+def test_broken_bundle_is_skipped_with_its_reason(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    make_bundle(root, "good", article("Good story", 3), video=True)
+    broken = make_bundle(root, "broken", article("Broken picture", 4), photos=0, video=True)
+    (broken / "1.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    empty = root / "empty"
+    empty.mkdir()
+    (empty / "article.txt").write_text("")
+    result = build_feed([root], tmp_path / "out", config, now=NOW)
+    assert result.exit_code == 0
+    reasons = {Path(s.origin).parent.name: s.reason for s in result.skipped}
+    assert set(reasons) == {"broken", "empty"}
+    assert "no usable image" in reasons["broken"] and "corrupt" in reasons["broken"]
+
+
+def test_invalid_feed_is_not_written_and_the_old_one_stays(
+    tmp_path: Path, articles: Path, config: ChannelConfig
+) -> None:
+    out = tmp_path / "out"
+    assert build_feed([articles], out, config, now=NOW).exit_code == 0
+    before = (out / "feed.json").read_bytes()
+    broken_live = LiveStream(
+        id="live",
+        title="Live",
+        url="rtmp://example.com/live",
+        thumbnail="https://cdn.example.com/live.jpg",
+        description="Live.",
+    )
+    result = build_feed([articles], out, config.with_overrides(live=(broken_live,)), now=NOW)
+    assert result.exit_code == 3
+    assert not result.feed_written
+    assert {(p.pointer, p.rule) for p in result.validation.errors} == {
+        ("/liveFeeds/0/content/videos/0/url", "url")
+    }
+    assert (out / "feed.json").read_bytes() == before
+
+
+def test_size_budget_trims_the_oldest_and_says_which(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 5):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=True)
+    result = build_feed([root], tmp_path / "out", config.with_overrides(size_budget=3000), now=NOW)
+    assert result.exit_code == 0
+    assert result.feed_size <= 3000
+    assert result.trimmed and "Story 1" in result.trimmed[0]
+    assert "size budget" in result.trimmed[0]
+    feed = json.loads((tmp_path / "out" / "feed.json").read_text())
+    titles = [item["title"] for item in feed["shortFormVideos"]]
+    assert titles[0] == "Story 4"  # newest kept
+
+
+def test_max_items_and_max_age(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 5):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=True)
+    result = build_feed([root], tmp_path / "out", config.with_overrides(max_items=2), now=NOW)
+    assert result.item_counts == {"shortFormVideos": 2}
+    assert len(result.trimmed) == 2
+    aged = build_feed([root], tmp_path / "out2", config.with_overrides(max_age_days=26), now=NOW)
+    assert aged.item_counts == {"shortFormVideos": 2}  # Nov 3 and 4 are within 26 days
+
+
+def test_missing_base_url_and_source(tmp_path: Path, articles: Path) -> None:
+    with pytest.raises(ConfigError, match="base URL"):
+        build_feed([articles], tmp_path / "out", ChannelConfig())
+    with pytest.raises(InputError, match="source not found"):
+        build_feed([tmp_path / "nope"], tmp_path / "out", ChannelConfig(base_url=BASE_URL))
+
+
+def test_cli_build_json_report_and_exit_codes(tmp_path: Path, articles: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            str(articles),
+            "--out",
+            str(out),
+            "--base-url",
+            BASE_URL,
+            "--render",
+            "off",
+            "-o",
+            "json",
+            "--now",
+            NOW.isoformat(),
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["items"] == {"shortFormVideos": 1}
+    assert len(report["skipped"]) == 4
+    assert json.loads((out / "build-report.json").read_text())["items"] == report["items"]
+
+    missing = runner.invoke(main, ["build", str(articles), "--out", str(out)])
+    assert missing.exit_code == 4
+    assert "no base URL" in missing.stderr and "hint:" in missing.stderr
