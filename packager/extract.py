@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from packager.errors import SourceError
+from packager.errors import InputError, SourceError
 from packager.http import Fetcher
 from packager.model import Article
+from packager.sources import ReadOptions, read_articles
+from packager.sources.bundle import ARTICLE_KIND_BY_NAME, read_article_file
 from packager.sources.feeds import looks_like_feed
 from packager.sources.html import extract_html_article
 from packager.sources.remote import read_feed_document, read_remote
+
+
+# Article files that need not be named article.*: plain text, Markdown, CMS JSON.
+LOOSE_ARTICLE_KINDS = {".txt": "txt", ".md": "md", ".markdown": "md"}
 
 
 def extract(
@@ -20,7 +26,8 @@ def extract(
     cache_dir: Path | None = None,
     image_dir: Path | None = None,
 ) -> list[Article | SourceError]:
-    """Read each location: an http(s) page or feed URL, or a saved .html / feed file.
+    """Read each location: an http(s) page or feed URL, a saved .html / feed file, or an
+    article bundle (or a folder of them), exactly as `packager build` reads it.
 
     Results keep input order; a location that cannot be read is a SourceError value in
     the list, never an exception. A saved feed's entries are fetched from the web. When no
@@ -44,14 +51,20 @@ def extract(
 def _read_file(
     path: Path, *, fetcher: Fetcher, image_dir: Path | None
 ) -> list[Article | SourceError]:
-    if path.is_dir():
-        return [
-            SourceError(
-                f"cannot extract {path}: it is a folder",
-                location=str(path),
-                hint="give the article.html inside it, or build the bundle with `packager build`",
-            )
-        ]
+    if path.is_dir() or path.name.lower() in ARTICLE_KIND_BY_NAME:
+        # A bundle, a folder of bundles, or a bundle's article file: what the build reads.
+        try:
+            return list(read_articles([path], ReadOptions()))
+        except InputError as error:
+            return [SourceError(error.message, location=error.location, hint=error.hint)]
+    if path.suffix.lower() in LOOSE_ARTICLE_KINDS and path.is_file():
+        # A loose article file (e.g. a publisher's 000_ea0f.txt): read like a bundle's.
+        try:
+            return [
+                read_article_file(path, LOOSE_ARTICLE_KINDS[path.suffix.lower()], ReadOptions())
+            ]
+        except SourceError as error:
+            return [error]
     try:
         content = path.read_bytes()
     except OSError as exc:

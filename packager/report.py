@@ -88,3 +88,31 @@ def write_build_report(result: Any, out: TextIO) -> None:
             out.write(f"  {note}\n")
         if len(result.notes) > 30:
             out.write(f"  ... and {len(result.notes) - 30} more in build-report.json\n")
+
+
+def write_article(article: Any, out: TextIO) -> None:
+    """An Article as a person reads it: every field the feed mapping uses."""
+    lines = [
+        f"{article.title}",
+        f"  id:        {article.id}",
+        f"  origin:    {article.origin}",
+        f"  url:       {article.url or '-'}",
+        f"  section:   {' / '.join(article.section_path) or '-'}",
+        f"  published: {article.published.isoformat() if article.published else '-'}",
+        f"  authors:   {', '.join(article.authors) or '-'}",
+        f"  tags:      {', '.join(article.tags) or '-'}",
+        f"  language:  {article.language or '-'}",
+        f"  summary:   {article.summary or '-'}",
+        f"  body:      {len(article.body)} paragraphs, {sum(len(p.split()) for p in article.body)} words",
+    ]
+    for image in article.images:
+        credit = f" ({image.credit})" if image.credit else ""
+        lines.append(f"  image:     {image.location}\n             {image.caption or '-'}{credit}")
+    for video in article.videos:
+        duration = f", {video.duration_seconds:.0f} s" if video.duration_seconds else ""
+        lines.append(f"  video:     {video.location} [{video.video_type or '?'}{duration}]")
+    for caption in article.captions:
+        lines.append(f"  captions:  {caption.location} [{caption.language or '?'}]")
+    for warning in article.warnings:
+        lines.append(f"  warning:   {warning}")
+    out.write("\n".join(lines) + "\n\n")

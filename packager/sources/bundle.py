@@ -173,9 +173,14 @@ def read_bundle(folder: Path, options: ReadOptions) -> Article:
             hint="a bundle holds one article: keep one file, or split them into two folders",
         )
     path = article_files[0]
+    return read_article_file(path, ARTICLE_KIND_BY_NAME[path.name.lower()], options)
+
+
+def read_article_file(path: Path, kind: str, options: ReadOptions) -> Article:
+    """One article file of `kind` (txt, md, html, json) with the media of its folder."""
+    folder = path.parent
     origin = str(path)
     data = _read_capped(path, options.max_article_bytes)
-    kind = ARTICLE_KIND_BY_NAME[path.name.lower()]
     boilerplate = compile_boilerplate(tuple(options.boilerplate_patterns))
     language = options.default_language
     if kind == "json":
