@@ -14,7 +14,6 @@ from packager.sources.feeds import looks_like_feed
 from packager.sources.html import extract_html_article
 from packager.sources.remote import read_feed_document, read_remote
 
-
 # Article files that need not be named article.*: plain text, Markdown, CMS JSON.
 LOOSE_ARTICLE_KINDS = {".txt": "txt", ".md": "md", ".markdown": "md"}
 
