@@ -435,3 +435,48 @@ def run_extract(options: ExtractOptions) -> ExitCode:
             if problem.hint:
                 click.echo(f"hint: {problem.hint}", err=True)
     return ExitCode.BAD_INPUT if problems else ExitCode.OK
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, markdown for CI summaries.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a feed URL to answer.",
+)
+def diff(old: str, new: str, output: str, timeout: float) -> None:
+    """Show what changed between two feeds: items added, removed, changed (which fields).
+
+    OLD and NEW are files, http(s) URLs or - (one of them) for standard input.
+
+    \b
+    Example:
+      packager diff https://cdn.example.com/news/feed.json output/feed.json
+      packager diff old.json new.json -o json
+    """
+    from packager.diff import diff_feeds
+    from packager.validate.loading import load_feed
+
+    try:
+        before = load_feed(old, timeout=timeout)
+        after = load_feed(new, timeout=timeout)
+    except PackagerError as error:
+        _fail(error)
+    result = diff_feeds(before.data, after.data)
+    if output == "json":
+        report.write_json(result.as_dict(), sys.stdout)
+    elif output == "markdown":
+        click.echo(result.markdown(), nl=False)
+    else:
+        click.echo(result.text())

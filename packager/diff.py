@@ -1,0 +1,156 @@
+"""What changed between two feeds: items added, removed and changed (which fields)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from packager.validate.rules import CONTENT_ARRAYS
+
+IGNORED_ROOT_KEYS = frozenset({"lastUpdated"})  # changes on every build; says nothing by itself
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    item_id: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item: ItemRef
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedDiff:
+    """The difference between an old and a new feed."""
+
+    added: tuple[ItemRef, ...]
+    removed: tuple[ItemRef, ...]
+    changed: tuple[ItemChange, ...]
+    channel_changes: tuple[str, ...]  # root keys other than items: categories, playlists, ...
+    old_count: int
+    new_count: int
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.channel_changes)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+            + (f"; channel: {', '.join(self.channel_changes)}" if self.channel_changes else "")
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        def ref(item: ItemRef) -> dict[str, str]:
+            return {"id": item.item_id, "type": item.kind, "title": item.title}
+
+        return {
+            "changed": self.has_changes,
+            "summary": self.summary(),
+            "items": {"old": self.old_count, "new": self.new_count},
+            "added": [ref(item) for item in self.added],
+            "removed": [ref(item) for item in self.removed],
+            "modified": [{**ref(c.item), "fields": list(c.fields)} for c in self.changed],
+            "channel": list(self.channel_changes),
+        }
+
+    def text(self) -> str:
+        lines = [f"{self.summary()} ({self.old_count} → {self.new_count} items)"]
+        lines += [f"  + {i.kind} {i.item_id}: {i.title}" for i in self.added]
+        lines += [f"  - {i.kind} {i.item_id}: {i.title}" for i in self.removed]
+        lines += [
+            f"  ~ {c.item.kind} {c.item.item_id}: {c.item.title} ({', '.join(c.fields)})"
+            for c in self.changed
+        ]
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        lines = [f"**Feed changes:** {self.summary()} ({self.old_count} → {self.new_count} items)"]
+        if self.has_changes:
+            lines += ["", "| change | type | id | title | fields |", "|---|---|---|---|---|"]
+            lines += [
+                f"| added | {i.kind} | `{i.item_id}` | {_cell(i.title)} | |" for i in self.added
+            ]
+            lines += [
+                f"| removed | {i.kind} | `{i.item_id}` | {_cell(i.title)} | |" for i in self.removed
+            ]
+            lines += [
+                f"| changed | {c.item.kind} | `{c.item.item_id}` | {_cell(c.item.title)} | "
+                f"{', '.join(c.fields)} |"
+                for c in self.changed
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def feed_items(feed: Any) -> dict[str, tuple[ItemRef, dict[str, Any]]]:
+    """Every item with an id, episodes included, by id (the first one wins on duplicates)."""
+    found: dict[str, tuple[ItemRef, dict[str, Any]]] = {}
+    if not isinstance(feed, dict):
+        return found
+    for kind in CONTENT_ARRAYS:
+        for item, item_kind in _walk(feed.get(kind), kind):
+            item_id = item.get("id")
+            if isinstance(item_id, str) and item_id not in found:
+                found[item_id] = (ItemRef(item_id, item_kind, str(item.get("title", ""))), item)
+    return found
+
+
+def _walk(items: Any, kind: str) -> Iterator[tuple[dict[str, Any], str]]:
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict):
+            continue
+        yield item, kind
+        yield from _walk(item.get("episodes"), "episode")
+        for season in item.get("seasons") or ():
+            if isinstance(season, dict):
+                yield from _walk(season.get("episodes"), "episode")
+
+
+def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
+    fields = []
+    for key in sorted(set(old) | set(new)):
+        if key in ("seasons", "episodes"):  # episodes are compared as items of their own
+            continue
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "content" and isinstance(before, dict) and isinstance(after, dict):
+            fields += [
+                f"content.{sub}"
+                for sub in sorted(set(before) | set(after))
+                if before.get(sub) != after.get(sub)
+            ]
+        else:
+            fields.append(key)
+    return tuple(fields)
+
+
+def diff_feeds(old: Any, new: Any) -> FeedDiff:
+    """Compare two parsed feeds."""
+    old_items, new_items = feed_items(old), feed_items(new)
+    added = tuple(new_items[i][0] for i in new_items if i not in old_items)
+    removed = tuple(old_items[i][0] for i in old_items if i not in new_items)
+    changed = tuple(
+        ItemChange(new_items[i][0], fields)
+        for i in new_items
+        if i in old_items and (fields := _changed_fields(old_items[i][1], new_items[i][1]))
+    )
+    old_root = old if isinstance(old, dict) else {}
+    new_root = new if isinstance(new, dict) else {}
+    channel = tuple(
+        key
+        for key in sorted(set(old_root) | set(new_root))
+        if key not in CONTENT_ARRAYS
+        and key not in IGNORED_ROOT_KEYS
+        and old_root.get(key) != new_root.get(key)
+    )
+    return FeedDiff(added, removed, changed, channel, len(old_items), len(new_items))
