@@ -63,9 +63,8 @@ class S3Host:
 
     def _count(self, request: Any, **_: Any) -> None:
         self.counters.requests += 1
-        body = request.body
-        if isinstance(body, bytes | bytearray):
-            self.counters.bytes_sent += len(body)
+        length = request.headers.get("Content-Length") or b"0"
+        self.counters.bytes_sent += int(length)
 
     def _key(self, name: str) -> str:
         return self.prefix + name
