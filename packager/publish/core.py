@@ -157,7 +157,7 @@ class HostFailure(PublishError):
     def __init__(self, message: str, *, target: str, file: str, feed_live: str, hint: str) -> None:
         super().__init__(message, target=target, hint=hint)
         self.file = file
-        self.feed_live = feed_live  # "old" or "new": which feed devices see now
+        self.feed_live = feed_live  # "old", "new" or "unknown" (the swap's answer was lost)
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,6 +317,12 @@ class _Run:
                 "run the same publish again once the host is reachable: files that arrived "
                 "are not sent again"
             )
+        elif self.feed_live == "unknown":
+            state = (
+                "the live feed is whole: the previous one, or the new one if the host did the "
+                "swap before its answer was lost"
+            )
+            hint = "run the same publish again: files that arrived are not sent again"
         else:
             state = "the new feed is already live; only bookkeeping/cleanup failed"
             hint = "run the same publish again to finish the bookkeeping and cleanup"
@@ -536,6 +542,7 @@ def _publish(
         files[name] = local[name].entry
         uploaded.append(name)
     if plan.feed_changed:
+        run.feed_live = "unknown"
         item = feed.upload()
         feed_version = run.call(
             FEED_NAME,

@@ -194,6 +194,8 @@ class SftpHost:
         return found
 
     def _ensure_folder(self, sftp: paramiko.SFTPClient, name: str) -> None:
+        if "" not in self._folders:
+            self._ensure_root(sftp)
         folder = dirname(name)
         missing: list[str] = []
         while folder and folder not in self._folders:
@@ -211,6 +213,24 @@ class SftpHost:
                         f"cannot create folder {path}: a file is in the way", transient=False
                     ) from None
             self._folders.add(path)
+
+    def _ensure_root(self, sftp: paramiko.SFTPClient) -> None:
+        """Make the target folder (and its parents) unless it exists."""
+        self.counters.requests += 1
+        try:
+            sftp.stat(self.root)
+        except FileNotFoundError:
+            prefix = "/" if self.root.startswith("/") else ""
+            current = ""
+            for part in [p for p in self.root.split("/") if p]:
+                current = f"{current}/{part}" if current else f"{prefix}{part}"
+                self.counters.requests += 1
+                try:
+                    sftp.stat(current)
+                except FileNotFoundError:
+                    self.counters.requests += 1
+                    sftp.mkdir(current)
+        self._folders.add("")
 
     def _write(self, item: Upload) -> str:
         sftp = self._connect()

@@ -82,7 +82,7 @@ class WebDavHost:
                 unquote(parts.password or "") or password,
             )
             self.secrets += [s for s in (parts.password, password) if s]
-        self._folders: set[str] = {""}
+        self._folders: set[str] = set()
 
     def _url(self, name: str) -> str:
         return self.base + quote(name)
@@ -182,17 +182,40 @@ class WebDavHost:
         return found
 
     def _ensure_folder(self, name: str) -> None:
+        """MKCOL the folders `name` needs, once per run; the target folder itself included."""
         folder = dirname(name)
         missing: list[str] = []
         while folder not in self._folders:
             missing.append(folder)
+            if not folder:
+                break
             folder = dirname(folder)
         for path in reversed(missing):
-            response = self._request("MKCOL", f"{path}/", "create folder")
+            response = self._request("MKCOL", f"{path}/" if path else "", "create folder")
+            if response.status_code == 409 and not path:
+                self._make_base_parents()
+                response = self._request("MKCOL", "", "create folder")
             # 405: it exists already. 201: made.
             if response.status_code not in (201, 405):
                 raise self._fail("create folder", f"{path}/", response)
             self._folders.add(path)
+
+    def _make_base_parents(self) -> None:
+        parts = urlsplit(self.base)
+        segments = [s for s in parts.path.split("/") if s][:-1]
+        for i in range(1, len(segments) + 1):
+            url = urlunsplit(
+                (parts.scheme, parts.netloc, "/" + "/".join(segments[:i]) + "/", "", "")
+            )
+            self.counters.requests += 1
+            try:
+                response = self.session.request("MKCOL", url, timeout=TIMEOUT)
+            except requests.RequestException:
+                raise HostError(
+                    "cannot create the target folder: connection failed", transient=True
+                ) from None
+            if response.status_code not in (201, 405):
+                raise self._fail("create folder", url, response)
 
     def _put(self, name: str, item: Upload, data: bytes) -> None:
         self._ensure_folder(name)

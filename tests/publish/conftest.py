@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ class HostUnderTest:
     kind: str
     target: str
     files: Callable[[], dict[str, bytes]]
-    env: dict[str, str] = field(default_factory=dict)
+    # A fresh, empty location on the same server: sub-folder or sub-prefix `name`.
+    sub: Callable[[str], HostUnderTest] | None = None
 
 
 def _free_port() -> int:
@@ -138,11 +139,16 @@ def webdav_host(webdav_server: WebDavServer, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("PACKAGER_PUBLISH_USER", "publisher")
     monkeypatch.setenv("PACKAGER_PUBLISH_PASSWORD", "s3cr3t-dav-pass")
     webdav_server.faults.fail_from = None
-    return HostUnderTest(
-        kind="webdav",
-        target=f"{webdav_server.url}{folder}/",
-        files=lambda: folder_files(webdav_server.root / folder),
-    )
+
+    def at(path: str) -> HostUnderTest:
+        return HostUnderTest(
+            kind="webdav",
+            target=f"{webdav_server.url}{path}/",
+            files=lambda: folder_files(webdav_server.root / path),
+            sub=lambda name: at(f"{path}/{name}"),
+        )
+
+    return at(folder)
 
 
 # -- S3: moto's standalone server ------------------------------------------------------------
@@ -187,17 +193,25 @@ def s3_host(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> HostUnderTes
     client = s3_client(moto_endpoint)
     bucket = f"channel-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket)
-    prefix = "news/"
 
-    def files() -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            for obj in page.get("Contents", []):
-                body = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
-                found[obj["Key"][len(prefix) :]] = body
-        return found
+    def at(prefix: str) -> HostUnderTest:
+        def files() -> dict[str, bytes]:
+            found: dict[str, bytes] = {}
+            pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for page in pages:
+                for obj in page.get("Contents", []):
+                    body = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+                    found[obj["Key"][len(prefix) :]] = body
+            return found
 
-    return HostUnderTest(kind="s3", target=f"s3://{bucket}/{prefix}", files=files)
+        return HostUnderTest(
+            kind="s3",
+            target=f"s3://{bucket}/{prefix}",
+            files=files,
+            sub=lambda name: at(f"{prefix}{name}/"),
+        )
+
+    return at("news/")
 
 
 # -- SFTP: OpenSSH's sshd on a high port with generated keys -----------------------------------
@@ -283,17 +297,29 @@ def sftp_host(
     monkeypatch.setenv("PACKAGER_SFTP_KEY_FILE", str(ssh_server.user_key))
     monkeypatch.setenv("PACKAGER_SFTP_KNOWN_HOSTS", str(ssh_server.known_hosts))
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    return HostUnderTest(
-        kind="sftp",
-        target=f"sftp://{ssh_server.user}@127.0.0.1:{ssh_server.port}{root}",
-        files=lambda: folder_files(root),
-    )
+
+    def at(path: Path) -> HostUnderTest:
+        return HostUnderTest(
+            kind="sftp",
+            target=f"sftp://{ssh_server.user}@127.0.0.1:{ssh_server.port}{path}",
+            files=lambda: folder_files(path),
+            sub=lambda name: at(path / name),
+        )
+
+    return at(root)
 
 
 @pytest.fixture
 def local_host(tmp_path: Path) -> HostUnderTest:
-    root = tmp_path / "served"
-    return HostUnderTest(kind="local", target=str(root), files=lambda: folder_files(root))
+    def at(path: Path) -> HostUnderTest:
+        return HostUnderTest(
+            kind="local",
+            target=str(path),
+            files=lambda: folder_files(path),
+            sub=lambda name: at(path / name),
+        )
+
+    return at(tmp_path / "served")
 
 
 @pytest.fixture(params=["local", "webdav", "s3", "sftp"])
