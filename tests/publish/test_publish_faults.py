@@ -261,6 +261,7 @@ def test_webdav_http_level_faults(
         faults.fail_from = None
     with capsys.disabled():
         print(
-            f"\n[webdav/http] {total} HTTP requests per publish; {checked} host states checked; no broken state"
+            f"\n[webdav/http] {total} HTTP requests per publish; {checked} host states "
+            "checked; no broken state"
         )
     assert checked == total * 4
