@@ -18,6 +18,7 @@ from packager.publish.base import (
     FEED_NAME,
     JOURNAL_NAME,
     MANIFEST_NAME,
+    ConflictError,
     Host,
     HostError,
     RemoteFile,
@@ -311,13 +312,23 @@ class _Run:
     def _failure(self, what: str, exc: HostError, attempts: int) -> HostFailure:
         reason = redact(str(exc), self.secrets)
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-        if self.feed_live == "old":
+        feed_live = self.feed_live
+        if isinstance(exc, ConflictError):
+            # The host refused our conditional write and holds someone else's version.
+            feed_live = "old" if feed_live == "unknown" else feed_live
+        if isinstance(exc, ConflictError) and feed_live == "old":
+            state = "the live feed is untouched by this run (another publisher changed it)"
+            hint = (
+                "make sure only one publisher writes to this target, then run again to "
+                "publish on top of the other change"
+            )
+        elif feed_live == "old":
             state = "the live feed is untouched (devices still see the previous one)"
             hint = (
                 "run the same publish again once the host is reachable: files that arrived "
                 "are not sent again"
             )
-        elif self.feed_live == "unknown":
+        elif feed_live == "unknown":
             state = (
                 "the live feed is whole: the previous one, or the new one if the host did the "
                 "swap before its answer was lost"
@@ -330,7 +341,7 @@ class _Run:
             f"publish failed: {what} on {self.host.target} — {reason}{tries}; {state}",
             target=self.host.target,
             file=what,
-            feed_live=self.feed_live,
+            feed_live=feed_live,
             hint=hint,
         )
 

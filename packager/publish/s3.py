@@ -13,6 +13,7 @@ from posixpath import dirname
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -58,7 +59,7 @@ class S3Host:
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
-        self.client: Any = boto3.session.Session().client("s3", config=config)
+        self.client: Any = _new_session().client("s3", config=config)
         self.client.meta.events.register("before-send.s3", self._count)
 
     def _count(self, request: Any, **_: Any) -> None:
@@ -163,6 +164,20 @@ class S3Host:
 
     def close(self) -> None:
         self.client.close()
+
+
+_LOADER: list[Any] = []
+
+
+def _new_session() -> boto3.session.Session:
+    """A fresh session (credentials and endpoint read anew) sharing one model loader, so that
+    building a client costs milliseconds instead of re-reading botocore's JSON models."""
+    core = botocore.session.get_session()
+    if _LOADER:
+        core.register_component("data_loader", _LOADER[0])
+    else:
+        _LOADER.append(core.get_component("data_loader"))
+    return boto3.session.Session(botocore_session=core)
 
 
 def _remote(size: int, etag: str) -> RemoteFile:
