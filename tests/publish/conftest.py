@@ -10,25 +10,21 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from publish_support import (
+    S3_ENV,
+    FaultMiddleware,
+    HostUnderTest,
+    WebDavServer,
+    folder_files,
+    s3_client,
+)
 
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
-
-
-@dataclass
-class HostUnderTest:
-    """A publish target plus an independent view of what the server really holds."""
-
-    kind: str
-    target: str
-    files: Callable[[], dict[str, bytes]]
-    # A fresh, empty location on the same server: sub-folder or sub-prefix `name`.
-    sub: Callable[[str], HostUnderTest] | None = None
 
 
 def _free_port() -> int:
@@ -47,56 +43,7 @@ def _wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def folder_files(root: Path) -> dict[str, bytes]:
-    """Every file under `root` by relative POSIX name."""
-    if not root.exists():
-        return {}
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
 # -- WebDAV: wsgidav on cheroot, behind a fault-injecting WSGI middleware ----------------------
-
-
-class FaultMiddleware:
-    """Counts HTTP requests; from request number `fail_from` on, answers 503 ("fail") or lets
-    the server do the work and then breaks the answer ("drop"). `fail_from=None`: no faults."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.count = 0
-        self.fail_from: int | None = None
-        self.once = False
-        self.mode = "fail"
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        with self.lock:
-            index = self.count
-            self.count += 1
-        faulty = self.fail_from is not None and (
-            index == self.fail_from if self.once else index >= self.fail_from
-        )
-        if not faulty:
-            return self.app(environ, start_response)
-        if self.mode == "drop":
-            # The server does the work; the client never hears back.
-            body = b"".join(self.app(environ, lambda *a, **k: None))
-            del body
-            raise ConnectionAbortedError("fault injection: answer dropped")
-        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        start_response("503 Service Unavailable", [("Content-Length", "0")])
-        return [b""]
-
-
-@dataclass
-class WebDavServer:
-    root: Path
-    url: str
-    faults: FaultMiddleware
 
 
 @pytest.fixture(scope="session")
@@ -164,23 +111,6 @@ def moto_endpoint() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-S3_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing-key-id",
-    "AWS_SECRET_ACCESS_KEY": "testing-secret-Zx9",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
-def s3_client(endpoint: str) -> Any:
-    import boto3
-
-    return boto3.session.Session(
-        aws_access_key_id=S3_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=S3_ENV["AWS_SECRET_ACCESS_KEY"],
-        region_name=S3_ENV["AWS_DEFAULT_REGION"],
-    ).client("s3", endpoint_url=endpoint)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HostUnderTest, WebDavServer
 from publish_channel import BASE_URL, write_channel
+from publish_support import HostUnderTest, WebDavServer
 
 from packager.errors import PublishError
 from packager.publish import Host, HostError, RetryPolicy, open_host, publish

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import HostUnderTest
 from publish_channel import BASE_URL, write_channel
+from publish_support import HostUnderTest
 
 from packager.errors import FeedInvalidError, PublishError
 from packager.publish import RetryPolicy, publish
@@ -140,7 +140,7 @@ def test_s3_server_answers_412_to_conditional_writes(
 ) -> None:
     """The pinned moto must honour If-Match / If-None-Match on PutObject (the feed relies on it)."""
     from botocore.exceptions import ClientError
-    from conftest import s3_client
+    from publish_support import s3_client
 
     client = s3_client(moto_endpoint)
     bucket = s3_host.target.removeprefix("s3://").split("/")[0]
@@ -155,7 +155,7 @@ def test_s3_server_answers_412_to_conditional_writes(
 def test_s3_concurrent_writer_is_detected(
     s3_host: HostUnderTest, moto_endpoint: str, tmp_path: Path
 ) -> None:
-    from conftest import s3_client
+    from publish_support import s3_client
 
     from packager.publish import open_host
 
