@@ -1,0 +1,225 @@
+"""The small protocol every publish host implements, the scheme registry, and shared helpers."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from packager.errors import PublishError
+
+# scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
+# Adding a host kind is one line here plus its own module.
+HOSTS_BY_SCHEME: dict[str, str] = {
+    "": "packager.publish.local:LocalHost",
+    "file": "packager.publish.local:LocalHost",
+    "http": "packager.publish.webdav:WebDavHost",
+    "https": "packager.publish.webdav:WebDavHost",
+    "s3": "packager.publish.s3:S3Host",
+    "sftp": "packager.publish.sftp:SftpHost",
+}
+
+FEED_NAME = "feed.json"
+MANIFEST_NAME = "packager-manifest.json"
+JOURNAL_NAME = "packager-journal.json"
+
+# The feed changes on every build, devices re-read it: keep it short. Content-hashed assets
+# never change under their name: cache them for a year and tell caches not to revalidate.
+FEED_CACHE_CONTROL = "public, max-age=300"
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MUTABLE_CACHE_CONTROL = "public, max-age=300"
+STATE_CACHE_CONTROL = "no-store"
+
+CONTENT_TYPES_BY_SUFFIX: dict[str, str] = {
+    ".json": "application/json",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".mp4": "video/mp4",
+    ".m4v": "video/x-m4v",
+    ".mov": "video/quicktime",
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".m4s": "video/iso.segment",
+    ".mpd": "application/dash+xml",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip",
+    ".ttml": "application/ttml+xml",
+    ".dfxp": "application/ttml+xml",
+    ".bif": "application/octet-stream",
+    ".aac": "audio/aac",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+# A name carries a content hash when its stem holds a run of 16+ hex digits (images/<sha>.jpg).
+_CONTENT_HASH_RE = re.compile(r"[0-9a-f]{16,}")
+
+
+def content_type_for(name: str) -> str:
+    """The Content-Type for a published file, from its suffix."""
+    return CONTENT_TYPES_BY_SUFFIX.get(
+        PurePosixPath(name).suffix.lower(), "application/octet-stream"
+    )
+
+
+def cache_control_for(name: str) -> str:
+    """Cache-Control: short for the feed and mutable names, long + immutable for hashed names."""
+    if name == FEED_NAME:
+        return FEED_CACHE_CONTROL
+    if name in (MANIFEST_NAME, JOURNAL_NAME):
+        return STATE_CACHE_CONTROL
+    if _CONTENT_HASH_RE.search(PurePosixPath(name).stem.lower()):
+        return IMMUTABLE_CACHE_CONTROL
+    return MUTABLE_CACHE_CONTROL
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file to put on a host: its name under the target, its bytes (path or memory), hashes."""
+
+    name: str
+    size: int
+    sha256: str
+    md5: str
+    content_type: str
+    cache_control: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """What a host says about a file it holds; hashes only when the host knows them cheaply."""
+
+    size: int
+    version: str
+    md5: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class HostCounters:
+    """Requests made and bytes sent by one host object (for the result and the benchmark)."""
+
+    requests: int = 0
+    bytes_sent: int = 0
+
+
+class HostError(Exception):
+    """One host operation failed; `transient` says whether retrying may help.
+
+    Messages never contain credentials: hosts build them from status codes and exception
+    class names, and `redact` scrubs known secrets as a second line of defence.
+    """
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class ConflictError(HostError):
+    """A conditional write was refused: someone else changed the file since this run read it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=False)
+
+
+class Host(Protocol):
+    """A place a channel is published to. Names are relative POSIX paths under the target.
+
+    Every write operation is complete or absent: `upload` leaves either the whole verified
+    file or (after a failure) possibly nothing/a stale copy under the name, and `replace` swaps
+    the file atomically. `if_match` / `if_absent` are enforced where the host supports
+    conditional writes (S3); hosts that cannot check atomically ignore them.
+    """
+
+    target: str
+    counters: HostCounters
+
+    def read(self, name: str) -> tuple[bytes, str] | None:
+        """The file's bytes and version token, or None when it does not exist."""
+        ...
+
+    def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
+        """What the host holds for each of `names`; missing names are left out."""
+        ...
+
+    def upload(self, item: Upload) -> None:
+        """Put one file and verify it arrived whole (size, and a hash where the host gives one)."""
+        ...
+
+    def replace(self, item: Upload, *, if_match: str | None = None, if_absent: bool = False) -> str:
+        """Atomically replace one file; returns its new version token."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Delete one file; a file that is already gone is not an error."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """A parsed target URL, with its secrets kept apart from what may be shown."""
+
+    scheme: str
+    raw: str
+    display: str
+    secrets: tuple[str, ...] = field(default=())
+
+
+def parse_target(target: str) -> Target:
+    """Split a target into its scheme and a display form without credentials."""
+    parts = urlsplit(target)
+    scheme = parts.scheme.lower()
+    if len(scheme) == 1:  # a Windows drive letter, not a scheme
+        scheme = ""
+    secrets: list[str] = []
+    display = target
+    if scheme and parts.password:
+        secrets.append(parts.password)
+        host = parts.hostname or ""
+        netloc = f"{parts.username}@{host}" if parts.username else host
+        if parts.port:
+            netloc += f":{parts.port}"
+        display = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    elif scheme:
+        display = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return Target(scheme=scheme, raw=target, display=display, secrets=tuple(secrets))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every known secret (and its URL-quoted form) in `text` with ***."""
+    for secret in secrets:
+        if len(secret) >= 3:
+            text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+    return text
+
+
+def open_host(target: str) -> Host:
+    """Build the host object for a target URL, chosen by its scheme from HOSTS_BY_SCHEME."""
+    parsed = parse_target(target)
+    spec = HOSTS_BY_SCHEME.get(parsed.scheme)
+    if spec is None:
+        known = ", ".join(sorted(s + "://" for s in HOSTS_BY_SCHEME if s))
+        raise PublishError(
+            f"cannot publish to {parsed.display}: unknown target kind {parsed.scheme!r}",
+            target=parsed.display,
+            hint=f"give a folder path or a URL starting with one of {known}",
+        )
+    module_name, _, class_name = spec.partition(":")
+    host_class = getattr(importlib.import_module(module_name), class_name)
+    host: Host = host_class(parsed)
+    return host

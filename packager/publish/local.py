@@ -1,0 +1,133 @@
+"""Publishing to a local folder that a web server serves (a path or a file:// URL)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from packager.errors import PublishError
+from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+
+
+class LocalHost:
+    """A folder on this machine; files are written to a temp file, fsynced, then os.replace'd.
+
+    A folder has no per-file metadata: Content-Type and Cache-Control are the serving web
+    server's job (by suffix; see the README for a config that matches packager's choices).
+    """
+
+    def __init__(self, target: Target) -> None:
+        raw = target.raw
+        if target.scheme == "file":
+            parts = urlsplit(raw)
+            if parts.netloc not in ("", "localhost"):
+                raise PublishError(
+                    f"cannot publish to {target.display}: file:// URLs must name this machine",
+                    target=target.display,
+                    hint="use file:///absolute/path or a plain folder path",
+                )
+            raw = unquote(parts.path)
+        self.root = Path(raw).expanduser().resolve()
+        self.target = str(self.root)
+        self.counters = HostCounters()
+
+    def _path(self, name: str) -> Path:
+        path = (self.root / name).resolve()
+        if self.root not in path.parents:
+            raise HostError(f"refusing name {name!r}: it leaves the target folder", transient=False)
+        return path
+
+    def read(self, name: str) -> tuple[bytes, str] | None:
+        self.counters.requests += 1
+        path = self._path(name)
+        try:
+            data = path.read_bytes()
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _error("read", name, exc) from None
+        return data, _version(info)
+
+    def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
+        found: dict[str, RemoteFile] = {}
+        for name in names:
+            self.counters.requests += 1
+            path = self._path(name)
+            try:
+                info = path.stat()
+                sha = _sha256(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise _error("inspect", name, exc) from None
+            found[name] = RemoteFile(size=info.st_size, version=_version(info), sha256=sha)
+        return found
+
+    def upload(self, item: Upload) -> None:
+        self._write(item)
+
+    def replace(self, item: Upload, *, if_match: str | None = None, if_absent: bool = False) -> str:
+        return self._write(item)
+
+    def delete(self, name: str) -> None:
+        self.counters.requests += 1
+        try:
+            self._path(name).unlink(missing_ok=True)
+        except OSError as exc:
+            raise _error("delete", name, exc) from None
+
+    def close(self) -> None:
+        return None
+
+    def _write(self, item: Upload) -> str:
+        self.counters.requests += 1
+        path = self._path(item.name)
+        data = item.read()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                written = Path(temp)
+                if written.stat().st_size != item.size or _sha256(written) != item.sha256:
+                    raise HostError(
+                        f"verification failed for {item.name}: the written copy differs",
+                        transient=True,
+                    )
+                os.chmod(temp, 0o644)
+                os.replace(temp, path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise _error("write", item.name, exc) from None
+        self.counters.bytes_sent += len(data)
+        return _version(path.stat())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _version(info: os.stat_result) -> str:
+    return f"{info.st_size}-{info.st_mtime_ns}-{info.st_ino}"
+
+
+def _error(action: str, name: str, exc: OSError) -> HostError:
+    # A full disk or a vanished mount may clear up; a permission error will not.
+    transient = not isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError)
+    return HostError(
+        f"cannot {action} {name}: {exc.strerror or type(exc).__name__}", transient=transient
+    )

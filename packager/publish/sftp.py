@@ -1,0 +1,294 @@
+"""Publishing over SFTP (sftp://user@host:port/path) with paramiko.
+
+The path is absolute (sftp://host/srv/feed → /srv/feed); start it with /~/ for a folder in the
+user's home. Keys come from the SSH agent, PACKAGER_SFTP_KEY_FILE (with
+PACKAGER_SFTP_KEY_PASSPHRASE), or a password (PACKAGER_SFTP_PASSWORD, or in the URL). Host keys
+are checked against PACKAGER_SFTP_KNOWN_HOSTS or ~/.ssh/known_hosts; unknown hosts are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+import stat as stat_module
+import uuid
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+from posixpath import dirname
+from urllib.parse import unquote, urlsplit
+
+import paramiko
+
+from packager.errors import PublishError
+from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+
+CONNECT_TIMEOUT = 15.0
+_STAT_LIMIT = 16  # beyond this many names, listing each folder once is cheaper
+
+
+class SftpHost:
+    """A folder on an SSH server. Every file is written under a temporary name, its size
+    checked, then renamed over the final name with posix-rename (atomic on the server)."""
+
+    def __init__(self, target: Target) -> None:
+        parts = urlsplit(target.raw)
+        if not parts.hostname:
+            raise PublishError(
+                f"cannot publish to {target.display}: no host in the URL",
+                target=target.display,
+                hint="write the target as sftp://user@host:port/path",
+            )
+        self.hostname = parts.hostname
+        self.port = parts.port or 22
+        self.username = unquote(parts.username or "") or os.environ.get("USER", "")
+        self.password = unquote(parts.password or "") or os.environ.get(
+            "PACKAGER_SFTP_PASSWORD", ""
+        )
+        path = unquote(parts.path) or "/"
+        if path == "/~" or path.startswith("/~/"):
+            self.root = path[3:].strip("/") or "."  # relative to the login folder
+        else:
+            self.root = path.rstrip("/") or "/"
+        self.target = target.display
+        self.counters = HostCounters()
+        self.secrets = [
+            s for s in (self.password, os.environ.get("PACKAGER_SFTP_KEY_PASSPHRASE", "")) if s
+        ]
+        self._client: paramiko.SSHClient | None = None
+        self._sftp: paramiko.SFTPClient | None = None
+        self._folders: set[str] = set()
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self) -> paramiko.SFTPClient:
+        if self._sftp is not None and self._client is not None:
+            transport = self._client.get_transport()
+            if transport is not None and transport.is_active():
+                return self._sftp
+            self._drop()
+        client = paramiko.SSHClient()
+        known_hosts = os.environ.get("PACKAGER_SFTP_KNOWN_HOSTS") or str(
+            Path("~/.ssh/known_hosts").expanduser()
+        )
+        with contextlib.suppress(FileNotFoundError):
+            client.load_host_keys(known_hosts)
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        key_file = os.environ.get("PACKAGER_SFTP_KEY_FILE") or None
+        try:
+            client.connect(
+                self.hostname,
+                port=self.port,
+                username=self.username,
+                password=self.password or None,
+                key_filename=key_file,
+                passphrase=os.environ.get("PACKAGER_SFTP_KEY_PASSPHRASE") or None,
+                timeout=CONNECT_TIMEOUT,
+                banner_timeout=CONNECT_TIMEOUT,
+                auth_timeout=CONNECT_TIMEOUT,
+                look_for_keys=key_file is None,
+            )
+            self.counters.requests += 1
+            self._sftp = client.open_sftp()
+            self._sftp.get_channel().settimeout(120.0)  # type: ignore[union-attr]
+        except paramiko.BadHostKeyException:
+            client.close()
+            raise HostError(
+                f"cannot connect to {self.hostname}:{self.port}: its host key does not match "
+                f"{known_hosts} (a changed server, or someone in between)",
+                transient=False,
+            ) from None
+        except paramiko.AuthenticationException:
+            client.close()
+            raise HostError(
+                f"cannot log in to {self.hostname}:{self.port} as {self.username!r}: "
+                "authentication failed (check the SSH agent, PACKAGER_SFTP_KEY_FILE or "
+                "PACKAGER_SFTP_PASSWORD)",
+                transient=False,
+            ) from None
+        except paramiko.SSHException as exc:
+            client.close()
+            if "known_hosts" in str(exc) or "not found in" in str(exc):
+                raise HostError(
+                    f"cannot connect to {self.hostname}:{self.port}: its host key is not in "
+                    f"{known_hosts} (add it with `ssh-keyscan -p {self.port} {self.hostname} "
+                    f">> {known_hosts}` after checking it)",
+                    transient=False,
+                ) from None
+            raise HostError(
+                f"cannot connect to {self.hostname}:{self.port}: SSH error ({type(exc).__name__})",
+                transient=True,
+            ) from None
+        except (OSError, EOFError) as exc:
+            client.close()
+            raise HostError(
+                f"cannot connect to {self.hostname}:{self.port}: {_describe(exc)}", transient=True
+            ) from None
+        self._client = client
+        return self._sftp
+
+    def _drop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client = None
+        self._sftp = None
+        self._folders.clear()
+
+    def _path(self, name: str) -> str:
+        if self.root == ".":
+            return name
+        return f"{self.root.rstrip('/')}/{name}"
+
+    def _op_error(self, action: str, name: str, exc: BaseException) -> HostError:
+        if isinstance(exc, IOError) and getattr(exc, "errno", None) is not None:
+            code = exc.errno
+            transient = code not in (errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR)
+            return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=transient)
+        # The session broke (reset, EOF, SSH error): reconnect on the next attempt.
+        self._drop()
+        return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=True)
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def read(self, name: str) -> tuple[bytes, str] | None:
+        sftp = self._connect()
+        try:
+            self.counters.requests += 1
+            with sftp.open(self._path(name), "rb") as stream:
+                info = stream.stat()
+                data = stream.read()
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise self._op_error("read", name, exc) from None
+        return data, _version(info)
+
+    def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
+        sftp = self._connect()
+        found: dict[str, RemoteFile] = {}
+        try:
+            if len(names) <= _STAT_LIMIT:
+                for name in names:
+                    self.counters.requests += 1
+                    try:
+                        info = sftp.stat(self._path(name))
+                    except FileNotFoundError:
+                        continue
+                    found[name] = RemoteFile(size=info.st_size or 0, version=_version(info))
+                return found
+            wanted = set(names)
+            for folder in sorted({dirname(name) for name in names}):
+                self.counters.requests += 1
+                try:
+                    entries = sftp.listdir_attr(self._path(folder) if folder else self.root)
+                except FileNotFoundError:
+                    continue
+                for info in entries:
+                    name = f"{folder}/{info.filename}" if folder else info.filename
+                    if name in wanted and not stat_module.S_ISDIR(info.st_mode or 0):
+                        found[name] = RemoteFile(size=info.st_size or 0, version=_version(info))
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise self._op_error("inspect", ", ".join(names[:3]), exc) from None
+        return found
+
+    def _ensure_folder(self, sftp: paramiko.SFTPClient, name: str) -> None:
+        if "" not in self._folders:
+            self._ensure_root(sftp)
+        folder = dirname(name)
+        missing: list[str] = []
+        while folder and folder not in self._folders:
+            missing.append(folder)
+            folder = dirname(folder)
+        for path in reversed(missing):
+            self.counters.requests += 1
+            try:
+                sftp.mkdir(self._path(path))
+            except OSError:
+                self.counters.requests += 1
+                info = sftp.stat(self._path(path))  # it exists already (or we cannot make it)
+                if not stat_module.S_ISDIR(info.st_mode or 0):
+                    raise HostError(
+                        f"cannot create folder {path}: a file is in the way", transient=False
+                    ) from None
+            self._folders.add(path)
+
+    def _ensure_root(self, sftp: paramiko.SFTPClient) -> None:
+        """Make the target folder (and its parents) unless it exists."""
+        self.counters.requests += 1
+        try:
+            sftp.stat(self.root)
+        except FileNotFoundError:
+            prefix = "/" if self.root.startswith("/") else ""
+            current = ""
+            for part in [p for p in self.root.split("/") if p]:
+                current = f"{current}/{part}" if current else f"{prefix}{part}"
+                self.counters.requests += 1
+                try:
+                    sftp.stat(current)
+                except FileNotFoundError:
+                    self.counters.requests += 1
+                    sftp.mkdir(current)
+        self._folders.add("")
+
+    def _write(self, item: Upload) -> str:
+        sftp = self._connect()
+        final = self._path(item.name)
+        temp = f"{dirname(final)}/.{final.rsplit('/', 1)[-1]}.{uuid.uuid4().hex}.part"
+        data = item.read()
+        try:
+            self._ensure_folder(sftp, item.name)
+            self.counters.requests += 1
+            self.counters.bytes_sent += len(data)
+            # confirm=True stats the file after writing and refuses a size mismatch.
+            written = sftp.putfo(BytesIO(data), temp, file_size=len(data), confirm=True)
+            if written.st_size != item.size:
+                raise HostError(
+                    f"verification failed for {item.name}: size differs", transient=True
+                )
+            self.counters.requests += 1
+            sftp.posix_rename(temp, final)
+            self.counters.requests += 1
+            return _version(sftp.stat(final))
+        except HostError:
+            raise
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            error = self._op_error("upload", item.name, exc)
+            if self._sftp is not None:
+                with contextlib.suppress(OSError, EOFError, paramiko.SSHException):
+                    self._sftp.remove(temp)
+            raise error from None
+
+    def upload(self, item: Upload) -> None:
+        self._write(item)
+
+    def replace(self, item: Upload, *, if_match: str | None = None, if_absent: bool = False) -> str:
+        return self._write(item)
+
+    def delete(self, name: str) -> None:
+        sftp = self._connect()
+        self.counters.requests += 1
+        try:
+            sftp.remove(self._path(name))
+        except FileNotFoundError:
+            return
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise self._op_error("delete", name, exc) from None
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _version(info: paramiko.SFTPAttributes) -> str:
+    return f"{info.st_size}-{info.st_mtime}"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionError | EOFError):
+        return "connection lost"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return type(exc).__name__

@@ -1,0 +1,94 @@
+"""Unit tests of the publish helpers: base URL derivation, headers, manifest, redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from packager.errors import FeedInvalidError
+from packager.publish.base import (
+    FEED_CACHE_CONTROL,
+    IMMUTABLE_CACHE_CONTROL,
+    MUTABLE_CACHE_CONTROL,
+    cache_control_for,
+    content_type_for,
+    parse_target,
+    redact,
+)
+from packager.publish.core import RetryPolicy, derive_public_url
+from packager.publish.manifest import FileEntry, Manifest
+
+NAMES = {"images/ab12cd34ef56ab78cd90.jpg", "captions/x.vtt"}
+
+
+def test_public_url_is_the_prefix_before_the_local_file() -> None:
+    urls = [
+        ("/a/0/thumbnail", "https://cdn.example.com/ch/images/ab12cd34ef56ab78cd90.jpg"),
+        ("/a/0/content/captions/0/url", "https://cdn.example.com/ch/captions/x.vtt"),
+        ("/a/0/content/videos/0/url", "https://video.example.org/stream.m3u8"),
+    ]
+    assert derive_public_url(urls, NAMES) == "https://cdn.example.com/ch/"
+
+
+def test_public_url_handles_percent_escapes() -> None:
+    urls = [("/t", "https://cdn.example.com/my%20channel/captions/x.vtt")]
+    assert derive_public_url(urls, NAMES) == "https://cdn.example.com/my channel/"
+
+
+def test_two_different_bases_are_refused_with_a_hint() -> None:
+    urls = [
+        ("/a", "https://one.example.com/images/ab12cd34ef56ab78cd90.jpg"),
+        ("/b", "https://two.example.com/captions/x.vtt"),
+    ]
+    with pytest.raises(FeedInvalidError) as caught:
+        derive_public_url(urls, NAMES)
+    assert "one.example.com" in str(caught.value) and "two.example.com" in str(caught.value)
+    assert "--public-url" in str(caught.value)
+
+
+def test_no_local_file_named_gives_no_base() -> None:
+    assert derive_public_url([("/t", "https://elsewhere.example/a.jpg")], NAMES) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "cache"),
+    [
+        ("feed.json", "application/json", FEED_CACHE_CONTROL),
+        ("images/ab12cd34ef56ab78cd90.jpg", "image/jpeg", IMMUTABLE_CACHE_CONTROL),
+        ("videos/ab12cd34ef56ab78cd90.mp4", "video/mp4", IMMUTABLE_CACHE_CONTROL),
+        ("captions/ab12cd34ef56ab78cd90.vtt", "text/vtt; charset=utf-8", IMMUTABLE_CACHE_CONTROL),
+        ("videos/story/index.m3u8", "application/vnd.apple.mpegurl", MUTABLE_CACHE_CONTROL),
+        ("misc/readme.bin", "application/octet-stream", MUTABLE_CACHE_CONTROL),
+    ],
+)
+def test_headers_by_name(name: str, content_type: str, cache: str) -> None:
+    assert content_type_for(name) == content_type
+    assert cache_control_for(name) == cache
+
+
+def test_manifest_round_trip() -> None:
+    manifest = Manifest(
+        feed_sha256="f" * 64,
+        feed_version='"etag"',
+        files={"images/a.jpg": FileEntry(sha256="a" * 64, size=10)},
+        unreferenced={"images/a.jpg": "2026-11-02T12:00:00Z"},
+        deleting=["images/old.jpg"],
+        updated="2026-11-02T12:00:00Z",
+    )
+    assert Manifest.from_bytes(manifest.to_bytes()) == manifest
+    with pytest.raises(ValueError, match="not a"):
+        Manifest.from_bytes(b'{"format": "something else"}')
+
+
+def test_target_display_hides_the_password() -> None:
+    target = parse_target("sftp://deploy:hunter2-pw@example.org:2222/srv/feed")
+    assert "hunter2-pw" not in target.display
+    assert target.display == "sftp://deploy@example.org:2222/srv/feed"
+    assert redact("failed for hunter2-pw and hunter2%2Dpw", target.secrets).count("***") >= 1
+    assert "hunter2-pw" not in redact("x hunter2-pw y", target.secrets)
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_ceiling() -> None:
+    policy = RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=lambda: 1.0)
+    assert [policy.delay(n) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    low = RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=lambda: 0.0)
+    assert [low.delay(n) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
