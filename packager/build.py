@@ -35,9 +35,10 @@ from packager.feed.items import (
     utc,
 )
 from packager.feed.rows import RowEntry, build_rows, default_rules
+from packager.files import write_atomic
 from packager.http import Fetcher
 from packager.images import ThumbnailMaker
-from packager.jsonio import feed_bytes, pretty_bytes, write_atomic
+from packager.jsonio import feed_bytes, pretty_bytes
 from packager.model import Article, Problem, Severity, Video, article_from_dict
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import socket
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +22,7 @@ from urllib3.util.retry import Retry
 
 from packager import __version__
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
+from packager.files import write_atomic
 
 USER_AGENT = f"packager/{__version__} (+https://github.com/packager/packager; channel feed builder)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
@@ -481,19 +480,8 @@ class Fetcher:
             "last_modified": last_modified,
         }
         # Body first, then the metadata that makes the entry valid; both atomically.
-        _write_atomic(paths[1], fetched.content)
-        _write_atomic(paths[0], json.dumps(meta, sort_keys=True).encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_atomic(paths[1], fetched.content, durable=False)
+        write_atomic(paths[0], json.dumps(meta, sort_keys=True).encode("utf-8"), durable=False)
 
 
 def _check_type(fetched: Fetched, expect: Sequence[str]) -> None:

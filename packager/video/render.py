@@ -21,6 +21,7 @@ from pathlib import Path
 from PIL import UnidentifiedImageError
 
 from packager.errors import RenderError, SourceError
+from packager.files import write_atomic
 from packager.model import Article
 from packager.video import cards, narration
 from packager.video.captions import Cue, sentence_cues, to_webvtt
@@ -181,7 +182,7 @@ def render_article_video(
     # the MP4 marks a complete render, and reading it is all a rebuild costs.
     vtt = to_webvtt(cues, min(total, info.duration_seconds))
     meta = json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True).replace(">", "\\u003e")
-    _write_atomic(captions_path, f"{vtt}\n{_META_PREFIX}{meta}\n")
+    write_atomic(captions_path, f"{vtt}\n{_META_PREFIX}{meta}\n".encode())
     return result
 
 
@@ -508,9 +509,3 @@ def _check_output(article: Article, info: VideoInfo, options: RenderOptions, tot
             f"expected {expected} lasting {total:.2f} s",
             "",
         )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
