@@ -240,10 +240,13 @@ def derive_public_url(urls: list[tuple[str, str]], names: set[str]) -> str:
     return next(iter(bases), "")
 
 
-def check_feed_assets(feed_path: Path, names: set[str], public_url: str | None) -> str:
+def check_feed_assets(
+    feed_path: Path, names: set[str], public_url: str | None
+) -> tuple[str, set[str]]:
     """Refuse a feed that points under the public URL at a file the output folder lacks.
 
-    Returns the public URL used (given, or derived from the feed).
+    Returns the public URL used (given, or derived from the feed) and the names of the files
+    the feed refers to: only those are published (the output folder may hold older files).
     """
     feed = json.loads(feed_path.read_bytes())
     urls = list(feed_urls(feed))
@@ -251,11 +254,13 @@ def check_feed_assets(feed_path: Path, names: set[str], public_url: str | None) 
     if base and not base.endswith("/"):
         base += "/"
     if not base:
-        return ""
+        return "", set()
     missing = []
+    referenced: set[str] = set()
     for pointer, url in urls:
         if url.startswith(base):
             name = unquote(urlsplit(url[len(base) :]).path)
+            referenced.add(name)
             if name not in names:
                 missing.append(f"{pointer} → {url}")
     if missing:
@@ -268,7 +273,7 @@ def check_feed_assets(feed_path: Path, names: set[str], public_url: str | None) 
             hint=f"rebuild the channel; every URL under {base} must have its file in "
             f"{feed_path.parent}",
         )
-    return base
+    return base, referenced
 
 
 def check_feed_valid(feed_path: Path) -> None:
@@ -407,7 +412,10 @@ def publish(
     local = scan_output(output_dir)
     feed_file = local.pop(FEED_NAME)
     check_feed_valid(feed_file.path)
-    base = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
+    base, referenced = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
+    # Files of earlier builds that the feed no longer names stay out (and leave the host
+    # after the grace period).
+    local = {name: file for name, file in local.items() if name in referenced}
 
     own_host = host is None
     host = host or open_host(target)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from publish_channel import write_channel
 
 from packager.errors import FeedInvalidError
+from packager.publish import publish
 from packager.publish.base import (
     FEED_CACHE_CONTROL,
     IMMUTABLE_CACHE_CONTROL,
@@ -92,3 +97,15 @@ def test_backoff_grows_exponentially_with_jitter_and_a_ceiling() -> None:
     assert [policy.delay(n) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
     low = RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=lambda: 0.0)
     assert [low.delay(n) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
+
+
+def test_files_the_feed_does_not_name_are_not_published(tmp_path: Path) -> None:
+    """A build output keeps older files; only what the feed refers to goes to the host."""
+    out = write_channel(tmp_path / "out", {"a1": "first text"}, with_video=False)
+    stale = out / "images" / "0123456789abcdef0123456789abcdef.jpg"
+    stale.write_bytes(b"an image of an article that left the feed")
+    target = tmp_path / "host"
+    result = publish(out, str(target), now=datetime(2026, 11, 28, tzinfo=UTC))
+    assert "images/0123456789abcdef0123456789abcdef.jpg" not in result.uploaded
+    assert not (target / "images" / stale.name).exists()
+    assert (target / "feed.json").is_file()
