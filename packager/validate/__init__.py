@@ -121,7 +121,8 @@ def validate_feed(
     return result
 
 
-def _sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
-    # Numeric order for array indexes: /movies/2 before /movies/10.
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in problem.pointer.split("/")]
+def _sort_key(problem: Problem) -> tuple[list[tuple[int, int, str]], str, str]:
+    # Numeric order for array indexes (/movies/2 before /movies/10); a key that is all digits
+    # ("0" in an object) sorts among them without comparing numbers to strings.
+    parts = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in problem.pointer.split("/")]
     return (parts, problem.rule, problem.message)

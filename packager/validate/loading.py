@@ -84,8 +84,14 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             hint="packager validate reads Roku Direct Publisher JSON feeds",
         )
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise InputError(
+                f"{origin} is not valid JSON: {exc}",
+                location=origin,
+                hint="JSON has no NaN or Infinity; write a number or leave the key out",
+            ) from exc
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]
         raise InputError(
@@ -101,6 +107,10 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             hint="a Roku feed is a few levels deep; this file is not one",
         ) from exc
     return FeedDocument(origin=origin, size_bytes=size_bytes, data=data)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:

@@ -84,6 +84,15 @@ def _episodes(series_pointer: str, series: dict[str, Any]) -> Iterator[Item]:
             yield Item(pointer, "episode", episode, episode=True)
 
 
+def _ids(items: Iterator[Item]) -> set[str]:
+    """The string ids of `items` (other values are the schema's to report)."""
+    return {item_id for item in items if isinstance(item_id := item.data.get("id"), str)}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _problem(pointer: str, rule: str, severity: Severity, message: str, hint: str) -> Problem:
     return Problem(pointer=pointer, rule=rule, severity=severity, message=message, hint=hint)
 
@@ -123,11 +132,34 @@ def unique_ids(feed: FeedView) -> Iterator[Problem]:
 
 def playlist_references(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #4: playlist itemIds name top-level movies, series, short-form videos or TV specials."""
-    targets = {item.data.get("id") for item in feed.top_level() if item.kind in PLAYLIST_TARGETS}
-    live = {item.data.get("id") for item in feed.top_level() if item.kind == "liveFeeds"}
-    episodes = {item.data.get("id") for item in feed.items if item.episode}
+    targets = _ids(item for item in feed.top_level() if item.kind in PLAYLIST_TARGETS)
+    live = _ids(item for item in feed.top_level() if item.kind == "liveFeeds")
+    episodes = _ids(item for item in feed.items if item.episode)
+    seen_names: dict[str, str] = {}
     for index, playlist in _dicts(feed.data.get("playlists")):
-        for position, item_id in enumerate(playlist.get("itemIds") or []):
+        name = playlist.get("name")
+        if isinstance(name, str):
+            if name in seen_names:
+                yield _problem(
+                    to_pointer(("playlists", index, "name")),
+                    "playlist-name-duplicate",
+                    Severity.ERROR,
+                    f"playlist name {name!r} is used again (first at {seen_names[name]}); categories could not tell them apart",
+                    "give every playlist its own name",
+                )
+            seen_names.setdefault(name, to_pointer(("playlists", index, "name")))
+        listed: set[str] = set()
+        for position, item_id in enumerate(_list(playlist.get("itemIds"))):
+            if isinstance(item_id, str) and item_id in listed:
+                yield _problem(
+                    to_pointer(("playlists", index, "itemIds", position)),
+                    "playlist-item-repeated",
+                    Severity.WARNING,
+                    f"playlist item {item_id!r} is listed twice in this playlist",
+                    "list each item once",
+                )
+            if isinstance(item_id, str):
+                listed.add(item_id)
             if not isinstance(item_id, str) or item_id in targets:
                 continue
             pointer = to_pointer(("playlists", index, "itemIds", position))
@@ -159,7 +191,11 @@ def playlist_references(feed: FeedView) -> Iterator[Problem]:
 
 def category_sources(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #5-#8: categories name an existing playlist or carry a well-formed query over known tags."""
-    playlist_names = {playlist.get("name") for _, playlist in _dicts(feed.data.get("playlists"))}
+    playlist_names = {
+        name
+        for _, playlist in _dicts(feed.data.get("playlists"))
+        if isinstance(name := playlist.get("name"), str)
+    }
     tags = feed.tags()
     folded_tags = {tag.casefold() for tag in tags}
     for index, category in _dicts(feed.data.get("categories")):
@@ -244,7 +280,8 @@ def series_structure(feed: FeedView) -> Iterator[Problem]:
                     f"season number {number} is used twice in this series (also {seasons_seen[number]})",
                     "number seasons uniquely",
                 )
-            seasons_seen.setdefault(number, f"{season_pointer}/seasonNumber")
+            if isinstance(number, int):
+                seasons_seen.setdefault(number, f"{season_pointer}/seasonNumber")
             yield from _episode_numbers(season_pointer, season.get("episodes"))
         yield from _episode_numbers(item.pointer, item.data.get("episodes"))
 
@@ -310,13 +347,13 @@ def content_rules(feed: FeedView) -> Iterator[Problem]:
             yield _problem(
                 f"{pointer}/validityPeriodEnd",
                 "validity-period-order",
-                Severity.ERROR,
+                Severity.WARNING,  # spec §3.18 #14: implied, unconfirmed
                 "validityPeriodEnd is before validityPeriodStart, so the item is never available",
                 "swap the two dates or fix the end date",
             )
         duration = content.get("duration")
         if isinstance(duration, int) and not isinstance(duration, bool):
-            for index, code in enumerate(content.get("adBreaks") or []):
+            for index, code in enumerate(_list(content.get("adBreaks"))):
                 seconds = _timecode_seconds(code)
                 if seconds is not None and seconds >= duration > 0:
                     yield _problem(
@@ -333,7 +370,7 @@ def template_compatibility(feed: FeedView) -> Iterator[Problem]:
     for item in feed.top_level():
         # Movies, series and TV specials must have genres anyway (a schema error); the spec
         # lets short-form videos and live feeds leave them out, which the template cannot take.
-        if item.kind in GENRES_OPTIONAL and "genres" not in item.data:
+        if item.kind in GENRES_OPTIONAL and item.data.get("genres") is None:
             yield _problem(
                 item.pointer,
                 "template-genres-missing",

@@ -59,20 +59,37 @@ def _properties_allowing_null(
         if name not in instance:
             continue
         value = instance[name]
-        if value is None and name not in required:
-            yield ValidationError(
-                f"{name} is null",
-                validator="nullValue",
-                validator_value=None,
-                instance=None,
-                schema=subschema,
-                path=[name],
-            )
+        if value is None:
+            # A required key that is null is reported as missing (see _required_not_null).
+            if name not in required:
+                yield ValidationError(
+                    f"{name} is null",
+                    validator="nullValue",
+                    validator_value=None,
+                    instance=None,
+                    schema=subschema,
+                    path=[name],
+                )
             continue
         yield from validator.descend(value, subschema, path=name, schema_path=name)
 
 
-LenientValidator = extend(Draft202012Validator, {"properties": _properties_allowing_null})
+def _required_not_null(
+    validator: Any, required: list[str], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`required`, counting a key whose value is null as missing (also inside anyOf: a series
+    with `"seasons": null` and no episodes has neither)."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in required:
+        if instance.get(name) is None:
+            yield ValidationError(f"{name!r} is a required property")
+
+
+LenientValidator = extend(
+    Draft202012Validator,
+    {"properties": _properties_allowing_null, "required": _required_not_null},
+)
 
 
 @dataclass(frozen=True)
@@ -206,6 +223,8 @@ def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[P
     elif keyword == "type":
         expected = " or ".join(value) if isinstance(value, list) else str(value)
         message = f"{name} is {_json_type(instance)}, expected {_article(expected)}"
+    elif "x-message" in schema:
+        message = str(schema["x-message"]).format(name=name, value=repr(_shorten(instance)))
     elif keyword == "enum":
         message = f"{name} is {instance!r}, which is not an allowed value"
         suggestion = _suggest(instance, value)
