@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,13 +39,14 @@ from packager.files import write_atomic
 from packager.http import Fetcher
 from packager.images import ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes
-from packager.model import Article, Problem, Severity, Video, article_from_dict
+from packager.model import Article, Video, article_from_dict
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
 from packager.sources.remote import read_remote
 from packager.validate import ValidationResult, check_document
 from packager.validate.loading import parse_feed
+from packager.validate.rules import CONTENT_ARRAYS
 from packager.video import RenderOptions, probe_video, render_article_video
 
 STATE_DIR = ".packager"
@@ -64,6 +65,15 @@ class Skipped:
     hint: str = ""
     article_id: str = ""
 
+    @classmethod
+    def of(cls, origin: str, error: PackagerError, article_id: str = "") -> Skipped:
+        """From an error whose message may name the origin again: say it once."""
+        reason = error.message
+        for prefix in (f"{origin}: ", f"{Path(origin).parent}: "):
+            reason = reason.removeprefix(prefix)
+        reason = reason.removesuffix(f": {origin}").replace(f" {origin} — ", " ")
+        return cls(origin, reason, error.hint, article_id)
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -76,16 +86,21 @@ class BuildResult:
     trimmed: tuple[str, ...]
     notes: tuple[str, ...]  # per-article warnings: "origin: message"
     validation: ValidationResult | None
+    strict: bool = False
+    has_items: bool = True
     feed_size: int = 0
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
 
     @property
     def exit_code(self) -> ExitCode:
+        """4 when no article could be built, 3 when the feed did not validate, else 0."""
+        if not self.has_items:
+            return ExitCode.BAD_INPUT
         if self.validation is None or not self.validation.ok:
             return ExitCode.FEED_INVALID
-        if not self.feed_written:
-            return ExitCode.BAD_INPUT
+        if self.strict and self.validation.warnings:
+            return ExitCode.FEED_INVALID
         return ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
@@ -214,9 +229,7 @@ class ArticlePreparer:
                     ).content
                 else:
                     source = Path(image.location)
-                thumbnail = self.thumbnails.make(
-                    source, origin=f"{article.origin}: {image.location}"
-                )
+                thumbnail = self.thumbnails.make(source, origin=image.location)
             except PackagerError as error:
                 notes.append(f"image left out: {error.message}")
                 continue
@@ -234,7 +247,7 @@ class ArticlePreparer:
                     return playable, []
         if self.config.render_video == "off":
             raise SourceError(
-                f"{article.origin}: no playable video, and video rendering is off",
+                "no playable video, and video rendering is off",
                 location=article.origin,
                 hint='add a video file or URL to the article, or set [video] render = "on"',
             )
@@ -413,8 +426,11 @@ def build_feed(
     *,
     now: datetime | None = None,
     progress: ProgressCallback | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
+
+    With `strict`, validation warnings keep the feed from being written, like errors.
 
     Raises ConfigError/InputError for problems with the whole build (no base URL, a SOURCE
     that does not exist); a broken article is a Skipped entry, never fatal.
@@ -446,8 +462,9 @@ def build_feed(
             stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
             for stream in config.live
         }
+    result = _assemble(out_dir, config, state, now, collected, live_thumbnails, strict)
     state.save()
-    return _assemble(out_dir, config, state, now, collected, live_thumbnails)
+    return result
 
 
 def _collect_source(
@@ -493,12 +510,12 @@ def _take(
     collected: _Collected,
 ) -> None:
     if isinstance(found, SourceError):
-        collected.skipped.append(Skipped(found.location, found.message, found.hint))
+        collected.skipped.append(Skipped.of(found.location, found))
         return
     try:
         prepared, notes = preparer.prepare(found)
     except SourceError as error:
-        collected.skipped.append(Skipped(found.origin, error.message, error.hint, found.id))
+        collected.skipped.append(Skipped.of(found.origin, error, found.id))
         return
     collected.processed += 1
     collected.prepared.append(prepared)
@@ -514,6 +531,7 @@ def _assemble(
     now: datetime,
     collected: _Collected,
     live_thumbnails: dict[str, str],
+    strict: bool = False,
 ) -> BuildResult:
     skipped = list(collected.skipped)
     unique: dict[str, PreparedArticle] = {}
@@ -533,33 +551,34 @@ def _assemble(
     feed = _feed_document(kept, config, state, now, live_thumbnails)
     raw = feed_bytes(feed)
     while len(raw) > config.size_budget and kept:
-        oldest = kept.pop()  # newest first, so the last one is the oldest
-        trimmed.append(
-            f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
-            f"over the {config.size_budget:,}-byte size budget"
-        )
+        # Drop the oldest items worth the excess (an item costs about its own JSON, plus its
+        # id in playlists), then measure again: a few passes, not one per item.
+        excess = len(raw) - config.size_budget
+        while excess > 0 and kept:
+            oldest = kept.pop()  # newest first, so the last one is the oldest
+            excess -= len(feed_bytes(item_for(oldest, config))) + 4 * (len(oldest.article.id) + 3)
+            trimmed.append(
+                f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
+                f"over the {config.size_budget:,}-byte size budget"
+            )
         feed = _feed_document(kept, config, state, now, live_thumbnails)
         raw = feed_bytes(feed)
     validation = check_document(parse_feed(str(out_dir / FEED_NAME), raw))
-    has_items = any(
-        feed.get(kind)
-        for kind in ("shortFormVideos", "movies", "tvSpecials", "series", "liveFeeds")
-    )
-    written = validation.ok and has_items
+    acceptable = validation.ok and not (strict and validation.warnings)
+    has_items = any(feed.get(kind) for kind in CONTENT_ARRAYS)
+    written = acceptable and has_items
     if written:
         write_atomic(out_dir / FEED_NAME, raw)
     result = BuildResult(
         out_dir=out_dir,
         feed_written=written,
-        item_counts={
-            kind: len(feed[kind])
-            for kind in ("shortFormVideos", "movies", "tvSpecials", "series", "liveFeeds")
-            if feed.get(kind)
-        },
+        item_counts={kind: len(feed[kind]) for kind in CONTENT_ARRAYS if feed.get(kind)},
         skipped=tuple(skipped),
         trimmed=tuple(trimmed),
         notes=tuple(collected.notes),
         validation=validation,
+        strict=strict,
+        has_items=has_items,
         feed_size=len(raw),
         reused=collected.reused,
         prepared=collected.processed,
@@ -656,15 +675,3 @@ def _feed_document(
         if value:
             feed[key] = value
     return feed
-
-
-def iter_problems(result: BuildResult) -> Iterable[Problem]:
-    if result.validation:
-        yield from result.validation.problems
-
-
-def skipped_as_problems(skipped: Iterable[Skipped]) -> Iterator[Problem]:
-    for skip in skipped:
-        yield Problem(
-            "", "article-skipped", Severity.WARNING, f"{skip.origin}: {skip.reason}", skip.hint
-        )

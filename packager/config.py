@@ -6,14 +6,16 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError
+from packager.model import LANGUAGE_CODE
 from packager.schemas import FEED_SCHEMA, load_schema
 from packager.sources import DEFAULT_BOILERPLATE_PATTERNS
+from packager.validate.rules import TEMPLATE_MAX_BYTES
 
 
 def _feed_enum(*path: str) -> tuple[str, ...]:
@@ -32,18 +34,8 @@ CREDIT_ROLES = _feed_enum("Credit", "properties", "role")
 ITEM_TYPES = ("shortFormVideos", "movies", "tvSpecials")
 CATEGORY_ORDERS = ("manual", "most_recent", "chronological", "most_popular")
 RENDER_MODES = ("off", "on", "forced")
-CREDIT_ROLES = (
-    "actor",
-    "anchor",
-    "host",
-    "narrator",
-    "voice",
-    "director",
-    "producer",
-    "screenwriter",
-)
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-TEMPLATE_BUDGET = 500 * 1024 - 1  # Roku's channel template refuses feeds of 500 KB or more
+TEMPLATE_BUDGET = TEMPLATE_MAX_BYTES - 1  # the channel template refuses 500 KB or more
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 
 
 @dataclass(frozen=True)
@@ -134,7 +126,7 @@ class ChannelConfig:
                     key="channel.base_url",
                     hint="give the public URL the output folder is served from, e.g. https://cdn.example.com/channel/",
                 )
-        if not _LANGUAGE.match(self.language):
+        if not LANGUAGE_CODE.match(self.language):
             raise ConfigError(
                 f"{where}: language {self.language!r} is not an ISO 639 code",
                 path=self.path,
@@ -176,7 +168,64 @@ class ChannelConfig:
                 key="thumbnails",
                 hint="use 1280x720 or 1920x1080",
             )
+        if not self.provider_name.strip():
+            raise ConfigError(
+                f"{where}: channel.provider_name is empty",
+                path=self.path,
+                key="channel.provider_name",
+                hint="give the channel's name",
+            )
+        if self.base_url and any(ch.isspace() for ch in self.base_url):
+            raise ConfigError(
+                f"{where}: base_url {self.base_url!r} contains spaces",
+                path=self.path,
+                key="channel.base_url",
+                hint="encode spaces as %20",
+            )
+        for key, value, least in (
+            ("feed.max_items", self.max_items, 1),
+            ("feed.size_budget", self.size_budget, 1024),
+            ("feed.short_form_max_seconds", self.short_form_max_seconds, 1),
+            ("feed.max_age_days", self.max_age_days, 0),
+        ):
+            if value < least:
+                raise ConfigError(
+                    f"{where}: {key} = {value} is below {least}",
+                    path=self.path,
+                    key=key,
+                    hint=f"use {least} or more",
+                )
+        for stream in self.live:
+            key = f"live {stream.id!r}"
+            if not _ID.match(stream.id):
+                raise ConfigError(
+                    f"{where}: {key}: id must be 1-50 letters, digits, '-' or '_'",
+                    path=self.path,
+                    key="live.id",
+                    hint='e.g. id = "news-live"',
+                )
+            if not stream.url.startswith(("http://", "https://")) or any(
+                c.isspace() for c in stream.url
+            ):
+                raise ConfigError(
+                    f"{where}: {key}: url {stream.url!r} is not an http(s) URL",
+                    path=self.path,
+                    key="live.url",
+                    hint="give the stream's .m3u8 (or .mpd) URL",
+                )
+            _choice(where, self.path, f"{key} quality", stream.quality, VIDEO_QUALITIES)
+            for genre in stream.genres:
+                _choice(where, self.path, f"{key} genres", genre, DP_GENRES)
+        for show in self.shows:
+            for genre in show.genres:
+                _choice(where, self.path, f"show {show.name!r} genres", genre, DP_GENRES)
         for row in self.rows:
+            if row.max_items < 1:
+                raise ConfigError(
+                    f"{where}: row {row.name!r} max_items must be 1 or more",
+                    path=self.path,
+                    key="rows.max_items",
+                )
             _choice(where, self.path, f"rows {row.name!r} order", row.order, CATEGORY_ORDERS)
             if sum(bool(x) for x in (row.section, row.tag, row.latest)) != 1:
                 raise ConfigError(
@@ -229,9 +278,20 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
     },
     "text": {"boilerplate": ("boilerplate_patterns", list)},
 }
-_ROW_KEYS = {f.name for f in fields(RowRule)}
-_LIVE_KEYS = {f.name for f in fields(LiveStream)}
-_SHOW_KEYS = {f.name for f in fields(Show)}
+# [[table]] entries: key -> the TOML type it takes (tuples of strings are written as lists).
+_ROW_KEYS = {
+    "name": str,
+    "section": str,
+    "tag": str,
+    "latest": bool,
+    "order": str,
+    "max_items": int,
+}
+_LIVE_KEYS: dict[str, type] = {
+    **{name: str for name in ("id", "title", "url", "thumbnail", "description", "quality")},
+    "genres": list,
+}
+_SHOW_KEYS: dict[str, type] = {"name": str, "section": str, "description": str, "genres": list}
 
 
 def load_config(path: Path | None) -> ChannelConfig:
@@ -246,6 +306,12 @@ def load_config(path: Path | None) -> ChannelConfig:
             f"{where}: no such config file",
             path=where,
             hint="give the path of your channel.toml, or leave --config out",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{where}: not UTF-8 text (undecodable byte at offset {exc.start})",
+            path=where,
+            hint="save channel.toml as UTF-8",
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
@@ -322,15 +388,32 @@ def _read_table(where: str, table: str, content: Any, values: dict[str, Any]) ->
 
 
 def _entry(
-    where: str, table: str, index: int, entry: Any, known: set[str], required: tuple[str, ...]
+    where: str,
+    table: str,
+    index: int,
+    entry: Any,
+    known: dict[str, type],
+    required: tuple[str, ...],
 ) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise ConfigError(
             f"{where}: [[{table}]] entry {index + 1} must be a table", path=where, key=table
         )
-    for key in entry:
+    for key, value in entry.items():
         if key not in known:
             _unknown(where, f"{table}[{index}].{key}", sorted(known))
+        expected = known[key]
+        ok = isinstance(value, expected) and (expected is bool or not isinstance(value, bool))
+        if expected is list:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if not ok:
+            raise ConfigError(
+                f"{where}: [[{table}]] entry {index + 1}: {key} = {value!r} should be "
+                f"{_type_name(expected)}",
+                path=where,
+                key=f"{table}.{key}",
+                hint=f"write {key} as {_type_name(expected)}",
+            )
     missing = [key for key in required if key not in entry]
     if missing:
         raise ConfigError(
@@ -387,7 +470,12 @@ def _unknown(where: str, key: str, known: list[str]) -> None:
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", list: "a list of strings"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        list: "a list of strings",
+        bool: "true or false",
+    }
     if isinstance(expected, tuple):
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, expected.__name__)

@@ -7,7 +7,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import threading
 import warnings
 from dataclasses import asdict, dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageFilter, ImageOps, UnidentifiedImageError
 
 from packager.errors import ConfigError, ImageError
+from packager.files import write_atomic
 
 # Bump when a change to this module changes the pixels written for the same input and settings:
 # it is part of every output name, so hosts and CDNs never serve a stale thumbnail.
@@ -111,7 +111,7 @@ class ThumbnailMaker:
             thumbnail = self._describe_existing(data, relative_path, origin)
         else:
             jpeg, thumbnail = self._render(data, relative_path, origin)
-            _write_atomic(target, jpeg)
+            write_atomic(target, jpeg, durable=False)
         self._remember(thumbnail)
         return thumbnail
 
@@ -479,18 +479,6 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         if converted is not None:
             return converted
     return image if image.mode == "RGB" else image.convert("RGB")
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _read_index(index_path: Path) -> dict[str, Thumbnail]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from packager.model import Problem, Severity
+from packager.validate.rules import TEMPLATE_MAX_BYTES
 
 
 def problem_line(problem: Problem) -> str:
@@ -64,7 +65,7 @@ def rule_summary(rules: Sequence[tuple[str, int]]) -> str:
 def write_build_report(result: Any, out: TextIO) -> None:
     """The build report for people: what was built, what was left out and why, what to look at."""
     feed = result.out_dir / "feed.json"
-    budget = 500 * 1024
+    budget = TEMPLATE_MAX_BYTES
     if result.feed_written:
         out.write(
             f"built {feed}: {summarize_counts(result.item_counts)}; {result.feed_size:,} bytes "

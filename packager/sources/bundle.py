@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from packager.errors import ConfigError, InputError, SourceError
 from packager.ids import stable_id
-from packager.model import Article, CaptionFile, Image, Video
+from packager.model import LANGUAGE_CODE, Article, CaptionFile, Image, Video
 from packager.sources.cms_json import parse_json_article
 from packager.sources.markdown import parse_markdown_article
 from packager.sources.text import (
@@ -57,7 +57,6 @@ UNSUPPORTED_MEDIA_EXTENSIONS = frozenset(
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 _LANGUAGE_PART = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class ReadOptions:
     max_article_bytes: int = MAX_ARTICLE_BYTES
 
     def __post_init__(self) -> None:
-        if not _LANGUAGE.match(self.default_language):
+        if not LANGUAGE_CODE.match(self.default_language):
             raise ConfigError(
                 f"bad default language {self.default_language!r}: not a language code",
                 key="default_language",

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, time
 
 from packager.errors import ConfigError, SourceError
 from packager.ids import stable_id
-from packager.model import Article, Image, Video
+from packager.model import LANGUAGE_CODE, Article, Image, Video
 from packager.sources.media import detect_video_type, parse_duration
 
 # A line matching one of these starts the site footer: it and everything after it are dropped.
@@ -87,7 +87,6 @@ FRONT_MATTER_ALIASES = {
 }
 
 _FRONT_MATTER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:(?:\s+(?P<value>.*))?\s*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # C0/C1 control characters other than tab and line breaks: text has almost none, binary many.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -315,7 +314,7 @@ class FrontMatter:
         value = self.text("language")
         if not value:
             return default
-        if not _LANGUAGE.match(value):
+        if not LANGUAGE_CODE.match(value):
             raise self.error(
                 "language", f"{value!r} is not a language code", "write e.g. en, en-US or fr"
             )

@@ -87,18 +87,19 @@ def test_invalid_feed_is_not_written_and_the_old_one_stays(
     out = tmp_path / "out"
     assert build_feed([articles], out, config, now=NOW).exit_code == 0
     before = (out / "feed.json").read_bytes()
-    broken_live = LiveStream(
-        id="live",
+    article_id = json.loads(before)["shortFormVideos"][0]["id"]
+    clash = LiveStream(
+        id=article_id,
         title="Live",
-        url="rtmp://example.com/live",
+        url="https://cdn.example.com/live.m3u8",
         thumbnail="https://cdn.example.com/live.jpg",
         description="Live.",
     )
-    result = build_feed([articles], out, config.with_overrides(live=(broken_live,)), now=NOW)
+    result = build_feed([articles], out, config.with_overrides(live=(clash,)), now=NOW)
     assert result.exit_code == 3
     assert not result.feed_written
     assert {(p.pointer, p.rule) for p in result.validation.errors} == {
-        ("/liveFeeds/0/content/videos/0/url", "url")
+        ("/liveFeeds/0/id", "duplicate-id")
     }
     assert (out / "feed.json").read_bytes() == before
 
@@ -115,6 +116,56 @@ def test_size_budget_trims_the_oldest_and_says_which(tmp_path: Path, config: Cha
     feed = json.loads((tmp_path / "out" / "feed.json").read_text())
     titles = [item["title"] for item in feed["shortFormVideos"]]
     assert titles[0] == "Story 4"  # newest kept
+
+
+def test_strict_build_keeps_the_old_feed_on_warnings(
+    tmp_path: Path, articles: Path, config: ChannelConfig
+) -> None:
+    out = tmp_path / "out"
+    assert build_feed([articles], out, config, now=NOW).exit_code == 0
+    before = (out / "feed.json").read_bytes()
+    root = tmp_path / "more"
+    make_bundle(
+        root, "bylined", article("Bylined story", 6, extra="author: Ana Ruiz\n"), video=True
+    )
+    result = build_feed([articles, root], out, config, now=NOW, strict=True)
+    assert {p.rule for p in result.validation.warnings} == {"credit-birth-date"}
+    assert (result.exit_code, result.feed_written) == (3, False)
+    assert (out / "feed.json").read_bytes() == before
+
+
+def test_nothing_buildable_is_bad_input(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    make_bundle(root, "text-only", article("Text only", 2))
+    result = build_feed([root], tmp_path / "out", config, now=NOW)
+    assert (result.exit_code, result.feed_written) == (4, False)
+
+
+def test_live_stream_keeps_its_date_across_builds(
+    tmp_path: Path, articles: Path, config: ChannelConfig
+) -> None:
+    live = LiveStream(
+        id="live",
+        title="Live",
+        url="https://cdn.example.com/live.m3u8",
+        thumbnail="https://cdn.example.com/live.jpg",
+        description="Live news.",
+    )
+    out = tmp_path / "out"
+    build_feed([articles], out, config.with_overrides(live=(live,)), now=NOW)
+    first = (out / "feed.json").read_bytes()
+    later = NOW.replace(day=29)
+    build_feed([articles], out, config.with_overrides(live=(live,)), now=later)
+    assert (out / "feed.json").read_bytes() == first
+
+
+def test_outputs_are_readable_by_a_web_server(
+    tmp_path: Path, articles: Path, config: ChannelConfig
+) -> None:
+    out = tmp_path / "out"
+    build_feed([articles], out, config, now=NOW)
+    for path in [out / "feed.json", *out.glob("images/*.jpg"), *out.glob("videos/*")]:
+        assert path.stat().st_mode & 0o004, path
 
 
 def test_max_items_and_max_age(tmp_path: Path, config: ChannelConfig) -> None:
