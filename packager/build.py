@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +19,14 @@ from typing import Any
 
 from packager import __version__
 from packager.config import ChannelConfig
-from packager.errors import ConfigError, ExitCode, InputError, PackagerError, SourceError
+from packager.errors import (
+    ConfigError,
+    ExitCode,
+    InputError,
+    PackagerError,
+    SourceError,
+    SourceUnreachableError,
+)
 from packager.feed.items import (
     CaptionTrack,
     PlayableVideo,
@@ -36,7 +43,7 @@ from packager.feed.items import (
 )
 from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.files import write_atomic
-from packager.http import Fetcher
+from packager.http import Fetcher, redact
 from packager.images import ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes
 from packager.model import Article, Video, article_from_dict
@@ -91,10 +98,14 @@ class BuildResult:
     feed_size: int = 0
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
+    unreachable: tuple[str, ...] = ()  # SOURCE URLs that could not be fetched at all
 
     @property
     def exit_code(self) -> ExitCode:
-        """4 when no article could be built, 3 when the feed did not validate, else 0."""
+        """6 when a source could not be fetched and nothing was written, 4 when no article
+        could be built, 3 when the feed did not validate, else 0."""
+        if self.unreachable and not self.feed_written:
+            return ExitCode.SOURCE_UNREACHABLE
         if not self.has_items:
             return ExitCode.BAD_INPUT
         if self.validation is None or not self.validation.ok:
@@ -113,6 +124,7 @@ class BuildResult:
             "articlesProcessed": self.prepared,
             "skipped": [asdict(skip) for skip in self.skipped],
             "trimmed": list(self.trimmed),
+            "unreachable": list(self.unreachable),
             "notes": list(self.notes),
             "validation": self.validation.as_dict() if self.validation else None,
         }
@@ -131,6 +143,11 @@ class BuildState:
         except (OSError, ValueError):
             self._state = {}
         self.first_seen: dict[str, str] = dict(self._state.get("firstSeen", {}))
+
+    def remember(self, known_dates: Mapping[str, datetime]) -> None:
+        """Take first-seen dates from elsewhere (the live feed): they win over local ones."""
+        for item_id, date in known_dates.items():
+            self.first_seen[item_id] = date_time_text(utc(date))
 
     def seen(self, item_id: str, now: datetime) -> datetime:
         """When an item without a date was first built: a stable date across rebuilds."""
@@ -417,6 +434,7 @@ class _Collected:
     notes: list[str] = field(default_factory=list)
     reused: int = 0
     processed: int = 0
+    unreachable: list[str] = field(default_factory=list)
 
 
 def build_feed(
@@ -427,13 +445,19 @@ def build_feed(
     now: datetime | None = None,
     progress: ProgressCallback | None = None,
     strict: bool = False,
+    known_dates: Mapping[str, datetime] | None = None,
 ) -> BuildResult:
     """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
 
     With `strict`, validation warnings keep the feed from being written, like errors.
 
     Raises ConfigError/InputError for problems with the whole build (no base URL, a SOURCE
-    that does not exist); a broken article is a Skipped entry, never fatal.
+    that does not exist); a broken article is a Skipped entry, never fatal. A SOURCE URL
+    that cannot be fetched at all is named in the result's `unreachable`.
+
+    `known_dates` maps item ids to when they were first published elsewhere (republish
+    passes the live feed's `dateAdded`s): articles without a date of their own keep those
+    dates, so a build on a fresh machine gives the same feed.
     """
     now = utc(now or datetime.now(UTC))
     if not config.base_url:
@@ -450,6 +474,8 @@ def build_feed(
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState(out_dir / STATE_DIR)
+    if known_dates:
+        state.remember(known_dates)
     read_options = ReadOptions(
         boilerplate_patterns=config.boilerplate_patterns, default_language=config.language
     )
@@ -478,6 +504,8 @@ def _collect_source(
     fingerprint = _config_fingerprint(preparer.config)
     if source.startswith(("http://", "https://")):
         for found in read_remote([source], fetcher=preparer.fetcher):
+            if _source_unreachable(found, source):
+                collected.unreachable.append(redact(source))
             _take(found, None, preparer, state, collected)
         return
     folders = bundle_folders(Path(source))
@@ -500,6 +528,15 @@ def _collect_source(
         _take(article, key, preparer, state, collected)
         if progress:
             progress(done, len(folders), folder.name)
+
+
+def _source_unreachable(found: Article | SourceError, source: str) -> bool:
+    """Whether `found` says the SOURCE URL itself could not be fetched (not one entry of it)."""
+    return (
+        isinstance(found, SourceError)
+        and isinstance(found.__cause__, SourceUnreachableError)
+        and found.location == redact(source)
+    )
 
 
 def _take(
@@ -582,6 +619,7 @@ def _assemble(
         feed_size=len(raw),
         reused=collected.reused,
         prepared=collected.processed,
+        unreachable=tuple(collected.unreachable),
     )
     write_atomic(out_dir / REPORT_NAME, pretty_bytes(result.as_dict()))
     return result

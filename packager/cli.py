@@ -27,7 +27,8 @@ Exit codes:
   5  publish failed (what was live stays live)
   6  source unreachable
   7  shrink refused (republish would drop too many live items)
-  8  no changes (republish had nothing to publish; only with --exit-code-no-changes)
+  8  no changes (republish had nothing to publish; only with --detailed-exit-codes)
+  9  busy (another run holds the target's publish lock)
 """
 
 
@@ -315,13 +316,12 @@ def run_build(options: BuildOptions) -> ExitCode:
         config = load_config(options.config_path).with_overrides(**options.overrides)
         progress = _progress_printer() if options.output == "text" else None
         result = build_feed(
-            options.sources, options.out_dir, config, now=options.now, progress=progress
+            options.sources, options.out_dir, config, now=options.now, progress=progress,
+            strict=options.strict,
         )
     except PackagerError as error:
         _fail(error)
     code = result.exit_code
-    if code == ExitCode.OK and options.strict and result.validation and result.validation.warnings:
-        code = ExitCode.FEED_INVALID
     if options.output == "json":
         report.write_json({**result.as_dict(), "exitCode": int(code)}, sys.stdout)
     else:
@@ -584,3 +584,154 @@ def run_publish(options: PublishOptions) -> ExitCode:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return ExitCode.OK
+
+
+@dataclass(frozen=True)
+class RepublishOptions:
+    config_path: Path
+    target: str
+    out_dir: Path
+    allow_shrink: bool
+    max_shrink: float
+    wait_seconds: float
+    output: str
+    detailed_exit_codes: bool
+    now: datetime | None
+
+
+@main.command()
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The channel config (channel.toml); its [channel] sources are built.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="TARGET",
+    help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Build folder (may start empty on every run).",
+)
+@click.option(
+    "--allow-shrink", is_flag=True, help="Publish even if the feed loses many live items."
+)
+@click.option(
+    "--max-shrink",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=0.5,
+    show_default=True,
+    help="Refuse when at least this share of the live items would be dropped.",
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0.0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another run's lock before giving up (exit 9).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs (only JSON on stdout).",
+)
+@click.option(
+    "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
+)
+@click.option(
+    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
+)
+def republish(
+    config_path: Path,
+    target: str,
+    out_dir: Path,
+    allow_shrink: bool,
+    max_shrink: float,
+    wait_seconds: float,
+    output: str,
+    detailed_exit_codes: bool,
+    now_text: str | None,
+) -> None:
+    """Rebuild the channel from its sources and publish it if anything changed.
+
+    For scheduled CI jobs: builds the config's sources, compares with the feed live on
+    TARGET (ignoring lastUpdated) and publishes only when items were added, removed or
+    changed. Refuses to drop --max-shrink or more of the live items (exit 7), refuses an
+    invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
+    (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
+    the changes are added to the job summary as Markdown.
+
+    \b
+    Example:
+      packager republish --config channel.toml --to s3://my-bucket/channel
+      packager republish -c channel.toml --to https://dav.example.com/roku/ --wait 300 -o json
+    """
+    now = datetime.fromisoformat(now_text) if now_text else None
+    options = RepublishOptions(
+        config_path,
+        target,
+        out_dir,
+        allow_shrink,
+        max_shrink,
+        wait_seconds,
+        output,
+        detailed_exit_codes,
+        now,
+    )
+    sys.exit(int(run_republish(options)))
+
+
+def run_republish(options: RepublishOptions) -> ExitCode:
+    from packager.config import load_config
+    from packager.republish import republish as republish_channel
+    from packager.republish import write_step_summary
+
+    try:
+        config = load_config(options.config_path)
+        result = republish_channel(
+            config,
+            options.target,
+            out_dir=options.out_dir,
+            allow_shrink=options.allow_shrink,
+            max_shrink=options.max_shrink,
+            wait_seconds=options.wait_seconds,
+            now=options.now,
+        )
+    except PackagerError as error:
+        if options.output == "json":
+            report.write_json(
+                {
+                    "status": "bad-input",
+                    "error": error.message,
+                    "hint": error.hint,
+                    "exitCode": int(error.exit_code),
+                },
+                sys.stdout,
+            )
+            sys.exit(int(error.exit_code))
+        _fail(error)
+    code = result.exit_code(detailed=options.detailed_exit_codes)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        write_step_summary(result, Path(summary))
+    if options.output == "json":
+        report.write_json(result.as_dict(detailed=options.detailed_exit_codes), sys.stdout)
+    elif result.ok:
+        click.echo(result.text())
+    else:
+        click.echo(f"error: {result.text()}", err=True)
+    return code

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     SOURCE_UNREACHABLE = 6
     SHRINK_REFUSED = 7
     NO_CHANGES = 8
+    BUSY = 9
 
 
 class PackagerError(Exception):
@@ -82,6 +83,30 @@ class PublishError(PackagerError):
     def __init__(self, message: str, *, target: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.target = target
+
+
+class LockBusyError(PackagerError):
+    """Another run holds the publish lock on the target (`packager-lock.json`)."""
+
+    exit_code = ExitCode.BUSY
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        target: str = "",
+        owner: str = "",
+        host_name: str = "",
+        since: str = "",
+        expires: str = "",
+        hint: str = "",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.target = target
+        self.owner = owner
+        self.host_name = host_name
+        self.since = since
+        self.expires = expires
 
 
 class UnsafeUrlError(SourceError):

@@ -167,6 +167,13 @@ class Host(Protocol):
         """Delete one file; a file that is already gone is not an error."""
         ...
 
+    def create(self, name: str, data: bytes) -> bool:
+        """Create a small file only if it is absent, atomically; False if it exists already.
+
+        Two runs creating the same name at once: exactly one gets True (the publish lock
+        relies on it)."""
+        ...
+
     def close(self) -> None: ...
 
 

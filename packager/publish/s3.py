@@ -7,6 +7,7 @@ instance roles); AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 point it at S3-compatibl
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Sequence
 from posixpath import dirname
@@ -26,7 +27,16 @@ from botocore.exceptions import (
 )
 
 from packager.errors import PublishError
-from packager.publish.base import ConflictError, HostCounters, HostError, RemoteFile, Target, Upload
+from packager.publish.base import (
+    ConflictError,
+    HostCounters,
+    HostError,
+    RemoteFile,
+    Target,
+    Upload,
+    cache_control_for,
+    content_type_for,
+)
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
 # Batch lookups by listing a folder once it saves requests: HEAD each below this many names.
@@ -154,6 +164,26 @@ class S3Host:
             raise HostError(f"verification failed for {item.name}: ETag differs", transient=True)
         return etag
 
+    def create(self, name: str, data: bytes) -> bool:
+        """One PUT with If-None-Match: * (S3 conditional writes): S3 refuses it with 412 when
+        the key exists, and with 409 when another conditional PUT of the key is in flight."""
+        item = _memory_upload(name, data)
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(name),
+                Body=data,
+                ContentType=item.content_type,
+                CacheControl=item.cache_control,
+                ContentMD5=base64.b64encode(bytes.fromhex(item.md5)).decode("ascii"),
+                IfNoneMatch="*",
+            )
+        except Exception as exc:
+            if _status(exc) in (409, 412):
+                return False
+            raise _error("create", name, exc) from None
+        return True
+
     def delete(self, name: str) -> None:
         try:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
@@ -164,6 +194,18 @@ class S3Host:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _memory_upload(name: str, data: bytes) -> Upload:
+    return Upload(
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        content_type=content_type_for(name),
+        cache_control=cache_control_for(name),
+        data=data,
+    )
 
 
 _LOADER: list[Any] = []

@@ -35,6 +35,12 @@ _PROPFIND_BODY = (
     b"</D:prop></D:propfind>"
 )
 
+_LOCK_BODY = (
+    b'<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:">'
+    b"<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>"
+    b"<D:owner>packager</D:owner></D:lockinfo>"
+)
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -260,6 +266,65 @@ class WebDavHost:
                 self._request("DELETE", temp, "clean up")
             raise error
         return self._verify(item.name, item)
+
+    def create(self, name: str, data: bytes) -> bool:
+        """Create `name` only if absent, under a WebDAV LOCK.
+
+        A PUT with If-None-Match: * is not enough: servers (wsgidav among them) check the
+        condition and then write, so two PUTs at once can both succeed. An exclusive LOCK is
+        granted to one client at a time (RFC 4918 §6, §9.10): the holder checks that the file
+        is absent or empty (a LOCK on an unmapped URL creates an empty file, §7.3), PUTs it
+        with the lock token, and UNLOCKs. Servers without locking (class 1) get the
+        If-None-Match PUT, which is the best they offer.
+        """
+        self._ensure_folder(name)
+        response = self._request(
+            "LOCK",
+            name,
+            "lock",
+            data=_LOCK_BODY,
+            headers={"Timeout": "Second-60", "Depth": "0", "Content-Type": "application/xml"},
+        )
+        if response.status_code in (405, 501):
+            return self._create_if_none_match(name, data)
+        if response.status_code == 423:
+            return False  # another client is creating it right now
+        if response.status_code not in (200, 201):
+            raise self._fail("lock", name, response)
+        token = response.headers.get("Lock-Token", "").strip()
+        if not token.startswith("<"):
+            token = f"<{token}>"
+        try:
+            info = self._head(name)
+            if info is not None and info.size > 0:
+                return False
+            put = self._request(
+                "PUT",
+                name,
+                "create",
+                data=data,
+                headers={"Content-Type": "application/json", "If": f"({token})"},
+            )
+            if put.status_code not in (200, 201, 204):
+                raise self._fail("create", name, put)
+            return True
+        finally:
+            with contextlib.suppress(HostError):
+                self._request("UNLOCK", name, "unlock", headers={"Lock-Token": token})
+
+    def _create_if_none_match(self, name: str, data: bytes) -> bool:
+        response = self._request(
+            "PUT",
+            name,
+            "create",
+            data=data,
+            headers={"Content-Type": "application/json", "If-None-Match": "*"},
+        )
+        if response.status_code == 412:
+            return False
+        if response.status_code not in (200, 201, 204):
+            raise self._fail("create", name, response)
+        return True
 
     def delete(self, name: str) -> None:
         response = self._request("DELETE", name, "delete")

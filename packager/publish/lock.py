@@ -1,0 +1,207 @@
+"""The publish lock beside the feed (`packager-lock.json`): one run at a time per target.
+
+The lock is a small JSON file made with the host's atomic create-if-absent, naming who holds
+it, on which machine, since when and until when. A lock past its expiry belongs to a run that
+died: the next run takes it over. Release deletes it, only if it is still ours.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from packager.errors import LockBusyError
+from packager.publish.base import Host
+
+LOCK_NAME = "packager-lock.json"
+LOCK_FORMAT = "packager-lock/1"
+# Covers a whole republish (build included); a run that dies leaves the target blocked at
+# most this long.
+DEFAULT_LOCK_TTL = timedelta(hours=1)
+POLL_SECONDS = 2.0
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def default_owner() -> str:
+    """Who is running: the CI job when there is one, else user and process id."""
+    if os.environ.get("GITHUB_RUN_ID"):
+        repo = os.environ.get("GITHUB_REPOSITORY", "")
+        return f"github-actions {repo} run {os.environ['GITHUB_RUN_ID']}".replace("  ", " ")
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user} pid {os.getpid()}"
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """What the lock file says."""
+
+    token: str
+    owner: str
+    host_name: str
+    started: datetime
+    expires: datetime
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": LOCK_FORMAT,
+            "token": self.token,
+            "owner": self.owner,
+            "host": self.host_name,
+            "startedAt": _iso(self.started),
+            "expiresAt": _iso(self.expires),
+        }
+        return (json.dumps(data, indent=1) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> LockInfo:
+        """Parse a lock file; raises ValueError when it is not one."""
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
+            raise ValueError(f"not a {LOCK_FORMAT} document")
+        try:
+            return cls(
+                token=str(data["token"]),
+                owner=str(data.get("owner", "")),
+                host_name=str(data.get("host", "")),
+                started=_parse_iso(str(data["startedAt"])),
+                expires=_parse_iso(str(data["expiresAt"])),
+            )
+        except KeyError as exc:
+            raise ValueError(f"lock file lacks {exc}") from None
+
+    def describe(self) -> str:
+        return f"{self.owner or 'an unnamed run'} on {self.host_name or 'an unknown machine'}"
+
+
+@dataclass
+class HostLock:
+    """A held lock; `release()` gives it back (safe to call twice)."""
+
+    host: Host
+    info: LockInfo
+    waited_seconds: float = 0.0
+    took_over: LockInfo | None = None  # the stale lock this run replaced
+    released: bool = False
+
+    def release(self) -> bool:
+        """Delete the lock if it is still ours; False when someone took it over meanwhile."""
+        if self.released:
+            return True
+        self.released = True
+        found = self.host.read(LOCK_NAME)
+        if found is None:
+            return False
+        try:
+            current = LockInfo.from_bytes(found[0])
+        except ValueError:
+            return False
+        if current.token != self.info.token:
+            return False
+        self.host.delete(LOCK_NAME)
+        return True
+
+
+def acquire_lock(
+    host: Host,
+    *,
+    owner: str | None = None,
+    ttl: timedelta = DEFAULT_LOCK_TTL,
+    wait_seconds: float = 0.0,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+    poll_seconds: float = POLL_SECONDS,
+) -> HostLock:
+    """Take the lock on `host`, waiting up to `wait_seconds` for another run to finish.
+
+    Raises LockBusyError (exit code 9) naming the holder and since when when it stays held,
+    and HostError when the host fails.
+    """
+    owner = owner or default_owner()
+    host_name = socket.gethostname()
+    deadline = time.monotonic() + max(0.0, wait_seconds)
+    started_wait = time.monotonic()
+    took_over: LockInfo | None = None
+    while True:
+        now = clock()
+        mine = LockInfo(uuid.uuid4().hex, owner, host_name, now, now + ttl)
+        # A host whose create is not atomic could let a racing writer overwrite ours:
+        # reading it back shows that, and the run then backs off like any other loser.
+        if host.create(LOCK_NAME, mine.to_bytes()) and _still_mine(host, mine):
+            waited = time.monotonic() - started_wait
+            return HostLock(host, mine, waited_seconds=waited, took_over=took_over)
+        found = host.read(LOCK_NAME)
+        if found is None:
+            continue  # released between our two requests
+        try:
+            holder: LockInfo | None = LockInfo.from_bytes(found[0])
+        except ValueError:
+            holder = None
+        if holder is not None and holder.expires <= now:
+            if _remove_if_unchanged(host, found[0]):
+                took_over = holder
+            continue
+        if time.monotonic() >= deadline:
+            raise _busy(host, holder, wait_seconds)
+        sleep(min(poll_seconds, max(0.05, deadline - time.monotonic())))
+
+
+def _still_mine(host: Host, mine: LockInfo) -> bool:
+    found = host.read(LOCK_NAME)
+    if found is None:
+        return False
+    try:
+        return LockInfo.from_bytes(found[0]).token == mine.token
+    except ValueError:
+        return False
+
+
+def _remove_if_unchanged(host: Host, stale: bytes) -> bool:
+    """Delete a stale lock, after checking it is still the same stale lock (another run may
+    have taken it over a moment ago)."""
+    again = host.read(LOCK_NAME)
+    if again is None:
+        return True
+    if again[0] != stale:
+        return False
+    host.delete(LOCK_NAME)
+    return True
+
+
+def _busy(host: Host, holder: LockInfo | None, wait_seconds: float) -> LockBusyError:
+    waited = f" after waiting {wait_seconds:g} s" if wait_seconds > 0 else ""
+    if holder is None:
+        return LockBusyError(
+            f"another run is publishing to {host.target}{waited}: {LOCK_NAME} is there but "
+            "unreadable",
+            target=host.target,
+            hint=f"if no other run is active, delete {LOCK_NAME} on the host and run again",
+        )
+    return LockBusyError(
+        f"another run is publishing to {host.target}{waited}: {holder.describe()} holds "
+        f"{LOCK_NAME} since {_iso(holder.started)} (until {_iso(holder.expires)} at the latest)",
+        target=host.target,
+        owner=holder.owner,
+        host_name=holder.host_name,
+        since=_iso(holder.started),
+        expires=_iso(holder.expires),
+        hint="let it finish, or queue behind it with --wait SECONDS; a lock past its expiry is "
+        "taken over automatically",
+    )
