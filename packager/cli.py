@@ -316,7 +316,11 @@ def run_build(options: BuildOptions) -> ExitCode:
         config = load_config(options.config_path).with_overrides(**options.overrides)
         progress = _progress_printer() if options.output == "text" else None
         result = build_feed(
-            options.sources, options.out_dir, config, now=options.now, progress=progress,
+            options.sources,
+            options.out_dir,
+            config,
+            now=options.now,
+            progress=progress,
             strict=options.strict,
         )
     except PackagerError as error:
