@@ -20,6 +20,7 @@ from typing import Any
 from packager import __version__
 from packager.config import ChannelConfig
 from packager.errors import ConfigError, ExitCode, InputError, PackagerError, SourceError
+from packager.feed.derived import left_out
 from packager.feed.items import (
     CaptionTrack,
     PlayableVideo,
@@ -34,7 +35,9 @@ from packager.feed.items import (
     tags_for,
     utc,
 )
+from packager.feed.mrss import MRSS_NAME, mrss_bytes
 from packager.feed.rows import RowEntry, build_rows, default_rules
+from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
 from packager.http import Fetcher
 from packager.images import ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes, write_atomic
@@ -43,7 +46,12 @@ from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
 from packager.sources.remote import read_remote
-from packager.validate import ValidationResult, check_document
+from packager.validate import (
+    ValidationResult,
+    check_document,
+    check_mrss_bytes,
+    check_search_document,
+)
 from packager.validate.loading import parse_feed
 from packager.video import RenderOptions, probe_video, render_article_video
 
@@ -78,16 +86,33 @@ class BuildResult:
     feed_size: int = 0
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
+    # The other formats of [channel] formats: file name -> its validation (written if valid).
+    extra_files: dict[str, ValidationResult] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> ExitCode:
         if self.validation is None or not self.validation.ok:
+            return ExitCode.FEED_INVALID
+        if any(not validation.ok for validation in self.extra_files.values()):
             return ExitCode.FEED_INVALID
         if not self.feed_written:
             return ExitCode.BAD_INPUT
         return ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
+        data = self._as_dict()
+        if self.extra_files:
+            data["otherFormats"] = {
+                name: {
+                    "file": str(self.out_dir / name),
+                    "written": validation.ok,
+                    "validation": validation.as_dict(),
+                }
+                for name, validation in self.extra_files.items()
+            }
+        return data
+
+    def _as_dict(self) -> dict[str, Any]:
         return {
             "feed": str(self.out_dir / FEED_NAME) if self.feed_written else None,
             "feedWritten": self.feed_written,
@@ -364,7 +389,9 @@ def _cache_key(*parts: Any) -> str:
 
 def _config_fingerprint(config: ChannelConfig) -> str:
     data = asdict(config)
-    data.pop("path", None)
+    # Settings that do not change how an article is prepared keep the cache valid.
+    for key in ("path", "formats", "availability_countries"):
+        data.pop(key, None)
     return _cache_key(__version__, data)
 
 
@@ -545,8 +572,13 @@ def _assemble(
         for kind in ("shortFormVideos", "movies", "tvSpecials", "series", "liveFeeds")
     )
     written = validation.ok and has_items
+    notes = list(collected.notes)
+    extra_files: dict[str, ValidationResult] = {}
     if written:
         write_atomic(out_dir / FEED_NAME, raw)
+        extra_files = _write_other_formats(out_dir, config, feed)
+        if extra_files:
+            notes.extend(left_out(feed))
     result = BuildResult(
         out_dir=out_dir,
         feed_written=written,
@@ -557,14 +589,35 @@ def _assemble(
         },
         skipped=tuple(skipped),
         trimmed=tuple(trimmed),
-        notes=tuple(collected.notes),
+        notes=tuple(notes),
         validation=validation,
         feed_size=len(raw),
         reused=collected.reused,
         prepared=collected.processed,
+        extra_files=extra_files,
     )
     write_atomic(out_dir / REPORT_NAME, pretty_bytes(result.as_dict()))
     return result
+
+
+def _write_other_formats(
+    out_dir: Path, config: ChannelConfig, feed: dict[str, Any]
+) -> dict[str, ValidationResult]:
+    """feed.xml and search.json (as [channel] formats asks) from the feed.json just written:
+    each is validated and written atomically only when it has no error."""
+    made: dict[str, ValidationResult] = {}
+    if "mrss" in config.formats:
+        xml = mrss_bytes(feed, config)
+        made[MRSS_NAME] = check_mrss_bytes(str(out_dir / MRSS_NAME), xml)
+        if made[MRSS_NAME].ok:
+            write_atomic(out_dir / MRSS_NAME, xml)
+    if "roku-search" in config.formats:
+        search = feed_bytes(search_feed(feed, config))
+        path = str(out_dir / SEARCH_FEED_NAME)
+        made[SEARCH_FEED_NAME] = check_search_document(parse_feed(path, search))
+        if made[SEARCH_FEED_NAME].ok:
+            write_atomic(out_dir / SEARCH_FEED_NAME, search)
+    return made
 
 
 def _apply_limits(
