@@ -3,6 +3,7 @@ copy packager ships) and the links between assets the schema cannot express."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -22,13 +23,54 @@ def _validator() -> Draft7Validator:
 
 
 def is_search_feed(data: Any) -> bool:
-    """A JSON document is a Search Feed when it has `assets` and `version` (DP feeds have neither)."""
-    return isinstance(data, dict) and "assets" in data and "version" in data
+    """A JSON document is a Search Feed when it has `assets` and `version`, or `assets` and no
+    DP `providerName` (so a Search Feed that lost its version is still checked as one)."""
+    if not isinstance(data, dict) or "assets" not in data:
+        return False
+    return "version" in data or "providerName" not in data
+
+
+# Roku's schema has no fix-it text; these say what to do for each kind of failure.
+_HINTS = {
+    "schema-enum": "use one of the values Roku's Search Feed schema lists for it (lowercase)",
+    "schema-maxLength": "shorten it to the limit",
+    "schema-type": "write it with the JSON type the Search Feed spec gives it",
+    "schema-pattern": "dates are YYYY-MM-DD; URLs are absolute http(s) URLs",
+}
 
 
 def check_search_feed(data: Any) -> list[Problem]:
     """Every problem of a parsed Search Feed document, located by JSON Pointer."""
-    problems = _to_problems(_validator().iter_errors(data), ())
+    plain = []
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(data):
+        path = tuple(error.absolute_path)
+        if error.validator == "not" and path[-2:-1] == ("playOptions",):
+            problems.append(
+                Problem(
+                    to_pointer(path),
+                    "search-free-with-price",
+                    Severity.ERROR,
+                    f"playOptions[{path[-1]}] is free or subscription but has a price",
+                    "remove price, or set license to rental or purchase",
+                )
+            )
+        elif error.validator == "oneOf" and path[-1:] == ("content",):
+            problems.append(
+                Problem(
+                    to_pointer(path),
+                    "search-content-form",
+                    Severity.ERROR,
+                    "content must have exactly one of media and playOptions",
+                    "keep playOptions (a deep link by playId) or media (stream URLs), not both",
+                )
+            )
+        else:
+            plain.append(error)
+    problems.extend(
+        replace(problem, hint=problem.hint or _HINTS.get(problem.rule, ""))
+        for problem in _to_problems(iter(plain), ())
+    )
     assets = data.get("assets") if isinstance(data, dict) else None
     if isinstance(assets, list):
         problems.extend(_check_links(assets))
