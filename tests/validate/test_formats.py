@@ -173,3 +173,37 @@ def test_every_dp_genre_is_a_search_feed_genre() -> None:
     search_genres = set(load_schema(SEARCH_FEED_SCHEMA)["definitions"]["genre_type"]["enum"])
     assert len(DP_GENRES) == 32
     assert set(DP_GENRES) <= search_genres
+
+
+def test_cli_validates_mrss_and_search_feed_together() -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["validate", str(BASE_MRSS), str(BASE_SEARCH)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{BASE_MRSS}: valid Media RSS — 0 errors, 0 warnings; 5 items" in result.stdout
+    assert f"{BASE_SEARCH}: valid Roku Search Feed — 0 errors" in result.stdout
+
+
+def test_cli_reports_mrss_problem_locations_and_exits_3() -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+
+    case = HERE / "mrss-cases" / "content-without-url.xml"
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", str(case), "-o", "json"], catch_exceptions=False)
+    assert result.exit_code == 3
+    report = json.loads(result.stdout)
+    (feed,) = report["feeds"]
+    assert feed["kind"] == "mrss"
+    assert [(p["pointer"], p["rule"]) for p in feed["problems"]] == [
+        ("/rss/channel/item[1]/media:content/@url", "mrss-content-url")
+    ]
+    text = runner.invoke(main, ["validate", str(case)], catch_exceptions=False)
+    assert "/rss/channel/item[1]/media:content/@url" in text.stdout
+    assert "invalid Media RSS" in text.stdout
