@@ -27,6 +27,7 @@ from packager.errors import (
     SourceError,
     SourceUnreachableError,
 )
+from packager.feed.derived import left_out
 from packager.feed.items import (
     CaptionTrack,
     PlayableVideo,
@@ -41,7 +42,9 @@ from packager.feed.items import (
     tags_for,
     utc,
 )
+from packager.feed.mrss import MRSS_NAME, mrss_bytes
 from packager.feed.rows import RowEntry, build_rows, default_rules
+from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
 from packager.files import write_atomic
 from packager.http import Fetcher, redact
 from packager.images import ThumbnailMaker
@@ -51,7 +54,12 @@ from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
 from packager.sources.remote import read_remote
-from packager.validate import ValidationResult, check_document
+from packager.validate import (
+    ValidationResult,
+    check_document,
+    check_mrss_bytes,
+    check_search_document,
+)
 from packager.validate.loading import parse_feed
 from packager.validate.rules import CONTENT_ARRAYS
 from packager.video import RenderOptions, probe_video, render_article_video
@@ -99,6 +107,8 @@ class BuildResult:
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
     unreachable: tuple[str, ...] = ()  # SOURCE URLs that could not be fetched at all
+    # The other formats of [channel] formats: file name -> its validation (written if valid).
+    extra_files: dict[str, ValidationResult] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -110,11 +120,25 @@ class BuildResult:
             return ExitCode.BAD_INPUT
         if self.validation is None or not self.validation.ok:
             return ExitCode.FEED_INVALID
-        if self.strict and self.validation.warnings:
+        validations = [self.validation, *self.extra_files.values()]
+        if any(not v.ok or (self.strict and v.warnings) for v in validations):
             return ExitCode.FEED_INVALID
         return ExitCode.OK
 
     def as_dict(self) -> dict[str, Any]:
+        data = self._as_dict()
+        if self.extra_files:
+            data["otherFormats"] = {
+                name: {
+                    "file": str(self.out_dir / name),
+                    "written": validation.ok,
+                    "validation": validation.as_dict(),
+                }
+                for name, validation in self.extra_files.items()
+            }
+        return data
+
+    def _as_dict(self) -> dict[str, Any]:
         return {
             "feed": str(self.out_dir / FEED_NAME) if self.feed_written else None,
             "feedWritten": self.feed_written,
@@ -395,7 +419,9 @@ def _cache_key(*parts: Any) -> str:
 
 def _config_fingerprint(config: ChannelConfig) -> str:
     data = asdict(config)
-    data.pop("path", None)
+    # Settings that do not change how an article is prepared keep the cache valid.
+    for key in ("path", "formats", "availability_countries"):
+        data.pop(key, None)
     return _cache_key(__version__, data)
 
 
@@ -604,15 +630,20 @@ def _assemble(
     acceptable = validation.ok and not (strict and validation.warnings)
     has_items = any(feed.get(kind) for kind in CONTENT_ARRAYS)
     written = acceptable and has_items
+    notes = list(collected.notes)
+    extra_files: dict[str, ValidationResult] = {}
     if written:
         write_atomic(out_dir / FEED_NAME, raw)
+        extra_files = _write_other_formats(out_dir, config, feed)
+        if extra_files:
+            notes.extend(left_out(feed))
     result = BuildResult(
         out_dir=out_dir,
         feed_written=written,
         item_counts={kind: len(feed[kind]) for kind in CONTENT_ARRAYS if feed.get(kind)},
         skipped=tuple(skipped),
         trimmed=tuple(trimmed),
-        notes=tuple(collected.notes),
+        notes=tuple(notes),
         validation=validation,
         strict=strict,
         has_items=has_items,
@@ -620,9 +651,30 @@ def _assemble(
         reused=collected.reused,
         prepared=collected.processed,
         unreachable=tuple(collected.unreachable),
+        extra_files=extra_files,
     )
     write_atomic(out_dir / REPORT_NAME, pretty_bytes(result.as_dict()))
     return result
+
+
+def _write_other_formats(
+    out_dir: Path, config: ChannelConfig, feed: dict[str, Any]
+) -> dict[str, ValidationResult]:
+    """feed.xml and search.json (as [channel] formats asks) from the feed.json just written:
+    each is validated and written atomically only when it has no error."""
+    made: dict[str, ValidationResult] = {}
+    if "mrss" in config.formats:
+        xml = mrss_bytes(feed, config)
+        made[MRSS_NAME] = check_mrss_bytes(str(out_dir / MRSS_NAME), xml)
+        if made[MRSS_NAME].ok:
+            write_atomic(out_dir / MRSS_NAME, xml)
+    if "roku-search" in config.formats:
+        search = feed_bytes(search_feed(feed, config))
+        path = str(out_dir / SEARCH_FEED_NAME)
+        made[SEARCH_FEED_NAME] = check_search_document(parse_feed(path, search))
+        if made[SEARCH_FEED_NAME].ok:
+            write_atomic(out_dir / SEARCH_FEED_NAME, search)
+    return made
 
 
 def _apply_limits(

@@ -132,11 +132,14 @@ def validate(
 
     FEED is a file, an http(s) URL, or - for standard input. Every problem names the exact
     place (a JSON Pointer such as /shortFormVideos/3/thumbnail), a rule id and how to fix it.
+    Roku Search Feeds (search.json) and Media RSS (feed.xml) are told from their content and
+    checked too; MRSS problems are located like /rss/channel/item[3]/media:content/@url.
 
     \b
     Example:
       packager validate output/feed.json
       packager validate https://example.com/roku.json --check-assets -o json
+      packager validate output/feed.xml output/search.json
     """
     options = ValidateOptions(
         feeds,
@@ -203,6 +206,8 @@ def _print_validation(result: Any, options: ValidateOptions) -> None:
         click.echo(f"... and {left_out} more (use --limit 0 to see all, or -o json)")
     counts = result.rule_counts().most_common()
     verdict = "invalid" if result.errors or (options.strict and result.warnings) else "valid"
+    if result.kind != "roku":
+        verdict += {"mrss": " Media RSS", "roku-search": " Roku Search Feed"}.get(result.kind, "")
     click.echo(
         f"{result.origin}: {verdict} — {report.plural(len(result.errors), 'error')}, "
         f"{report.plural(len(result.warnings), 'warning')}; "
@@ -330,6 +335,16 @@ def run_build(options: BuildOptions) -> ExitCode:
         report.write_json({**result.as_dict(), "exitCode": int(code)}, sys.stdout)
     else:
         report.write_build_report(result, sys.stdout)
+        for name, validation in result.extra_files.items():
+            if validation.ok:
+                click.echo(
+                    f"built {result.out_dir / name}: "
+                    f"{report.summarize_counts(validation.item_counts)}; "
+                    f"{validation.size_bytes:,} bytes"
+                )
+            else:
+                click.echo(f"{name} NOT written: it does not validate")
+            report.write_problems(validation.problems, sys.stdout, limit=30)
     return code
 
 

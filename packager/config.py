@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from packager.errors import ConfigError
 from packager.model import LANGUAGE_CODE
-from packager.schemas import FEED_SCHEMA, load_schema
+from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.sources import DEFAULT_BOILERPLATE_PATTERNS
 from packager.validate.rules import TEMPLATE_MAX_BYTES
 
@@ -32,6 +32,9 @@ RATING_SOURCES = _feed_enum("Rating", "properties", "ratingSource")
 VIDEO_QUALITIES = _feed_enum("Video", "properties", "quality")
 CREDIT_ROLES = _feed_enum("Credit", "properties", "role")
 ITEM_TYPES = ("shortFormVideos", "movies", "tvSpecials")
+# What `packager build` writes: roku = feed.json, mrss = feed.xml, roku-search = search.json.
+FORMATS = ("roku", "mrss", "roku-search")
+SEARCH_COUNTRIES = tuple(load_schema(SEARCH_FEED_SCHEMA)["definitions"]["country_type"]["enum"])
 CATEGORY_ORDERS = ("manual", "most_recent", "chronological", "most_popular")
 RENDER_MODES = ("off", "on", "forced")
 TEMPLATE_BUDGET = TEMPLATE_MAX_BYTES - 1  # the channel template refuses 500 KB or more
@@ -102,6 +105,8 @@ class ChannelConfig:
     live: tuple[LiveStream, ...] = ()
     shows: tuple[Show, ...] = ()
     sources: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("roku",)
+    availability_countries: tuple[str, ...] = ("us",)  # Search Feed defaultAvailabilityCountries
     path: str = ""  # where the config was read from, for messages
 
     def with_overrides(self, **changes: Any) -> ChannelConfig:
@@ -133,6 +138,7 @@ class ChannelConfig:
                 key="channel.language",
                 hint="e.g. en, en-US, es",
             )
+        self._check_formats(where)
         _choice(where, self.path, "feed.item_type", self.item_type, ITEM_TYPES)
         _choice(where, self.path, "feed.long_form_type", self.long_form_type, ITEM_TYPES)
         _choice(where, self.path, "video.render", self.render_video, RENDER_MODES)
@@ -235,6 +241,39 @@ class ChannelConfig:
                     hint='e.g. section = "Sports"',
                 )
 
+    def _check_formats(self, where: str) -> None:
+        for value in self.formats:
+            _choice(where, self.path, "channel.formats", value, FORMATS)
+        if len(set(self.formats)) != len(self.formats):
+            raise ConfigError(
+                f"{where}: channel.formats lists a format twice: {list(self.formats)!r}",
+                path=self.path,
+                key="channel.formats",
+                hint='name each format once, e.g. formats = ["roku", "mrss"]',
+            )
+        if "roku" not in self.formats:
+            raise ConfigError(
+                f'{where}: channel.formats = {list(self.formats)!r} leaves out "roku"',
+                path=self.path,
+                key="channel.formats",
+                hint='keep "roku" in the list: feed.xml and search.json are made from feed.json',
+            )
+        if not self.availability_countries:
+            raise ConfigError(
+                f"{where}: channel.availability_countries is empty",
+                path=self.path,
+                key="channel.availability_countries",
+                hint='name the countries the videos may be watched in, e.g. ["us"]',
+            )
+        for country in self.availability_countries:
+            _choice(
+                where,
+                self.path,
+                "channel.availability_countries",
+                country,
+                SEARCH_COUNTRIES,
+            )
+
 
 def _choice(where: str, path: str, key: str, value: str, allowed: Any) -> None:
     if value not in allowed:
@@ -256,6 +295,8 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "language": ("language", str),
         "base_url": ("base_url", str),
         "sources": ("sources", list),
+        "formats": ("formats", list),
+        "availability_countries": ("availability_countries", list),
     },
     "feed": {
         "item_type": ("item_type", str),

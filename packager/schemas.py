@@ -13,6 +13,7 @@ from jsonschema.validators import validator_for
 
 FEED_SCHEMA = "roku-direct-publisher.schema.json"
 ARTICLE_SCHEMA = "article.schema.json"
+SEARCH_FEED_SCHEMA = "roku-search-feed.schema.json"  # Roku's, with one fix: see its description
 
 
 def schema_path(name: str) -> Path:

@@ -14,6 +14,8 @@ from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import FeedInvalidError, InputError, PublishError
+from packager.feed.mrss import MRSS_NAME
+from packager.feed.search_feed import SEARCH_FEED_NAME
 from packager.publish.base import (
     FEED_NAME,
     JOURNAL_NAME,
@@ -163,6 +165,10 @@ class HostFailure(PublishError):
 
 # --------------------------------------------------------------------------------------------
 # The output folder
+
+
+# The other formats `packager build` writes beside feed.json (channel config `formats`).
+SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
 
 
 def scan_output(output_dir: Path) -> dict[str, LocalFile]:
@@ -414,8 +420,12 @@ def publish(
     check_feed_valid(feed_file.path)
     base, referenced = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
     # Files of earlier builds that the feed no longer names stay out (and leave the host
-    # after the grace period).
-    local = {name: file for name, file in local.items() if name in referenced}
+    # after the grace period); the channel's other formats go with the feed.
+    local = {
+        name: file
+        for name, file in local.items()
+        if name in referenced or name in SIBLING_FEED_NAMES
+    }
 
     own_host = host is None
     host = host or open_host(target)

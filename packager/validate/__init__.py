@@ -1,26 +1,45 @@
-"""Validation of Roku Direct Publisher feeds: schema, cross-field rules and (optionally) assets."""
+"""Validation of channel feeds: Roku Direct Publisher JSON (schema, cross-field rules and,
+optionally, assets), Roku Search Feed 2.0 JSON and Media RSS, told apart by their content."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from packager.errors import ExitCode
+from packager.errors import ExitCode, InputError
 from packager.model import Problem, Severity
 from packager.validate.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FeedDocument,
-    load_feed,
-    parse_feed,
+    decode_feed,
+    parse_feed_text,
+    read_feed_bytes,
 )
 from packager.validate.rules import CONTENT_ARRAYS, check_rules
 from packager.validate.schema_check import FeedSchema
+from packager.validate.search_check import is_search_feed
 
-__all__ = ["ValidationResult", "check_document", "validate_feed"]
+__all__ = [
+    "KIND_MRSS",
+    "KIND_ROKU",
+    "KIND_SEARCH",
+    "ValidationResult",
+    "check_document",
+    "check_mrss_bytes",
+    "check_search_document",
+    "validate_feed",
+]
+
+# What a validated document is: Direct Publisher JSON, Roku Search Feed 2.0 or Media RSS.
+KIND_ROKU = "roku"
+KIND_SEARCH = "roku-search"
+KIND_MRSS = "mrss"
+_RSS_START = re.compile(r"<rss[\s>]")
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,7 @@ class ValidationResult:
     problems: tuple[Problem, ...]
     size_bytes: int = 0
     item_counts: dict[str, int] = field(default_factory=dict)
+    kind: str = KIND_ROKU
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -56,6 +76,7 @@ class ValidationResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "feed": self.origin,
+            "kind": self.kind,
             "valid": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
@@ -89,6 +110,50 @@ def check_document(document: FeedDocument) -> ValidationResult:
     )
 
 
+def check_search_document(document: FeedDocument) -> ValidationResult:
+    """Checks of an already parsed Roku Search Feed 2.0 document (spec §5)."""
+    from packager.validate.search_check import check_search_feed
+
+    counts: dict[str, int] = {}
+    if isinstance(document.data, dict) and isinstance(document.data.get("assets"), list):
+        for asset in document.data["assets"]:
+            kind = asset.get("type") if isinstance(asset, dict) else None
+            counts[str(kind)] = counts.get(str(kind), 0) + 1
+    return ValidationResult(
+        origin=document.origin,
+        problems=tuple(sorted(set(check_search_feed(document.data)), key=_sort_key)),
+        size_bytes=document.size_bytes,
+        item_counts=counts,
+        kind=KIND_SEARCH,
+    )
+
+
+def check_mrss_bytes(origin: str, raw: bytes) -> ValidationResult:
+    """Checks of a Media RSS document (spec §6), parsed with the safe XML parser.
+
+    Raises InputError when it is not well-formed XML or its root element is not `rss`.
+    """
+    from packager.sources.xmlparse import parse_xml
+    from packager.validate.mrss_check import check_mrss
+
+    root = parse_xml(raw, origin=origin)
+    if root.tag != "rss":
+        raise InputError(
+            f"{origin} is XML or HTML, not a feed packager reads: its root is <{root.tag}>",
+            location=origin,
+            hint="packager validate reads Roku JSON feeds, Search Feeds and Media RSS (<rss>)",
+        )
+    problems = check_mrss(root)
+    problems.sort(key=_xpath_sort_key)
+    return ValidationResult(
+        origin=origin,
+        problems=tuple(problems),
+        size_bytes=len(raw),
+        item_counts={"items": len(root.findall("channel/item"))},
+        kind=KIND_MRSS,
+    )
+
+
 def validate_feed(
     source: str | Path | bytes,
     *,
@@ -99,15 +164,36 @@ def validate_feed(
 ) -> ValidationResult:
     """Validate one feed: a path, an http(s) URL, "-" for stdin, or the feed's bytes.
 
-    Raises InputError (or SourceUnreachableError) when the feed cannot be read or parsed at
-    all; everything else is a Problem in the result.
+    The kind is told from the content: XML with an `<rss>` root is Media RSS, JSON with
+    `assets` and `version` a Roku Search Feed, other JSON a Direct Publisher feed (the only kind
+    `check_assets` applies to). Raises InputError (or SourceUnreachableError) when the feed
+    cannot be read or parsed at all; everything else is a Problem in the result.
     """
     if isinstance(source, bytes):
-        document = parse_feed("<bytes>", source)
+        origin, raw = "<bytes>", source
     else:
-        document = load_feed(source, max_bytes=max_bytes, timeout=timeout)
-    result = check_document(document)
-    if check_assets and isinstance(document.data, dict):
+        origin, raw = read_feed_bytes(source, max_bytes=max_bytes, timeout=timeout)
+    text = decode_feed(origin, raw)
+    document: FeedDocument | None = None
+    if text.lstrip().startswith("<"):
+        if not _RSS_START.search(text[:4096]):
+            raise InputError(
+                f"{origin} is XML or HTML, not a feed packager reads",
+                location=origin,
+                hint="packager validate reads Roku JSON feeds, Roku Search Feeds and Media RSS",
+            )
+        result = check_mrss_bytes(origin, raw)
+    else:
+        size = len(raw)
+        del raw  # peak memory is then the text and the parsed objects
+        parsed = parse_feed_text(origin, text, size)
+        del text
+        if is_search_feed(parsed.data):
+            result = check_search_document(parsed)
+        else:
+            document = parsed
+            result = check_document(parsed)
+    if check_assets and document is not None and isinstance(document.data, dict):
         from packager.validate.assets import AssetOptions, check_feed_assets
 
         options = asset_options if asset_options is not None else AssetOptions()
@@ -119,6 +205,14 @@ def validate_feed(
             item_counts=result.item_counts,
         )
     return result
+
+
+def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
+    # /rss/channel/item[2]/... before /rss/channel/item[10]/...
+    parts: list[str | int] = [
+        int(p) if p.isdigit() else p for p in re.split(r"\[(\d+)\]", problem.pointer)
+    ]
+    return (parts, problem.rule, problem.message)
 
 
 def _sort_key(problem: Problem) -> tuple[list[tuple[int, int, str]], str, str]:

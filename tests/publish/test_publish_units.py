@@ -109,3 +109,11 @@ def test_files_the_feed_does_not_name_are_not_published(tmp_path: Path) -> None:
     assert "images/0123456789abcdef0123456789abcdef.jpg" not in result.uploaded
     assert not (target / "images" / stale.name).exists()
     assert (target / "feed.json").is_file()
+
+
+def test_the_channels_other_formats_are_published_with_the_feed(tmp_path: Path) -> None:
+    out = write_channel(tmp_path / "out", {"a1": "first text"}, with_video=False)
+    (out / "feed.xml").write_text("<rss version='2.0'><channel/></rss>")
+    (out / "search.json").write_text('{"version": "1", "assets": []}')
+    result = publish(out, str(tmp_path / "host"), now=datetime(2026, 11, 28, tzinfo=UTC))
+    assert {"feed.xml", "search.json"} <= set(result.uploaded)

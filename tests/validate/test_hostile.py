@@ -43,7 +43,7 @@ def test_deeply_nested_object_inside_a_valid_shape_is_a_problem_not_a_crash() ->
         (b"", "is empty"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b'{"providerName": "x",\n "language": }', "line 2 column"),
-        (b"<rss><channel/></rss>", "XML or HTML"),
+        (b"<!DOCTYPE html><html><body><p>a page</body></html>", "XML or HTML"),
         (b"\x89PNG\r\n\x1a\n", "not UTF-8"),
     ],
 )
