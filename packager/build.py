@@ -63,6 +63,7 @@ from packager.validate import (
 from packager.validate.loading import parse_feed
 from packager.validate.rules import CONTENT_ARRAYS
 from packager.video import RenderOptions, probe_video, render_article_video
+from packager.video.hls import package_hls
 
 STATE_DIR = ".packager"
 REPORT_NAME = "build-report.json"
@@ -300,13 +301,20 @@ class ArticlePreparer:
             channel_name=self.config.provider_name,
         )
         notes.extend(rendered.warnings)
-        playable = PlayableVideo(
-            url=self.config.asset_url(rendered.video_path),
-            video_type="MP4",
-            quality=_quality(rendered.height),
-            duration_seconds=max(1, round(rendered.duration_seconds)),
-            bitrate_kbps=rendered.bitrate_kbps,
-        )
+        duration = max(1, round(rendered.duration_seconds))
+        if self.config.video_hls:
+            playlist = package_hls(self.out_dir / rendered.video_path, self.out_dir)
+            playable = PlayableVideo(
+                self.config.asset_url(playlist), "HLS", _quality(rendered.height), duration
+            )
+        else:
+            playable = PlayableVideo(
+                url=self.config.asset_url(rendered.video_path),
+                video_type="MP4",
+                quality=_quality(rendered.height),
+                duration_seconds=duration,
+                bitrate_kbps=rendered.bitrate_kbps,
+            )
         caption = CaptionTrack(self.config.asset_url(rendered.captions_path), rendered.language)
         return playable, [caption]
 

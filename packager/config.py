@@ -98,6 +98,7 @@ class ChannelConfig:
     size_budget: int = TEMPLATE_BUDGET
     default_video_quality: str = "HD"
     render_video: str = "on"
+    video_hls: bool = False  # also package rendered videos as HLS, and play that
     video_width: int = 1280
     video_height: int = 720
     boilerplate_patterns: tuple[str, ...] = DEFAULT_BOILERPLATE_PATTERNS
@@ -316,6 +317,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "width": ("video_width", int),
         "height": ("video_height", int),
         "default_quality": ("default_video_quality", str),
+        "hls": ("video_hls", bool),
     },
     "text": {"boilerplate": ("boilerplate_patterns", list)},
 }
@@ -410,7 +412,7 @@ def _read_table(where: str, table: str, content: Any, values: dict[str, Any]) ->
         if key not in _SCHEMA[table]:
             _unknown(where, f"{table}.{key}", [f"{table}.{k}" for k in _SCHEMA[table]])
         name, expected = _SCHEMA[table][key]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise ConfigError(
                 f"{where}: {table}.{key} = {value!r} should be {_type_name(expected)}",
                 path=where,

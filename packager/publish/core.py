@@ -33,6 +33,7 @@ from packager.publish.base import (
 )
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.validate import validate_feed
+from packager.video.hls import playlist_files
 
 # Never published: build state and the build report (see the build command).
 EXCLUDED_TOP_LEVEL = frozenset({".packager", "build-report.json", MANIFEST_NAME, JOURNAL_NAME})
@@ -169,6 +170,20 @@ class HostFailure(PublishError):
 
 # The other formats `packager build` writes beside feed.json (channel config `formats`).
 SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
+
+
+def _playlist_members(output_dir: Path, names: set[str]) -> set[str]:
+    """Files that referenced HLS playlists name (segments), which the feed does not name."""
+    members: set[str] = set()
+    for name in names:
+        playlist = output_dir / name
+        if name.endswith(".m3u8") and playlist.is_file():
+            members.update(
+                path.relative_to(output_dir).as_posix()
+                for path in playlist_files(playlist)
+                if path.resolve().is_relative_to(output_dir.resolve())
+            )
+    return members
 
 
 def scan_output(output_dir: Path) -> dict[str, LocalFile]:
@@ -421,6 +436,7 @@ def publish(
     base, referenced = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
     # Files of earlier builds that the feed no longer names stay out (and leave the host
     # after the grace period); the channel's other formats go with the feed.
+    referenced |= _playlist_members(output_dir, referenced)
     local = {
         name: file
         for name, file in local.items()
