@@ -4,14 +4,21 @@ feed.json, written atomically only when it is valid.
 Work is cached per article under `OUT/.packager/`: a bundle folder whose files are unchanged
 (same names, sizes and modification times) is not read again, and its thumbnails, probes and
 renders are reused; content-hashed output names make every other repeat cheap too.
+
+Thumbnails, most of a cold build's time, are decoded ahead in a small thread pool (Pillow
+releases the GIL while it decodes, resizes and encodes); everything else runs in bundle order
+on the calling thread, so the feed, notes and report do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +43,7 @@ from packager.feed.items import (
 )
 from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.http import Fetcher
-from packager.images import ThumbnailMaker
+from packager.images import Thumbnail, ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes, write_atomic
 from packager.model import Article, Problem, Severity, Video, article_from_dict
 from packager.sources import ReadOptions
@@ -52,6 +59,11 @@ REPORT_NAME = "build-report.json"
 FEED_NAME = "feed.json"
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
 ProgressCallback = Callable[[int, int, str], None]
+# Thumbnail threads: the pixel work scales with cores; more than 4 buys little and costs memory.
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+# Bundles read ahead of the one being prepared, per worker: enough to keep the pool busy while
+# the calling thread hashes, parses and writes; few enough that memory stays flat with N.
+LOOKAHEAD_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -147,12 +159,16 @@ class ArticlePreparer:
         state: BuildState,
         fetcher: Fetcher,
         now: datetime,
+        executor: ThreadPoolExecutor | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.config = config
         self.state = state
         self.fetcher = fetcher
         self.now = now
+        self.executor = executor
+        # (article origin, image location) -> its thumbnail being made in the pool.
+        self._ahead: dict[tuple[str, str], Future[Thumbnail]] = {}
         self.thumbnails = ThumbnailMaker(
             out_dir,
             (config.thumbnail_width, config.thumbnail_height),
@@ -163,6 +179,23 @@ class ArticlePreparer:
             language=config.language,
             work_dir=None,
         )
+
+    def make_thumbnails_ahead(self, article: Article) -> None:
+        """Start making the article's local thumbnails in the pool (no-op without one).
+
+        `prepare` then takes the results in article order; errors surface there, as they
+        would without the pool. Remote images are fetched by `prepare` itself.
+        """
+        if self.executor is None:
+            return
+        for image in article.images:
+            if image.location.startswith(("http://", "https://")):
+                continue
+            self._ahead[(article.origin, image.location)] = self.executor.submit(
+                self.thumbnails.make,
+                Path(image.location),
+                origin=f"{article.origin}: {image.location}",
+            )
 
     def prepare(self, article: Article) -> tuple[PreparedArticle, list[str]]:
         """Raises SourceError when the article cannot become a playable item."""
@@ -205,17 +238,21 @@ class ArticlePreparer:
         """(local thumbnail path, relative path) for every usable image, in article order."""
         made: list[tuple[Path, str]] = []
         for image in article.images:
+            ahead = self._ahead.pop((article.origin, image.location), None)
             try:
-                source: Path | bytes
-                if image.location.startswith(("http://", "https://")):
-                    source = self.fetcher.get(
-                        image.location, found_in=article.url or article.origin
-                    ).content
+                if ahead is not None:
+                    thumbnail = ahead.result()
                 else:
-                    source = Path(image.location)
-                thumbnail = self.thumbnails.make(
-                    source, origin=f"{article.origin}: {image.location}"
-                )
+                    source: Path | bytes
+                    if image.location.startswith(("http://", "https://")):
+                        source = self.fetcher.get(
+                            image.location, found_in=article.url or article.origin
+                        ).content
+                    else:
+                        source = Path(image.location)
+                    thumbnail = self.thumbnails.make(
+                        source, origin=f"{article.origin}: {image.location}"
+                    )
             except PackagerError as error:
                 notes.append(f"image left out: {error.message}")
                 continue
@@ -412,13 +449,22 @@ def build_feed(
     *,
     now: datetime | None = None,
     progress: ProgressCallback | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> BuildResult:
     """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
 
-    Raises ConfigError/InputError for problems with the whole build (no base URL, a SOURCE
-    that does not exist); a broken article is a Skipped entry, never fatal.
+    `workers` threads make thumbnails ahead of the article being prepared (1: no pool); the
+    result is the same for any number. Raises ConfigError/InputError for problems with the
+    whole build (no base URL, a SOURCE that does not exist); a broken article is a Skipped
+    entry, never fatal.
     """
     now = utc(now or datetime.now(UTC))
+    if workers < 1:
+        raise ConfigError(
+            f"bad number of build workers: {workers}",
+            key="workers",
+            hint="give 1 (no thread pool) or more",
+        )
     if not config.base_url:
         raise ConfigError(
             "no base URL: packager needs the public URL the output folder will be served from",
@@ -437,16 +483,44 @@ def build_feed(
         boilerplate_patterns=config.boilerplate_patterns, default_language=config.language
     )
     collected = _Collected()
-    with Fetcher(state.folder / "http") as fetcher:
-        preparer = ArticlePreparer(out_dir, config, state, fetcher, now)
+    with (
+        Fetcher(state.folder / "http") as fetcher,
+        ThreadPoolExecutor(workers, thread_name_prefix="thumbnails")
+        if workers > 1
+        else _NoPool() as executor,
+    ):
+        preparer = ArticlePreparer(out_dir, config, state, fetcher, now, executor)
+        lookahead = LOOKAHEAD_PER_WORKER * workers if executor else 0
         for source in sources:
-            _collect_source(str(source), preparer, read_options, state, collected, progress)
+            _collect_source(
+                str(source), preparer, read_options, state, collected, progress, lookahead
+            )
         live_thumbnails = {
             stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
             for stream in config.live
         }
     state.save()
     return _assemble(out_dir, config, state, now, collected, live_thumbnails)
+
+
+class _NoPool:
+    """Stands in for the thread pool when a build runs on one thread."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+@dataclass
+class _Bundle:
+    """One bundle folder on its way through `_collect_source`."""
+
+    folder: Path
+    key: str
+    reused: tuple[PreparedArticle, list[str]] | None = None
+    found: Article | SourceError | None = None
 
 
 def _collect_source(
@@ -456,6 +530,7 @@ def _collect_source(
     state: BuildState,
     collected: _Collected,
     progress: ProgressCallback | None,
+    lookahead: int,
 ) -> None:
     fingerprint = _config_fingerprint(preparer.config)
     if source.startswith(("http://", "https://")):
@@ -463,25 +538,60 @@ def _collect_source(
             _take(found, None, preparer, state, collected)
         return
     folders = bundle_folders(Path(source))
-    for done, folder in enumerate(folders, start=1):
-        key = _cache_key(fingerprint, str(folder.resolve()), _folder_signature(folder))
-        cached = state.cached(key)
-        if cached is not None:
-            prepared, notes = _prepared_from_dict(cached)
-            if _outputs_exist(prepared, preparer.config, preparer.out_dir):
-                collected.prepared.append(prepared)
-                collected.notes.extend(f"{prepared.article.origin}: {n}" for n in notes)
-                collected.reused += 1
-                if progress:
-                    progress(done, len(folders), folder.name)
-                continue
-        try:
-            article: Article | SourceError = read_bundle(folder, options)
-        except SourceError as error:
-            article = error
-        _take(article, key, preparer, state, collected)
+    # Bundles are read (and their thumbnails started) a few ahead of the one being prepared,
+    # and always finished in folder order.
+    pending: deque[_Bundle] = deque()
+    done = 0
+    for folder in folders:
+        pending.append(_open_bundle(folder, fingerprint, preparer, options, state))
+        while len(pending) > lookahead:
+            _finish_bundle(pending.popleft(), preparer, state, collected)
+            done += 1
+            if progress:
+                progress(done, len(folders), folders[done - 1].name)
+    while pending:
+        _finish_bundle(pending.popleft(), preparer, state, collected)
+        done += 1
         if progress:
-            progress(done, len(folders), folder.name)
+            progress(done, len(folders), folders[done - 1].name)
+
+
+def _open_bundle(
+    folder: Path,
+    fingerprint: str,
+    preparer: ArticlePreparer,
+    options: ReadOptions,
+    state: BuildState,
+) -> _Bundle:
+    """The cached result of an unchanged bundle, or its article with thumbnails under way."""
+    bundle = _Bundle(
+        folder, _cache_key(fingerprint, str(folder.resolve()), _folder_signature(folder))
+    )
+    cached = state.cached(bundle.key)
+    if cached is not None:
+        prepared, notes = _prepared_from_dict(cached)
+        if _outputs_exist(prepared, preparer.config, preparer.out_dir):
+            bundle.reused = (prepared, notes)
+            return bundle
+    try:
+        bundle.found = read_bundle(folder, options)
+    except SourceError as error:
+        bundle.found = error
+    else:
+        preparer.make_thumbnails_ahead(bundle.found)
+    return bundle
+
+
+def _finish_bundle(
+    bundle: _Bundle, preparer: ArticlePreparer, state: BuildState, collected: _Collected
+) -> None:
+    if bundle.reused is not None:
+        prepared, notes = bundle.reused
+        collected.prepared.append(prepared)
+        collected.notes.extend(f"{prepared.article.origin}: {n}" for n in notes)
+        collected.reused += 1
+    elif bundle.found is not None:
+        _take(bundle.found, bundle.key, preparer, state, collected)
 
 
 def _take(
