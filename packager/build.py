@@ -639,16 +639,31 @@ def _assemble(
             continue
         unique[prepared.article.id] = prepared
     kept, trimmed = _apply_limits(list(unique.values()), config, now)
-    feed = _feed_document(kept, config, state, now, live_thumbnails)
-    raw = feed_bytes(feed)
-    while len(raw) > config.size_budget and kept:
-        oldest = kept.pop()  # newest first, so the last one is the oldest
-        trimmed.append(
-            f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
-            f"over the {config.size_budget:,}-byte size budget"
-        )
-        feed = _feed_document(kept, config, state, now, live_thumbnails)
-        raw = feed_bytes(feed)
+    parts: _ItemParts = {}
+
+    def document(count: int) -> tuple[dict[str, Any], bytes]:
+        feed = _feed_document(kept[:count], config, state, now, live_thumbnails, parts)
+        return feed, feed_bytes(feed)
+
+    feed, raw = document(len(kept))
+    if len(raw) > config.size_budget and kept:
+        # The oldest items go until the feed fits. Every item kept makes the feed longer, so
+        # the largest newest-first share that fits is found by bisection: a handful of feed
+        # documents instead of one per dropped item (the items themselves are made once).
+        fitting, too_many = 0, len(kept)
+        while too_many - fitting > 1:
+            middle = (fitting + too_many) // 2
+            if len(document(middle)[1]) <= config.size_budget:
+                fitting = middle
+            else:
+                too_many = middle
+        for oldest in reversed(kept[fitting:]):  # newest first, so the last one is the oldest
+            trimmed.append(
+                f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
+                f"over the {config.size_budget:,}-byte size budget"
+            )
+        kept = kept[:fitting]
+        feed, raw = document(fitting)
     validation = check_document(parse_feed(str(out_dir / FEED_NAME), raw))
     has_items = any(
         feed.get(kind)
@@ -697,14 +712,19 @@ def _apply_limits(
     return kept, trimmed
 
 
+# Article id -> its feed item and row entry: the same for every trial of the size budget.
+_ItemParts = dict[str, tuple[dict[str, Any], RowEntry]]
+
+
 def _feed_document(
     prepared: Sequence[PreparedArticle],
     config: ChannelConfig,
     state: BuildState,
     now: datetime,
     live_thumbnails: dict[str, str],
+    parts: _ItemParts,
 ) -> dict[str, Any]:
-    """The root object (spec §2), keys in a fixed order."""
+    """The root object (spec §2), keys in a fixed order. `parts` caches items across calls."""
     by_type: dict[str, list[dict[str, Any]]] = {
         "movies": [],
         "shortFormVideos": [],
@@ -718,15 +738,19 @@ def _feed_document(
         if show:
             episodes.setdefault(show.name, []).append(item)
             continue
-        by_type[item_type_for(item, config)].append(item_for(item, config))
-        row_entries.append(
-            RowEntry(
-                item.article.id,
-                item.article.section_path,
-                tuple(tags_for(item.article)),
-                (date_time_text(item.date), item.article.id),
+        if item.article.id not in parts:
+            parts[item.article.id] = (
+                item_for(item, config),
+                RowEntry(
+                    item.article.id,
+                    item.article.section_path,
+                    tuple(tags_for(item.article)),
+                    (date_time_text(item.date), item.article.id),
+                ),
             )
-        )
+        feed_item, row_entry = parts[item.article.id]
+        by_type[item_type_for(item, config)].append(feed_item)
+        row_entries.append(row_entry)
     series = []
     for name, members in episodes.items():
         show = shows[name]

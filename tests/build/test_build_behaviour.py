@@ -212,3 +212,21 @@ def test_thumbnail_threads_do_not_change_the_result(tmp_path: Path, config: Chan
 def test_zero_workers_is_refused(articles: Path, tmp_path: Path, config: ChannelConfig) -> None:
     with pytest.raises(ConfigError, match="workers"):
         build_feed([articles], tmp_path / "out", config, now=NOW, workers=0)
+
+
+def test_size_budget_keeps_the_most_items_that_fit(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 13):
+        make_bundle(root, f"{day:02d}", hls_article(f"Story {day:02d}", day))
+    out = tmp_path / "out"
+    sizes = {
+        count: build_feed([root], out, config.with_overrides(max_items=count), now=NOW).feed_size
+        for count in range(1, 13)
+    }
+    for budget in (sizes[1], sizes[3] + 1, sizes[7] - 1, sizes[12] - 1):
+        result = build_feed([root], out, config.with_overrides(size_budget=budget), now=NOW)
+        kept = result.item_counts["shortFormVideos"]
+        assert sizes[kept] <= budget < sizes[kept + 1]  # no room for the next-oldest
+        assert result.feed_size == sizes[kept]
+        dropped = [line.split(" (")[1].split(",")[0] for line in result.trimmed]
+        assert dropped == [f"'Story {day:02d}'" for day in range(1, 13 - kept)]  # oldest first
