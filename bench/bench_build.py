@@ -37,6 +37,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run from a checkout without installing: the repository root holds packager and bench.
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_thumbnails import baseline, make_photo
-from packager.images import DEFAULT_QUALITY, ThumbnailMaker
+from bench.bench_thumbnails import baseline, make_photo  # noqa: E402
+from packager.images import DEFAULT_QUALITY, ThumbnailMaker  # noqa: E402
 
 PHOTO_SIZE = (3000, 2000)
 THUMBNAIL_SIZE = (1280, 720)
@@ -58,11 +59,13 @@ REBUILD_TARGET = 0.05  # rebuild after one change: at most 5 % of the cold build
 THUMBNAIL_TARGET = 2.0  # thumbnails at least 2x faster than the plain Pillow baseline
 SECTIONS = ("Local", "Business", "Sports", "Politics", "Culture", "Science", "Weather", "World")
 WORDS = (
-    "council harbor budget ferry residents market bridge school transit police weather storm "
-    "union contract mayor river festival museum library hospital station airport season team "
-    "coach election vote tax housing rent park street crews repairs plan report week morning "
-    "evening officials agreed announced said expected warned opened closed rose fell new old"
-).split()
+    "council", "harbor", "budget", "ferry", "residents", "market", "bridge", "school",
+    "transit", "police", "weather", "storm", "union", "contract", "mayor", "river", "festival",
+    "museum", "library", "hospital", "station", "airport", "season", "team", "coach",
+    "election", "vote", "tax", "housing", "rent", "park", "street", "crews", "repairs", "plan",
+    "report", "week", "morning", "evening", "officials", "agreed", "announced", "said",
+    "expected", "warned", "opened", "closed", "rose", "fell", "new", "old",
+)  # fmt: skip
 
 
 # --- photos and bundles ------------------------------------------------------------------
@@ -193,9 +196,11 @@ def run_build(articles: Path, out: Path, workers: int | None) -> dict[str, Any]:
 # --- thumbnails against the baseline -------------------------------------------------------
 
 
-def time_thumbnails(
-    sources: list[Path], work: Path, repeat: int, workers: int
-) -> dict[str, float]:
+def make_thumbnail(maker: ThumbnailMaker, source: Path) -> None:
+    maker.make(source, origin=str(source))
+
+
+def time_thumbnails(sources: list[Path], work: Path, repeat: int, workers: int) -> dict[str, float]:
     """Median seconds per image: baseline and ThumbnailMaker one at a time (interleaved), and
     both with a pool of `workers` threads (total wall time / images)."""
     base_times: list[float] = []
@@ -208,7 +213,9 @@ def time_thumbnails(
         maker = ThumbnailMaker(work / f"ours-{repetition}", THUMBNAIL_SIZE)
         for source in sources:
             started = time.perf_counter()
-            baseline(source, base_dir / f"{source.parent.name}.jpg", THUMBNAIL_SIZE, DEFAULT_QUALITY)
+            baseline(
+                source, base_dir / f"{source.parent.name}.jpg", THUMBNAIL_SIZE, DEFAULT_QUALITY
+            )
             base_times.append(time.perf_counter() - started)
             started = time.perf_counter()
             maker.make(source, origin=str(source))
@@ -218,23 +225,22 @@ def time_thumbnails(
         pool_dir = work / f"baseline-pool-{repetition}"
         pool_dir.mkdir()
         started = time.perf_counter()
+        targets = [pool_dir / f"{source.parent.name}.jpg" for source in sources]
         with ThreadPoolExecutor(workers) as executor:
             list(
                 executor.map(
-                    lambda source: baseline(
-                        source,
-                        pool_dir / f"{source.parent.name}.jpg",
-                        THUMBNAIL_SIZE,
-                        DEFAULT_QUALITY,
-                    ),
+                    baseline,
                     sources,
+                    targets,
+                    [THUMBNAIL_SIZE] * len(sources),
+                    [DEFAULT_QUALITY] * len(sources),
                 )
             )
         base_pool.append((time.perf_counter() - started) / len(sources))
         pooled = ThumbnailMaker(work / f"ours-pool-{repetition}", THUMBNAIL_SIZE)
         started = time.perf_counter()
         with ThreadPoolExecutor(workers) as executor:
-            list(executor.map(lambda source: pooled.make(source, origin=str(source)), sources))
+            list(executor.map(partial(make_thumbnail, pooled), sources))
         ours_pool.append((time.perf_counter() - started) / len(sources))
         assert pooled.decoded == len(sources)
     return {
