@@ -4,14 +4,21 @@ feed.json, written atomically only when it is valid.
 Work is cached per article under `OUT/.packager/`: a bundle folder whose files are unchanged
 (same names, sizes and modification times) is not read again, and its thumbnails, probes and
 renders are reused; content-hashed output names make every other repeat cheap too.
+
+Thumbnails, most of a cold build's time, are decoded ahead in a small thread pool (Pillow
+releases the GIL while it decodes, resizes and encodes); everything else runs in bundle order
+on the calling thread, so the feed, notes and report do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +54,7 @@ from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
 from packager.files import write_atomic
 from packager.http import Fetcher, redact
-from packager.images import ThumbnailMaker
+from packager.images import Thumbnail, ThumbnailMaker
 from packager.jsonio import feed_bytes, pretty_bytes
 from packager.model import Article, Video, article_from_dict
 from packager.sources import ReadOptions
@@ -70,6 +77,11 @@ REPORT_NAME = "build-report.json"
 FEED_NAME = "feed.json"
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
 ProgressCallback = Callable[[int, int, str], None]
+# Thumbnail threads: the pixel work scales with cores; more than 4 buys little and costs memory.
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+# Bundles read ahead of the one being prepared, per worker: enough to keep the pool busy while
+# the calling thread hashes, parses and writes; few enough that memory stays flat with N.
+LOOKAHEAD_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -205,12 +217,16 @@ class ArticlePreparer:
         state: BuildState,
         fetcher: Fetcher,
         now: datetime,
+        executor: ThreadPoolExecutor | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.config = config
         self.state = state
         self.fetcher = fetcher
         self.now = now
+        self.executor = executor
+        # (article origin, image location) -> its thumbnail being made in the pool.
+        self._ahead: dict[tuple[str, str], Future[Thumbnail]] = {}
         self.thumbnails = ThumbnailMaker(
             out_dir,
             (config.thumbnail_width, config.thumbnail_height),
@@ -221,6 +237,23 @@ class ArticlePreparer:
             language=config.language,
             work_dir=None,
         )
+
+    def make_thumbnails_ahead(self, article: Article) -> None:
+        """Start making the article's local thumbnails in the pool (no-op without one).
+
+        `prepare` then takes the results in article order; errors surface there, as they
+        would without the pool. Remote images are fetched by `prepare` itself.
+        """
+        if self.executor is None:
+            return
+        for image in article.images:
+            if image.location.startswith(("http://", "https://")):
+                continue
+            self._ahead[(article.origin, image.location)] = self.executor.submit(
+                self.thumbnails.make,
+                Path(image.location),
+                origin=image.location,
+            )
 
     def prepare(self, article: Article) -> tuple[PreparedArticle, list[str]]:
         """Raises SourceError when the article cannot become a playable item."""
@@ -263,15 +296,19 @@ class ArticlePreparer:
         """(local thumbnail path, relative path) for every usable image, in article order."""
         made: list[tuple[Path, str]] = []
         for image in article.images:
+            ahead = self._ahead.pop((article.origin, image.location), None)
             try:
-                source: Path | bytes
-                if image.location.startswith(("http://", "https://")):
-                    source = self.fetcher.get(
-                        image.location, found_in=article.url or article.origin
-                    ).content
+                if ahead is not None:
+                    thumbnail = ahead.result()
                 else:
-                    source = Path(image.location)
-                thumbnail = self.thumbnails.make(source, origin=image.location)
+                    source: Path | bytes
+                    if image.location.startswith(("http://", "https://")):
+                        source = self.fetcher.get(
+                            image.location, found_in=article.url or article.origin
+                        ).content
+                    else:
+                        source = Path(image.location)
+                    thumbnail = self.thumbnails.make(source, origin=image.location)
             except PackagerError as error:
                 notes.append(f"image left out: {error.message}")
                 continue
@@ -480,10 +517,13 @@ def build_feed(
     progress: ProgressCallback | None = None,
     strict: bool = False,
     known_dates: Mapping[str, datetime] | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> BuildResult:
     """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
 
     With `strict`, validation warnings keep the feed from being written, like errors.
+    `workers` threads make thumbnails ahead of the article being prepared (1: no pool); the
+    result is the same for any number.
 
     Raises ConfigError/InputError for problems with the whole build (no base URL, a SOURCE
     that does not exist); a broken article is a Skipped entry, never fatal. A SOURCE URL
@@ -494,6 +534,12 @@ def build_feed(
     dates, so a build on a fresh machine gives the same feed.
     """
     now = utc(now or datetime.now(UTC))
+    if workers < 1:
+        raise ConfigError(
+            f"bad number of build workers: {workers}",
+            key="workers",
+            hint="give 1 (no thread pool) or more",
+        )
     if not config.base_url:
         raise ConfigError(
             "no base URL: packager needs the public URL the output folder will be served from",
@@ -514,10 +560,18 @@ def build_feed(
         boilerplate_patterns=config.boilerplate_patterns, default_language=config.language
     )
     collected = _Collected()
-    with Fetcher(state.folder / "http") as fetcher:
-        preparer = ArticlePreparer(out_dir, config, state, fetcher, now)
+    with (
+        Fetcher(state.folder / "http") as fetcher,
+        ThreadPoolExecutor(workers, thread_name_prefix="thumbnails")
+        if workers > 1
+        else _NoPool() as executor,
+    ):
+        preparer = ArticlePreparer(out_dir, config, state, fetcher, now, executor)
+        lookahead = LOOKAHEAD_PER_WORKER * workers if executor else 0
         for source in sources:
-            _collect_source(str(source), preparer, read_options, state, collected, progress)
+            _collect_source(
+                str(source), preparer, read_options, state, collected, progress, lookahead
+            )
         live_thumbnails = {
             stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
             for stream in config.live
@@ -527,6 +581,26 @@ def build_feed(
     return result
 
 
+class _NoPool:
+    """Stands in for the thread pool when a build runs on one thread."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+@dataclass
+class _Bundle:
+    """One bundle folder on its way through `_collect_source`."""
+
+    folder: Path
+    key: str
+    reused: tuple[PreparedArticle, list[str]] | None = None
+    found: Article | SourceError | None = None
+
+
 def _collect_source(
     source: str,
     preparer: ArticlePreparer,
@@ -534,6 +608,7 @@ def _collect_source(
     state: BuildState,
     collected: _Collected,
     progress: ProgressCallback | None,
+    lookahead: int,
 ) -> None:
     fingerprint = _config_fingerprint(preparer.config)
     if source.startswith(("http://", "https://")):
@@ -543,25 +618,60 @@ def _collect_source(
             _take(found, None, preparer, state, collected)
         return
     folders = bundle_folders(Path(source))
-    for done, folder in enumerate(folders, start=1):
-        key = _cache_key(fingerprint, str(folder.resolve()), _folder_signature(folder))
-        cached = state.cached(key)
-        if cached is not None:
-            prepared, notes = _prepared_from_dict(cached)
-            if _outputs_exist(prepared, preparer.config, preparer.out_dir):
-                collected.prepared.append(prepared)
-                collected.notes.extend(f"{prepared.article.origin}: {n}" for n in notes)
-                collected.reused += 1
-                if progress:
-                    progress(done, len(folders), folder.name)
-                continue
-        try:
-            article: Article | SourceError = read_bundle(folder, options)
-        except SourceError as error:
-            article = error
-        _take(article, key, preparer, state, collected)
+    # Bundles are read (and their thumbnails started) a few ahead of the one being prepared,
+    # and always finished in folder order.
+    pending: deque[_Bundle] = deque()
+    done = 0
+    for folder in folders:
+        pending.append(_open_bundle(folder, fingerprint, preparer, options, state))
+        while len(pending) > lookahead:
+            _finish_bundle(pending.popleft(), preparer, state, collected)
+            done += 1
+            if progress:
+                progress(done, len(folders), folders[done - 1].name)
+    while pending:
+        _finish_bundle(pending.popleft(), preparer, state, collected)
+        done += 1
         if progress:
-            progress(done, len(folders), folder.name)
+            progress(done, len(folders), folders[done - 1].name)
+
+
+def _open_bundle(
+    folder: Path,
+    fingerprint: str,
+    preparer: ArticlePreparer,
+    options: ReadOptions,
+    state: BuildState,
+) -> _Bundle:
+    """The cached result of an unchanged bundle, or its article with thumbnails under way."""
+    bundle = _Bundle(
+        folder, _cache_key(fingerprint, str(folder.resolve()), _folder_signature(folder))
+    )
+    cached = state.cached(bundle.key)
+    if cached is not None:
+        prepared, notes = _prepared_from_dict(cached)
+        if _outputs_exist(prepared, preparer.config, preparer.out_dir):
+            bundle.reused = (prepared, notes)
+            return bundle
+    try:
+        bundle.found = read_bundle(folder, options)
+    except SourceError as error:
+        bundle.found = error
+    else:
+        preparer.make_thumbnails_ahead(bundle.found)
+    return bundle
+
+
+def _finish_bundle(
+    bundle: _Bundle, preparer: ArticlePreparer, state: BuildState, collected: _Collected
+) -> None:
+    if bundle.reused is not None:
+        prepared, notes = bundle.reused
+        collected.prepared.append(prepared)
+        collected.notes.extend(f"{prepared.article.origin}: {n}" for n in notes)
+        collected.reused += 1
+    elif bundle.found is not None:
+        _take(bundle.found, bundle.key, preparer, state, collected)
 
 
 def _source_unreachable(found: Article | SourceError, source: str) -> bool:
@@ -619,21 +729,31 @@ def _assemble(
             continue
         unique[prepared.article.id] = prepared
     kept, trimmed = _apply_limits(list(unique.values()), config, now)
-    feed = _feed_document(kept, config, state, now, live_thumbnails)
-    raw = feed_bytes(feed)
-    while len(raw) > config.size_budget and kept:
-        # Drop the oldest items worth the excess (an item costs about its own JSON, plus its
-        # id in playlists), then measure again: a few passes, not one per item.
-        excess = len(raw) - config.size_budget
-        while excess > 0 and kept:
-            oldest = kept.pop()  # newest first, so the last one is the oldest
-            excess -= len(feed_bytes(item_for(oldest, config))) + 4 * (len(oldest.article.id) + 3)
+    parts: _ItemParts = {}
+
+    def document(count: int) -> tuple[dict[str, Any], bytes]:
+        feed = _feed_document(kept[:count], config, state, now, live_thumbnails, parts)
+        return feed, feed_bytes(feed)
+
+    feed, raw = document(len(kept))
+    if len(raw) > config.size_budget and kept:
+        # The oldest items go until the feed fits. Every item kept makes the feed longer, so
+        # the largest newest-first share that fits is found by bisection: a handful of feed
+        # documents instead of one per dropped item (the items themselves are made once).
+        fitting, too_many = 0, len(kept)
+        while too_many - fitting > 1:
+            middle = (fitting + too_many) // 2
+            if len(document(middle)[1]) <= config.size_budget:
+                fitting = middle
+            else:
+                too_many = middle
+        for oldest in reversed(kept[fitting:]):  # newest first, so the last one is the oldest
             trimmed.append(
                 f"{oldest.article.id} ({oldest.article.title!r}, {utc(oldest.date).date()}): "
                 f"over the {config.size_budget:,}-byte size budget"
             )
-        feed = _feed_document(kept, config, state, now, live_thumbnails)
-        raw = feed_bytes(feed)
+        kept = kept[:fitting]
+        feed, raw = document(fitting)
     validation = check_document(parse_feed(str(out_dir / FEED_NAME), raw))
     acceptable = validation.ok and not (strict and validation.warnings)
     has_items = any(feed.get(kind) for kind in CONTENT_ARRAYS)
@@ -705,14 +825,19 @@ def _apply_limits(
     return kept, trimmed
 
 
+# Article id -> its feed item and row entry: the same for every trial of the size budget.
+_ItemParts = dict[str, tuple[dict[str, Any], RowEntry]]
+
+
 def _feed_document(
     prepared: Sequence[PreparedArticle],
     config: ChannelConfig,
     state: BuildState,
     now: datetime,
     live_thumbnails: dict[str, str],
+    parts: _ItemParts,
 ) -> dict[str, Any]:
-    """The root object (spec §2), keys in a fixed order."""
+    """The root object (spec §2), keys in a fixed order. `parts` caches items across calls."""
     by_type: dict[str, list[dict[str, Any]]] = {
         "movies": [],
         "shortFormVideos": [],
@@ -726,15 +851,19 @@ def _feed_document(
         if show:
             episodes.setdefault(show.name, []).append(item)
             continue
-        by_type[item_type_for(item, config)].append(item_for(item, config))
-        row_entries.append(
-            RowEntry(
-                item.article.id,
-                item.article.section_path,
-                tuple(tags_for(item.article)),
-                (date_time_text(item.date), item.article.id),
+        if item.article.id not in parts:
+            parts[item.article.id] = (
+                item_for(item, config),
+                RowEntry(
+                    item.article.id,
+                    item.article.section_path,
+                    tuple(tags_for(item.article)),
+                    (date_time_text(item.date), item.article.id),
+                ),
             )
-        )
+        feed_item, row_entry = parts[item.article.id]
+        by_type[item_type_for(item, config)].append(feed_item)
+        row_entries.append(row_entry)
     series = []
     for name, members in episodes.items():
         show = shows[name]

@@ -226,6 +226,7 @@ class BuildOptions:
     output: str
     strict: bool
     now: datetime | None
+    workers: int
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -286,6 +287,7 @@ def build(
     thumbnail_size: str | None,
     output: str,
     strict: bool,
+    workers: int | None,
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
@@ -309,7 +311,11 @@ def build(
         "thumbnail_height": size[1] if size else None,
     }
     now = datetime.fromisoformat(now_text) if now_text else None
-    options = BuildOptions(sources, out_dir, config_path, overrides, output, strict, now)
+    from packager.build import DEFAULT_WORKERS
+
+    options = BuildOptions(
+        sources, out_dir, config_path, overrides, output, strict, now, workers or DEFAULT_WORKERS
+    )
     sys.exit(int(run_build(options)))
 
 
@@ -327,6 +333,7 @@ def run_build(options: BuildOptions) -> ExitCode:
             now=options.now,
             progress=progress,
             strict=options.strict,
+            workers=options.workers,
         )
     except PackagerError as error:
         _fail(error)

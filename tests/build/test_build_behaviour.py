@@ -216,3 +216,68 @@ def test_cli_build_json_report_and_exit_codes(tmp_path: Path, articles: Path) ->
     missing = runner.invoke(main, ["build", str(articles), "--out", str(out)])
     assert missing.exit_code == 4
     assert "no base URL" in missing.stderr and "hint:" in missing.stderr
+
+
+def hls_article(title: str, day: int | None) -> str:
+    """An article with a streamed video (nothing to render); `day=None`: no date."""
+    date = f"date: 2026-11-{day:02d}T08:00:00Z\n" if day else ""
+    return (
+        f"---\n{date}video: https://cdn.example.com/{title[-1]}.m3u8\nduration: 90\n---\n"
+        f"News / Local\n\n{title}\n\nA paragraph about {title.lower()}, long enough.\n"
+    )
+
+
+def test_thumbnail_threads_do_not_change_the_result(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 8):
+        make_bundle(root, f"{day:02d}-story", hls_article(f"Story {day}", day), photos=2)
+    make_bundle(root, "08-undated", hls_article("Undated story", None))
+    broken = make_bundle(root, "09-broken-photo", hls_article("Broken photo", 9), photos=2)
+    (broken / "1.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
+    make_bundle(root, "10-no-photo", hls_article("No photo", 10), photos=0)
+
+    outcomes = []
+    for workers in (1, 3):
+        out = tmp_path / f"out-{workers}"
+        names: list[str] = []
+
+        def progress(done: int, total: int, name: str, names: list[str] = names) -> None:
+            names.append(name)
+
+        result = build_feed([root], out, config, now=NOW, workers=workers, progress=progress)
+        report = result.as_dict()
+        report.pop("feed")  # the output paths differ, nothing else may
+        report["validation"].pop("feed")
+        outcomes.append(((out / "feed.json").read_bytes(), report, names))
+        assert sorted(path.name for path in (out / "images").iterdir()) == sorted(
+            path.name for path in (tmp_path / "out-1" / "images").iterdir()
+        )
+    assert outcomes[0] == outcomes[1]
+    _, report, names = outcomes[0]
+    assert names == sorted(path.name for path in root.iterdir())
+    assert report["articlesProcessed"] == 9
+    assert [skip["origin"] for skip in report["skipped"]] == [str(root / "10-no-photo/article.txt")]
+    assert any("09-broken-photo" in note and "image left out" in note for note in report["notes"])
+
+
+def test_zero_workers_is_refused(articles: Path, tmp_path: Path, config: ChannelConfig) -> None:
+    with pytest.raises(ConfigError, match="workers"):
+        build_feed([articles], tmp_path / "out", config, now=NOW, workers=0)
+
+
+def test_size_budget_keeps_the_most_items_that_fit(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 13):
+        make_bundle(root, f"{day:02d}", hls_article(f"Story {day:02d}", day))
+    out = tmp_path / "out"
+    sizes = {
+        count: build_feed([root], out, config.with_overrides(max_items=count), now=NOW).feed_size
+        for count in range(1, 13)
+    }
+    for budget in (sizes[1], sizes[3] + 1, sizes[7] - 1, sizes[12] - 1):
+        result = build_feed([root], out, config.with_overrides(size_budget=budget), now=NOW)
+        kept = result.item_counts["shortFormVideos"]
+        assert sizes[kept] <= budget < sizes[kept + 1]  # no room for the next-oldest
+        assert result.feed_size == sizes[kept]
+        dropped = [line.split(" (")[1].split(",")[0] for line in result.trimmed]
+        assert dropped == [f"'Story {day:02d}'" for day in range(1, 13 - kept)]  # oldest first
