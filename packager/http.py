@@ -128,7 +128,7 @@ def fetch(
             response = session.get(url, timeout=timeout, stream=True, headers=headers)
         except requests.RequestException as exc:
             raise SourceUnreachableError(
-                f"cannot fetch {redact(url)}: {_describe(exc)}",
+                f"cannot fetch {redact(url)}: {describe_failure(exc)}",
                 location=redact(url),
                 hint="check the URL and that the server is up; packager retried before giving up",
             ) from exc
@@ -175,14 +175,15 @@ def _read_limited(response: requests.Response, url: str, max_bytes: int) -> byte
             chunks.append(chunk)
     except requests.RequestException as exc:
         raise SourceUnreachableError(
-            f"cannot fetch {url}: the download broke off ({_describe(exc)})",
+            f"cannot fetch {url}: the download broke off ({describe_failure(exc)})",
             location=url,
             hint="try again; check the server if it keeps happening",
         ) from exc
     return b"".join(chunks)
 
 
-def _describe(exc: requests.RequestException) -> str:
+def describe_failure(exc: requests.RequestException) -> str:
+    """A short, credential-free reason for a failed request: "timed out", "connection failed"."""
     # After retries urllib3 reports a timeout as a ConnectionError wrapping MaxRetryError.
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3_exceptions.TimeoutError):
@@ -382,7 +383,7 @@ class Fetcher:
             )
         except requests.RequestException as exc:
             raise SourceUnreachableError(
-                f"cannot fetch {redact(url)}: {_describe(exc)}",
+                f"cannot fetch {redact(url)}: {describe_failure(exc)}",
                 location=redact(requested),
                 hint="check the URL and that the server is up; packager retried before giving up",
             ) from exc

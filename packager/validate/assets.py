@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from PIL import ImageFile
 
-from packager.http import make_session
+from packager.http import describe_failure, make_session
 from packager.model import Problem, Severity
 from packager.validate.rules import CONTENT_ARRAYS
 
@@ -154,7 +154,7 @@ def _check_image(
                     break
             image = parser.image
     except requests.RequestException as exc:
-        return [_unreachable(url, type(exc).__name__)]
+        return [_unreachable(url, describe_failure(exc))]
     except (OSError, SyntaxError, ValueError):
         image = None
     if image is None:
@@ -211,7 +211,7 @@ def _check_video(
             ) as ranged:
                 response = ranged
     except requests.RequestException as exc:
-        return [_unreachable(url, type(exc).__name__, video=True)]
+        return [_unreachable(url, describe_failure(exc), video=True)]
     if response.status_code >= 400:
         return [_unreachable(url, f"HTTP {response.status_code}", video=True)]
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
