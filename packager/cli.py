@@ -272,7 +272,18 @@ def _size(text: str | None) -> tuple[int, int] | None:
     show_default=True,
     help="Report format; json prints only JSON on stdout.",
 )
-@click.option("--strict", is_flag=True, help="Fail (exit 3) on validation warnings too.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 3) on validation warnings too; the previous feed stays.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads that make thumbnails (default: CPUs, up to 4; 1: no pool). "
+    "The feed is the same for any number.",
+)
 @click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )

@@ -191,7 +191,7 @@ class ChannelConfig:
             )
         for key, value, least in (
             ("feed.max_items", self.max_items, 1),
-            ("feed.size_budget", self.size_budget, 1024),
+            ("feed.size_budget", self.size_budget, 1),
             ("feed.short_form_max_seconds", self.short_form_max_seconds, 1),
             ("feed.max_age_days", self.max_age_days, 0),
         ):
