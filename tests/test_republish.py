@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-import socket
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -38,24 +36,6 @@ S3_ENV = {
     "AWS_SECRET_ACCESS_KEY": "testing-secret-Zx9",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @dataclass

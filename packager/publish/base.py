@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 from collections.abc import Iterable, Sequence
@@ -96,6 +97,19 @@ class Upload:
             return self.data
         assert self.path is not None
         return self.path.read_bytes()
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> Upload:
+        """A small file made in memory (manifest, journal, lock), with its headers."""
+        return cls(
+            name=name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            content_type=content_type_for(name),
+            cache_control=cache_control_for(name),
+            data=data,
+        )
 
 
 @dataclass(frozen=True)

@@ -392,18 +392,6 @@ def _matches(remote: RemoteFile, entry: FileEntry, md5: str = "") -> bool:
     return True
 
 
-def _state_upload(name: str, data: bytes) -> Upload:
-    return Upload(
-        name=name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
-        content_type=content_type_for(name),
-        cache_control=cache_control_for(name),
-        data=data,
-    )
-
-
 def publish(
     output_dir: Path,
     target: str,
@@ -577,7 +565,7 @@ def _publish(
         note = Journal(
             feed_sha256=feed.sha256, pending={n: local[n].entry for n in plan.upload}
         ).to_bytes()
-        run.call(JOURNAL_NAME, lambda: host.replace(_state_upload(JOURNAL_NAME, note)))
+        run.call(JOURNAL_NAME, lambda: host.replace(Upload.of_bytes(JOURNAL_NAME, note)))
 
     # 4. Every asset, then the feed, atomically, guarded against a concurrent writer.
     uploaded: list[str] = []
@@ -625,7 +613,7 @@ def _publish(
 
 
 def _write_manifest(run: _Run, manifest: Manifest, version: str | None) -> str:
-    data = _state_upload(MANIFEST_NAME, manifest.to_bytes())
+    data = Upload.of_bytes(MANIFEST_NAME, manifest.to_bytes())
     return run.call(
         MANIFEST_NAME,
         lambda: run.host.replace(data, if_match=version, if_absent=version is None),

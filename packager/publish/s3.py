@@ -7,7 +7,6 @@ instance roles); AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 point it at S3-compatibl
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from collections.abc import Sequence
 from posixpath import dirname
@@ -34,8 +33,6 @@ from packager.publish.base import (
     RemoteFile,
     Target,
     Upload,
-    cache_control_for,
-    content_type_for,
 )
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
@@ -167,7 +164,7 @@ class S3Host:
     def create(self, name: str, data: bytes) -> bool:
         """One PUT with If-None-Match: * (S3 conditional writes): S3 refuses it with 412 when
         the key exists, and with 409 when another conditional PUT of the key is in flight."""
-        item = _memory_upload(name, data)
+        item = Upload.of_bytes(name, data)
         try:
             self.client.put_object(
                 Bucket=self.bucket,
@@ -194,18 +191,6 @@ class S3Host:
 
     def close(self) -> None:
         self.client.close()
-
-
-def _memory_upload(name: str, data: bytes) -> Upload:
-    return Upload(
-        name=name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
-        content_type=content_type_for(name),
-        cache_control=cache_control_for(name),
-        data=data,
-    )
 
 
 _LOADER: list[Any] = []

@@ -24,13 +24,9 @@ from publish_support import (
     s3_client,
 )
 
+from tests.http_fixtures import free_port
+
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_port(port: int, timeout: float = 10.0) -> None:
@@ -68,7 +64,7 @@ def webdav_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDavSe
         "lock_storage": True,
     }
     faults = FaultMiddleware(WsgiDAVApp(config))
-    port = _free_port()
+    port = free_port()
     server = wsgi.Server(("127.0.0.1", port), faults, numthreads=8)
     server.error_log = lambda *args, **kwargs: None  # fault injection is noisy by design
     thread = threading.Thread(target=server.safe_start, daemon=True)
@@ -99,18 +95,6 @@ def webdav_host(webdav_server: WebDavServer, monkeypatch: pytest.MonkeyPatch) ->
 
 
 # -- S3: moto's standalone server ------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture
@@ -174,7 +158,7 @@ def ssh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     authorized = home / "authorized_keys"
     shutil.copy(user_key.with_suffix(".pub"), authorized)
     authorized.chmod(0o600)
-    port = _free_port()
+    port = free_port()
     user = os.environ.get("USER") or __import__("getpass").getuser()
     config = home / "sshd_config"
     config.write_text(
