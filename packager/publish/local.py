@@ -88,14 +88,8 @@ class LocalHost:
         self.counters.requests += 1
         path = self._path(name)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            temp = _write_temp(path, data)
             try:
-                with os.fdopen(fd, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.chmod(temp, 0o644)
                 try:
                     os.link(temp, path)
                 except FileExistsError:
@@ -105,7 +99,7 @@ class LocalHost:
                         raise
                     return self._create_exclusive(path, data)
             finally:
-                Path(temp).unlink(missing_ok=True)
+                temp.unlink(missing_ok=True)
         except OSError as exc:
             raise _error("create", name, exc) from None
         self.counters.bytes_sent += len(data)
@@ -130,28 +124,37 @@ class LocalHost:
         path = self._path(item.name)
         data = item.read()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            temp = _write_temp(path, data)
             try:
-                with os.fdopen(fd, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                written = Path(temp)
-                if written.stat().st_size != item.size or _sha256(written) != item.sha256:
+                if temp.stat().st_size != item.size or _sha256(temp) != item.sha256:
                     raise HostError(
                         f"verification failed for {item.name}: the written copy differs",
                         transient=True,
                     )
-                os.chmod(temp, 0o644)
                 os.replace(temp, path)
             except BaseException:
-                Path(temp).unlink(missing_ok=True)
+                temp.unlink(missing_ok=True)
                 raise
         except OSError as exc:
             raise _error("write", item.name, exc) from None
         self.counters.bytes_sent += len(data)
         return _version(path.stat())
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """`data` durably in a readable temp file beside `path`, for the caller to link or rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)  # published files are for a web server to read
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
 
 
 def _sha256(path: Path) -> str:
