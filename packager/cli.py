@@ -23,7 +23,7 @@ Exit codes:
   1  unexpected error (a bug: the traceback is shown)
   2  usage error (bad options)
   3  feed invalid
-  4  bad input (unreadable file, bad config)
+  4  bad input (unreadable file, bad config, nothing could be built)
   5  publish failed (what was live stays live)
   6  source unreachable
   7  shrink refused (republish would drop too many live items)
