@@ -21,7 +21,12 @@ from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
 from packager.publish import publish
 from packager.publish.base import Host, HostError, open_host, parse_target, redact
-from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, RetryPolicy
+from packager.publish.core import (
+    DEFAULT_GRACE_PERIOD,
+    PublishResult,
+    RetryPolicy,
+    current_sibling_feeds,
+)
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 
 DEFAULT_MAX_SHRINK = 0.5
@@ -309,7 +314,7 @@ def _locked_run(
 
     new = json.loads((out_dir / FEED_NAME).read_bytes())
     diff = diff_feeds(live if isinstance(live, dict) else {}, new)
-    if live is not None and not diff.has_changes:
+    if live is not None and not diff.has_changes and not _other_formats_changed(host, out_dir):
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
     refusal = "" if allow_shrink else shrink_refusal(diff, max_shrink)
     if refusal:
@@ -335,6 +340,16 @@ def _locked_run(
         diff=diff,
         published=published,
     )
+
+
+def _other_formats_changed(host: Host, out_dir: Path) -> bool:
+    """Whether feed.xml or search.json (as this build wrote them) differ from the host's copy:
+    they change with the config (formats, countries) even when feed.json does not."""
+    for name in sorted(current_sibling_feeds(out_dir)):
+        remote = host.read(name)
+        if remote is None or remote[0] != (out_dir / name).read_bytes():
+            return True
+    return False
 
 
 def _with_retries(retry: RetryPolicy, operation: Callable[[], Any]) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from packager.errors import PublishError
+from packager.errors import InputError, PublishError
 
 # scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
 # Adding a host kind is one line here plus its own module.
@@ -203,7 +203,17 @@ class Target:
 
 def parse_target(target: str) -> Target:
     """Split a target into its scheme and a display form without credentials."""
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as exc:
+        display = re.sub(r"//[^/@]*@", "//***@", target)  # never echo credentials
+        raise InputError(
+            f"cannot publish to {display}: {exc}",
+            location=display,
+            hint="write the target as a folder, file://, https://host/path/, s3://bucket/prefix "
+            "or sftp://user@host:port/path",
+        ) from None
     scheme = parts.scheme.lower()
     if len(scheme) == 1:  # a Windows drive letter, not a scheme
         scheme = ""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +38,8 @@ from packager.validate import validate_feed
 from packager.video.hls import playlist_files
 
 # Never published: build state and the build report (see the build command).
-EXCLUDED_TOP_LEVEL = frozenset({".packager", "build-report.json", MANIFEST_NAME, JOURNAL_NAME})
+BUILD_REPORT_NAME = "build-report.json"
+EXCLUDED_TOP_LEVEL = frozenset({".packager", BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME})
 DEFAULT_GRACE_PERIOD = timedelta(days=7)
 
 T = TypeVar("T")
@@ -172,6 +175,58 @@ class HostFailure(PublishError):
 SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
 
 
+def current_sibling_feeds(output_dir: Path) -> set[str]:
+    """The other formats (feed.xml, search.json) that the last build wrote: one left over from
+    an earlier build (a format since dropped, or one that failed validation) is not published."""
+    present = {name for name in SIBLING_FEED_NAMES if (output_dir / name).is_file()}
+    try:
+        report = json.loads((output_dir / BUILD_REPORT_NAME).read_bytes())
+    except (OSError, ValueError):
+        return present  # not built by packager: publish what is there
+    written = report.get("otherFormats") if isinstance(report, dict) else None
+    if not isinstance(written, dict):
+        return set()
+    return {
+        name
+        for name in present
+        if isinstance(written.get(name), dict) and written[name].get("written") is True
+    }
+
+
+_XML_URL = re.compile(r"""(?:url|href)\s*=\s*["'](https?://[^"']+)["']""")
+
+
+def check_sibling_feed(path: Path, names: set[str], base: str) -> set[str]:
+    """Validate one of the other formats and return the local files it refers to; refuse it
+    when it is invalid or names a file the output folder lacks."""
+    from packager.validate import validate_feed
+
+    result = validate_feed(path)
+    if not result.ok:
+        first = result.errors[0]
+        raise FeedInvalidError(
+            f"refusing to publish {path}: it does not validate "
+            f"({len(result.errors)} errors; first: {first.pointer} {first.message})",
+            hint=f"rebuild the channel, or run `packager validate {path}`",
+        )
+    if not base:
+        return set()
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".json":
+        urls = [url for _, url in feed_urls(json.loads(raw))]
+    else:
+        urls = [html.unescape(url) for url in _XML_URL.findall(raw)]
+    referenced = {unquote(urlsplit(url[len(base) :]).path) for url in urls if url.startswith(base)}
+    missing = sorted(referenced - names)
+    if missing:
+        raise FeedInvalidError(
+            f"refusing to publish {path}: it points at files missing from the output folder: "
+            + ", ".join(missing[:10]),
+            hint="rebuild the channel",
+        )
+    return referenced
+
+
 def _playlist_members(output_dir: Path, names: set[str]) -> set[str]:
     """Files that referenced HLS playlists name (segments), which the feed does not name."""
     members: set[str] = set()
@@ -274,6 +329,11 @@ def check_feed_assets(
     base = public_url or derive_public_url(urls, names)
     if base and not base.endswith("/"):
         base += "/"
+    if public_url and urls and not any(url.startswith(base) for _, url in urls):
+        raise FeedInvalidError(
+            f"refusing to publish {feed_path}: no URL in the feed starts with --public-url {base}",
+            hint="check the public URL (it is case sensitive), or leave --public-url out",
+        )
     if not base:
         return "", set()
     missing = []
@@ -424,12 +484,11 @@ def publish(
     base, referenced = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
     # Files of earlier builds that the feed no longer names stay out (and leave the host
     # after the grace period); the channel's other formats go with the feed.
+    siblings = current_sibling_feeds(output_dir)
+    for name in sorted(siblings):
+        referenced |= check_sibling_feed(output_dir / name, set(local), base)
     referenced |= _playlist_members(output_dir, referenced)
-    local = {
-        name: file
-        for name, file in local.items()
-        if name in referenced or name in SIBLING_FEED_NAMES
-    }
+    local = {name: file for name, file in local.items() if name in referenced or name in siblings}
 
     own_host = host is None
     host = host or open_host(target)
@@ -569,9 +628,14 @@ def _publish(
 
     # 4. Every asset, then the feed, atomically, guarded against a concurrent writer.
     uploaded: list[str] = []
-    for name in plan.upload:
+    # The other formats name the same assets as the feed: they go after every asset, each
+    # swapped in atomically like the feed.
+    for name in sorted(plan.upload, key=lambda n: n in SIBLING_FEED_NAMES):
         item = local[name].upload()
-        run.call(name, lambda item=item: host.upload(item))  # type: ignore[misc]
+        if name in SIBLING_FEED_NAMES:
+            run.call(name, lambda item=item: host.replace(item))  # type: ignore[misc]
+        else:
+            run.call(name, lambda item=item: host.upload(item))  # type: ignore[misc]
         files[name] = local[name].entry
         uploaded.append(name)
     if plan.feed_changed:

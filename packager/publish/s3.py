@@ -46,12 +46,21 @@ class S3Host:
     there was none), so a concurrent writer is detected instead of overwritten."""
 
     def __init__(self, target: Target) -> None:
-        match = re.match(r"^s3://([^/?#]+)/?([^?#]*)$", target.raw)
+        # No "user:password@" in a bucket name: credentials come from the environment.
+        match = re.match(r"^s3://([^/?#@]+)/?([^?#]*)$", target.raw)
+        if "@" in target.raw.split("/", 3)[2]:
+            raise PublishError(
+                f"cannot publish to {target.display}: an s3:// URL carries no credentials",
+                target=target.display,
+                hint="put the keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an AWS "
+                "profile) and write the target as s3://bucket/prefix",
+            )
         if not match:
             raise PublishError(
                 f"cannot publish to {target.display}: not an s3://bucket/prefix URL",
                 target=target.display,
-                hint="write the target as s3://bucket or s3://bucket/some/prefix",
+                hint="write the target as s3://bucket or s3://bucket/some/prefix; credentials "
+                "come from the AWS environment variables, never from the URL",
             )
         self.bucket = match.group(1)
         prefix = match.group(2).strip("/")

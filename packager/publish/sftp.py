@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
-from posixpath import dirname
+from posixpath import dirname, join
 from urllib.parse import unquote, urlsplit
 
 import paramiko
@@ -235,7 +235,8 @@ class SftpHost:
     def _write(self, item: Upload) -> str:
         sftp = self._connect()
         final = self._path(item.name)
-        temp = f"{dirname(final)}/.{final.rsplit('/', 1)[-1]}.{uuid.uuid4().hex}.part"
+        # posixpath.join: a file in the login folder ("." root) must not become "/.name".
+        temp = join(dirname(final), f".{final.rsplit('/', 1)[-1]}.{uuid.uuid4().hex}.part")
         data = item.read()
         try:
             self._ensure_folder(sftp, item.name)

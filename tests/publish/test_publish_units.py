@@ -111,9 +111,39 @@ def test_files_the_feed_does_not_name_are_not_published(tmp_path: Path) -> None:
     assert (target / "feed.json").is_file()
 
 
-def test_the_channels_other_formats_are_published_with_the_feed(tmp_path: Path) -> None:
+def test_other_formats_go_only_if_this_build_wrote_them_and_they_validate(tmp_path: Path) -> None:
     out = write_channel(tmp_path / "out", {"a1": "first text"}, with_video=False)
     (out / "feed.xml").write_text("<rss version='2.0'><channel/></rss>")
-    (out / "search.json").write_text('{"version": "1", "assets": []}')
+    (out / "build-report.json").write_text('{"otherFormats": {}}')
     result = publish(out, str(tmp_path / "host"), now=datetime(2026, 11, 28, tzinfo=UTC))
-    assert {"feed.xml", "search.json"} <= set(result.uploaded)
+    assert "feed.xml" not in result.uploaded  # left over from an earlier build
+
+    (out / "build-report.json").write_text('{"otherFormats": {"feed.xml": {"written": true}}}')
+    with pytest.raises(FeedInvalidError, match="does not validate"):
+        publish(out, str(tmp_path / "host"), now=datetime(2026, 11, 28, tzinfo=UTC))
+
+
+def test_a_public_url_that_matches_nothing_is_refused(tmp_path: Path) -> None:
+    out = write_channel(tmp_path / "out", {"a1": "first text"}, with_video=False)
+    with pytest.raises(FeedInvalidError, match="no URL in the feed starts with"):
+        publish(out, str(tmp_path / "host"), public_url="https://cdn.example.com/Channel/")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://u:Sup3rS3cret@host:99999/dav/",
+        "http://u:Sup3rS3cret@[::1/dav/",
+        "s3://bob:Sup3rS3cret@bucket/x",
+    ],
+)
+def test_malformed_targets_are_clear_errors_without_the_password(
+    tmp_path: Path, target: str
+) -> None:
+    from packager.errors import PackagerError
+
+    out = write_channel(tmp_path / "out", {"a1": "first text"}, with_video=False)
+    with pytest.raises(PackagerError) as caught:
+        publish(out, target, dry_run=True)
+    assert "Sup3rS3cret" not in str(caught.value)
+    assert caught.value.hint
