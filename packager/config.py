@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError
+from packager.ids import MAX_ID_LENGTH
 from packager.model import LANGUAGE_CODE
 from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.sources import DEFAULT_BOILERPLATE_PATTERNS
@@ -38,7 +39,7 @@ SEARCH_COUNTRIES = tuple(load_schema(SEARCH_FEED_SCHEMA)["definitions"]["country
 CATEGORY_ORDERS = ("manual", "most_recent", "chronological", "most_popular")
 RENDER_MODES = ("off", "on", "forced")
 TEMPLATE_BUDGET = TEMPLATE_MAX_BYTES - 1  # the channel template refuses 500 KB or more
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
+_ID = re.compile(rf"^[A-Za-z0-9_-]{{1,{MAX_ID_LENGTH}}}$")  # what packager.ids makes
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from packager.publish.core import (
     current_sibling_feeds,
 )
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
+from packager.timestamps import parse_timestamp
 
 DEFAULT_MAX_SHRINK = 0.5
 
@@ -117,13 +118,9 @@ def live_dates(feed: Any) -> dict[str, datetime]:
     for item_id, (_, item) in feed_items(feed).items():
         content = item.get("content")
         text = content.get("dateAdded") if isinstance(content, dict) else None
-        if not isinstance(text, str):
-            continue
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        dates[item_id] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = parse_timestamp(text, assume_utc=True)
+        if moment is not None:
+            dates[item_id] = moment
     return dates
 
 

@@ -34,6 +34,7 @@ from packager.publish.base import (
     redact,
 )
 from packager.publish.manifest import FileEntry, Journal, Manifest
+from packager.timestamps import parse_timestamp, utc_z
 from packager.validate import validate_feed
 from packager.video.hls import playlist_files
 
@@ -432,13 +433,9 @@ class _Run:
         )
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _parse_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _since(text: str, now: datetime) -> datetime:
+    # An unreadable date in the manifest restarts that file's grace period.
+    return parse_timestamp(text, assume_utc=True) or now
 
 
 def _matches(remote: RemoteFile, entry: FileEntry, md5: str = "") -> bool:
@@ -574,13 +571,13 @@ def _publish(
     unreferenced: dict[str, str] = {}
     for name in files:
         if name not in local:
-            unreferenced[name] = manifest.unreferenced.get(name) or _iso(now)
+            unreferenced[name] = manifest.unreferenced.get(name) or utc_z(now)
     delete = sorted(
-        n for n, since in unreferenced.items() if now - _parse_iso(since) >= grace_period
+        n for n, since in unreferenced.items() if now - _since(since, now) >= grace_period
     )
     retry_delete = sorted(set(manifest.deleting) - set(local))
     waiting = tuple(
-        (n, _iso(_parse_iso(since) + grace_period))
+        (n, utc_z(_since(since, now) + grace_period))
         for n, since in sorted(unreferenced.items())
         if n not in delete
     )
@@ -661,7 +658,7 @@ def _publish(
         files=files,
         unreferenced=unreferenced,
         deleting=list(plan.delete),
-        updated=_iso(now),
+        updated=utc_z(now),
     )
     manifest_version = _write_manifest(run, new_manifest, manifest_version)
     deleted: list[str] = []

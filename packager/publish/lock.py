@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from packager.errors import LockBusyError
 from packager.publish.base import Host
+from packager.timestamps import parse_timestamp, utc_z
 
 LOCK_NAME = "packager-lock.json"
 LOCK_FORMAT = "packager-lock/1"
@@ -26,15 +27,6 @@ LOCK_FORMAT = "packager-lock/1"
 # most this long.
 DEFAULT_LOCK_TTL = timedelta(hours=1)
 POLL_SECONDS = 2.0
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _parse_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def default_owner() -> str:
@@ -65,8 +57,8 @@ class LockInfo:
             "token": self.token,
             "owner": self.owner,
             "host": self.host_name,
-            "startedAt": _iso(self.started),
-            "expiresAt": _iso(self.expires),
+            "startedAt": utc_z(self.started),
+            "expiresAt": utc_z(self.expires),
         }
         return (json.dumps(data, indent=1) + "\n").encode("utf-8")
 
@@ -77,12 +69,16 @@ class LockInfo:
         if not isinstance(data, dict) or data.get("format") != LOCK_FORMAT:
             raise ValueError(f"not a {LOCK_FORMAT} document")
         try:
+            started = parse_timestamp(data["startedAt"], assume_utc=True)
+            expires = parse_timestamp(data["expiresAt"], assume_utc=True)
+            if started is None or expires is None:
+                raise ValueError("lock file has an unreadable startedAt or expiresAt")
             return cls(
                 token=str(data["token"]),
                 owner=str(data.get("owner", "")),
                 host_name=str(data.get("host", "")),
-                started=_parse_iso(str(data["startedAt"])),
-                expires=_parse_iso(str(data["expiresAt"])),
+                started=started,
+                expires=expires,
             )
         except KeyError as exc:
             raise ValueError(f"lock file lacks {exc}") from None
@@ -196,12 +192,12 @@ def _busy(host: Host, holder: LockInfo | None, wait_seconds: float) -> LockBusyE
         )
     return LockBusyError(
         f"another run is publishing to {host.target}{waited}: {holder.describe()} holds "
-        f"{LOCK_NAME} since {_iso(holder.started)} (until {_iso(holder.expires)} at the latest)",
+        f"{LOCK_NAME} since {utc_z(holder.started)} (until {utc_z(holder.expires)} at the latest)",
         target=host.target,
         owner=holder.owner,
         host_name=holder.host_name,
-        since=_iso(holder.started),
-        expires=_iso(holder.expires),
+        since=utc_z(holder.started),
+        expires=utc_z(holder.expires),
         hint="let it finish, or queue behind it with --wait SECONDS; a lock past its expiry is "
         "taken over automatically",
     )

@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from lxml import etree
 
 from packager.model import Problem, Severity
+from packager.timestamps import parse_timestamp
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
@@ -40,13 +41,13 @@ def _is_url(value: str | None) -> bool:
 
 def _date_time(text: str) -> datetime | None:
     """An RFC 822 (RSS 2.0) or ISO 8601 (Roku MRSS) date-time with a time zone, else None."""
+    moment = parse_timestamp(text)
+    if moment is not None:
+        return moment
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
     return moment if moment.tzinfo else None
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from packager.model import Problem, Severity
+from packager.timestamps import parse_timestamp
 from packager.validate.pointers import to_pointer
 
 # Spec §2: the content arrays; at least one must hold an item.
@@ -341,8 +341,8 @@ def content_rules(feed: FeedView) -> Iterator[Problem]:
                     f"{video.get('videoType')} video has no bitrate; non-adaptive streams must give one",
                     'add "bitrate": the average bitrate in kbps, e.g. 2500',
                 )
-        start = _parse_datetime(content.get("validityPeriodStart"))
-        end = _parse_datetime(content.get("validityPeriodEnd"))
+        start = parse_timestamp(content.get("validityPeriodStart"))
+        end = parse_timestamp(content.get("validityPeriodEnd"))
         if start and end and start > end:
             yield _problem(
                 f"{pointer}/validityPeriodEnd",
@@ -386,16 +386,6 @@ def template_compatibility(feed: FeedView) -> Iterator[Problem]:
             f"the feed is {feed.size_bytes:,} bytes; Roku's channel template refuses feeds of 500 KB ({TEMPLATE_MAX_BYTES:,} bytes) or more",
             "trim old items or split the channel into several feeds",
         )
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 def _timecode_seconds(code: Any) -> int | None:
