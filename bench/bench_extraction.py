@@ -26,7 +26,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from packager.errors import SourceError
-from packager.sources.html import decode_html, extract_html_article
+from packager.sources.html import decode_html, extract_html_article, same_title, title_sources
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "extraction-corpus"
 _SEPARATORS = "|-–—:·•»"
@@ -307,6 +307,48 @@ def score(truths: Sequence[Truth], predict: object) -> Scores:
     return scores
 
 
+def title_ceiling(truths: Sequence[Truth]) -> tuple[int, int, list[tuple[str, str]]]:
+    """The best title score any rule could reach that chooses among a page's own title
+    sources by which of them agree with which (the kind of rule packager uses).
+
+    Pages are grouped by their agreement pattern (which sources are empty and which name the
+    same title); a rule can only pick one source per pattern, so each pattern scores the pages
+    of its best source. Returns (reachable, pages, conflicts): the conflicts are pairs of
+    pages with the same pattern whose ground truths want different sources.
+    """
+    by_pattern: dict[tuple[object, ...], list[tuple[str, frozenset[str]]]] = {}
+    total = 0
+    for truth in truths:
+        if not truth.title:
+            continue
+        total += 1
+        sources = title_sources(truth.html.read_bytes(), origin=str(truth.html))
+        names = list(sources)
+        pattern = tuple(
+            None
+            if not sources[name]
+            else next(
+                i
+                for i, other in enumerate(names)
+                if same_title(sources[name], sources[other]) or other == name
+            )
+            for name in names
+        )
+        right = frozenset(n for n in names if sources[n] and title_matches(sources[n], truth.title))
+        by_pattern.setdefault(pattern, []).append((truth.page_id, right))
+    reachable = 0
+    conflicts: list[tuple[str, str]] = []
+    for pages in by_pattern.values():
+        counts = Counter(name for _, right in pages for name in right)
+        best = counts.most_common(1)[0][0] if counts else None
+        reachable += sum(best in right for _, right in pages)
+        for page_id, right in pages:
+            if best not in right:
+                winner = next((p for p, r in pages if best in r and not (r & right)), "")
+                conflicts.append((page_id, winner))
+    return reachable, total, conflicts
+
+
 FIELDS = ("title", "date", "lead_image", "captions", "body_f1")
 
 
@@ -335,6 +377,20 @@ def main(argv: Sequence[str]) -> int:
     }
     print(f"{len(truths)} pages from {corpus}\n")
     print(table(results))
+    reachable, total, conflicts = title_ceiling(truths)
+    print(
+        f"\ntitle ceiling for rules that choose by which sources agree: "
+        f"{reachable}/{total} = {reachable / total:.1%}"
+    )
+    for page_id, other in conflicts:
+        print(
+            f"  {page_id}: "
+            + (
+                f"same pattern as {other}, whose truth is another source"
+                if other
+                else "no source gives the true title"
+            )
+        )
     misses = results["packager"].misses
     if misses:
         print("\npackager misses:")

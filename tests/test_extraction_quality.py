@@ -1,7 +1,7 @@
 """Quality floors on the held-out extraction corpus (scored as bench/bench_extraction.py does).
 
-Floors sit a little under what was measured (see the benchmark table in CHANGELOG/report),
-so a regression fails; body text must stay at least as good as plain trafilatura.
+Floors are the issue's targets where they are met and a little under what was measured where
+they are not, so a regression fails; body text must stay at least as good as plain trafilatura.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import pytest
 
 from bench.bench_extraction import load_truths, packager_predict, score, trafilatura_predict
 
-# Measured: title 82.2%, date 95.3%, lead image 88.2%, captions 72.0%, body F1 93.7%
-# (trafilatura 90.3%).
-FLOORS = {"title": 0.80, "date": 0.93, "lead_image": 0.85, "captions": 0.68}
+# Measured: title 86.7% (39/45), date 97.7% (42/43), lead image 94.1% (16/17), captions
+# 72.0% (36/50), body F1 94.0% (trafilatura 90.3%). Date, lead image and captions sit at the
+# issue's targets; title sits one page under what was measured (see bench/README.md for why
+# 97% is out of reach of any page-independent rule on this corpus).
+FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.90, "captions": 0.70}
 MAX_SECONDS_PER_PAGE = 1.0  # generous for slow CI machines; typical pages take < 0.1 s
 
 

@@ -9,7 +9,7 @@ import pytest
 from packager.errors import SourceError
 from packager.ids import stable_id
 from packager.model import Video
-from packager.sources.html import extract_html_article
+from packager.sources.html import extract_html_article, most_agreed, same_title
 from packager.sources.media import (
     detect_video_type,
     largest_srcset,
@@ -155,6 +155,115 @@ def test_plain_page_falls_back_to_title_and_htmldate() -> None:
     assert article.title == "Quiet week at the library"
     assert article.published is not None and article.published.date().isoformat() == "2022-06-14"
     assert article.url == "https://l.example/a"
+
+
+def _page(head: str, body: str = "") -> bytes:
+    return f"<html><head>{head}</head><body>{body}<p>{BODY}</p></body></html>".encode()
+
+
+def test_visible_headline_wins_when_another_source_confirms_it() -> None:
+    page = _page(
+        """<title>Ferry line to run all night from May | Example Gazette</title>
+        <meta property="og:site_name" content="Example Gazette">
+        <meta property="og:title" content="Night ferries are coming">""",
+        "<h1>Ferry line to run all night from May</h1>",
+    )
+    assert extract_html_article(page, origin="p").title == "Ferry line to run all night from May"
+
+
+def test_an_unconfirmed_h1_loses_to_the_title_most_sources_agree_on() -> None:
+    # The <h1> is the site's name; the JSON-LD headline is an old one the others replaced.
+    page = _page(
+        """<title>Night ferries are coming - Example Gazette</title>
+        <meta property="og:site_name" content="Example Gazette">
+        <script type="application/ld+json">
+        {"@type": "NewsArticle", "headline": "Council to vote on ferries"}</script>
+        <meta property="og:title" content="Night ferries are coming">
+        <meta name="twitter:title" content="Night ferries are coming">""",
+        "<h1>The Gazette</h1>",
+    )
+    assert extract_html_article(page, origin="p").title == "Night ferries are coming"
+
+
+def test_a_webpage_date_does_not_override_the_date_the_article_shows() -> None:
+    # A CMS stamps the page node with its first version; the article shows its own date.
+    webpage = """<script type="application/ld+json">{"@type": "WebPage",
+        "datePublished": "2023-04-24T10:26:24+00:00"}</script>"""
+    page = _page(
+        f"<title>VPN guide</title>{webpage}"
+        '<meta property="article:modified_time" content="2023-08-08T13:51:41+00:00">',
+        '<p class="byline"><time datetime="2023-08-08T06:51:41-07:00">August 8, 2023</time></p>',
+    )
+    published = extract_html_article(page, origin="p").published
+    assert published is not None and published.date().isoformat() == "2023-08-08"
+    # With nothing else to go on, the page node's date is still better than none.
+    alone = extract_html_article(_page(f"<title>VPN guide</title>{webpage}"), origin="p")
+    assert alone.published == datetime(2023, 4, 24, 10, 26, 24, tzinfo=UTC)
+
+
+def test_the_lead_picture_is_the_crop_the_declarations_agree_on() -> None:
+    page = _page(
+        """<title>Pole vault final</title>
+        <script type="application/ld+json">{"@type": "NewsArticle", "image": [
+          "https://img.example/a1b2-square.jpg", "https://img.example/a1b2-tall.jpg",
+          "https://img.example/a1b2-wide.jpg"]}</script>
+        <meta property="og:image" content="https://img.example/a1b2-wide.jpg">
+        <meta name="twitter:image" content="https://img.example/a1b2-wide.jpg">"""
+    )
+    images = extract_html_article(page, origin="p").images
+    assert [i.location for i in images] == [
+        "https://img.example/a1b2-wide.jpg",
+        "https://img.example/a1b2-square.jpg",
+        "https://img.example/a1b2-tall.jpg",
+    ]
+
+
+def test_renditions_of_one_picture_are_one_image_and_distinct_pictures_stay_apart() -> None:
+    wordpress = "https://news.example/wp-content/uploads/2025/10/launch"
+    resizer = "https://cdn.example/dims4/default/1a2b/resize/1200x675!/quality/80/?url="
+    page = _page(
+        f"""<title>Launch site</title>
+        <script type="application/ld+json">{{"@type": "NewsArticle",
+          "image": {{"@type": "ImageObject", "url": "{wordpress}-scaled.jpg"}}}}</script>
+        <meta property="og:image" content="{wordpress}-1600x900.jpg">""",
+        f"""<figure><img src="{wordpress}.jpg"><figcaption>The pad at dawn</figcaption></figure>
+        <figure><img src="{resizer}https%3A%2F%2Fs3.example%2Fcrowd.jpg"></figure>
+        <figure><img src="{resizer}https%3A%2F%2Fs3.example%2Frocket.jpg"></figure>
+        <figure><img src="https://i.example/img/media/aaa111/master/4800.jpg"></figure>
+        <figure><img src="https://i.example/img/media/bbb222/master/4800.jpg"></figure>""",
+    )
+    images = extract_html_article(page, origin="p").images
+    assert [i.location for i in images] == [
+        f"{wordpress}-scaled.jpg",
+        f"{resizer}https%3A%2F%2Fs3.example%2Fcrowd.jpg",
+        f"{resizer}https%3A%2F%2Fs3.example%2Frocket.jpg",
+        "https://i.example/img/media/aaa111/master/4800.jpg",
+        "https://i.example/img/media/bbb222/master/4800.jpg",
+    ]
+    # The merged picture keeps the caption its figure gave it.
+    assert images[0].caption == "The pad at dawn"
+
+
+@pytest.mark.timeout(60)
+def test_a_page_of_thousands_of_headlines_and_title_parts_is_read_in_bounded_work() -> None:
+    # Comparing every <h1> with every title part was cubic: this page once took minutes.
+    parts = " | ".join(f"part {n}" for n in range(20_000))
+    page = _page(
+        f'<title>{parts}</title><meta property="og:title" content="Night ferries are coming">',
+        "".join(f"<h1>part {n} | x</h1>" for n in range(20_000)),
+    )
+    assert extract_html_article(page, origin="p").title == "Night ferries are coming"
+    assert not same_title(parts, "part 1")
+
+
+def test_most_agreed_counts_votes_and_breaks_ties_by_trust() -> None:
+    def same(a: str, b: str) -> bool:
+        return a.casefold() == b.casefold()
+
+    assert most_agreed(["a", "B", "b", "A", "b"], same) == "B"
+    assert most_agreed(["a", "b"], same) == "a"
+    with pytest.raises(ValueError):
+        most_agreed([], same)
 
 
 def test_charset_from_the_server_is_used_when_the_page_declares_none() -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 import htmldate
 import trafilatura
@@ -55,6 +57,10 @@ _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|photographer"
 _CAPTION_CLASS = re.compile(r"caption|legend", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—\-:·•»]\s+")
+T = TypeVar("T")
+_MAX_TITLE_CHARS = 1000
+_MAX_TITLE_PARTS = 8
+_MAX_HEADLINES = 20  # <h1> elements considered: the headline is near the top
 _TINY = 80  # pixels: icons, spacers and tracking pixels are not article pictures
 
 
@@ -116,7 +122,7 @@ def extract_html_article(
     metadata = _read_metadata(tree, origin)
     canonical = _canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    own_title = _title(tree, metadata)
+    own_title = _title(_title_sources(tree, metadata))
     body = _body(tree, link_base)
     # A feed's title only stands in for a page that is otherwise an article.
     title = own_title or (fallback_title.strip() if body else "")
@@ -321,51 +327,91 @@ def _url_of(value: Any) -> str:
     return ""
 
 
-def _title(tree: lxml_html.HtmlElement, metadata: _Metadata) -> str:
+def title_sources(content: bytes, *, origin: str, charset: str = "") -> dict[str, str]:
+    """What each of a page's own sources names as its title (see `_title_sources`)."""
+    tree = xmlparse.parse_html(decode_html(content, charset), origin=origin)
+    return _title_sources(tree, _read_metadata(tree, origin))
+
+
+def _title_sources(tree: lxml_html.HtmlElement, metadata: _Metadata) -> dict[str, str]:
+    """Source name → the title it gives ("" where it gives none), most trusted first."""
     site_name = metadata.first_meta("og:site_name", "application-name")
     title_elements = xmlparse.XP_TITLE(tree)
-    page_title = _clean(title_elements[0].text_content()) if title_elements else ""
-    headlines = [h for h in (_clean(e.text_content()) for e in xmlparse.XP_H1(tree)) if h]
-    # In order of trust: structured data, sharing metadata, then the page itself.
-    candidates = [
-        _text(metadata.article_value("headline")),
-        _text(metadata.article_value("name")),
-        metadata.first_meta("og:title"),
-        metadata.first_meta("twitter:title"),
-        metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
-        _strip_site_name(page_title, site_name),
-        headlines[0] if headlines else "",
+    sources = {
+        "jsonld-headline": _text(metadata.article_value("headline")),
+        "jsonld-name": _text(metadata.article_value("name")),
+        "og:title": metadata.first_meta("og:title"),
+        "twitter:title": metadata.first_meta("twitter:title"),
+        "meta-title": metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
+        "h1": "",
+        "<title>": _strip_site_name(
+            _clean(title_elements[0].text_content()) if title_elements else "", site_name
+        ),
+    }
+    # Of several <h1> (site name, section, the headline), the one the others agree with.
+    others = [title for title in sources.values() if title]
+    headlines = [
+        h for h in (_clean(e.text_content()) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES]) if h
     ]
-    candidates = [c for c in candidates if c]
+    sources["h1"] = max(headlines, key=lambda h: sum(same_title(h, c) for c in others), default="")
+    return sources
+
+
+def _title(sources: dict[str, str]) -> str:
+    """The article's headline as readers see it, confirmed by the page's own metadata.
+
+    Structured data, sharing metadata and the page each name a title, and they often differ
+    (a headline rewritten for search or social, a site name appended, an old title left in
+    one place). The visible `<h1>` is the headline when another source confirms it (an `<h1>`
+    can also be a site or section name); otherwise the title most sources agree on wins, a
+    tie going to the most trusted source.
+    """
+    headline = sources["h1"]
+    others = [title for name, title in sources.items() if title and name != "h1"]
+    if headline and any(same_title(headline, other) for other in others):
+        return headline
+    candidates = [title for title in sources.values() if title]
+    return most_agreed(candidates, same_title) if candidates else ""
+
+
+def most_agreed(candidates: Sequence[T], same: Callable[[T, T], bool]) -> T:
+    """The candidate that agrees (`same`) with the most others; earlier wins a tie.
+
+    Candidates are what independent sources say about one fact, most trusted first. Raises
+    ValueError when there are none.
+    """
     if not candidates:
-        return ""
-    # Metadata says which story this is; the page's own headline says it the way readers see
-    # it (metadata titles are often rewritten for search). Prefer the visible headline that
-    # shares the most words with the metadata title, when it is clearly about the same story.
-    shown = max(headlines, key=lambda h: _word_overlap(h, candidates[0]), default="")
-    if shown and shown != candidates[0] and _word_overlap(shown, candidates[0]) >= 0.2:
-        return shown
-    return candidates[0]
+        raise ValueError("no candidates")
+    votes = [sum(same(c, other) for other in candidates) for c in candidates]
+    return candidates[votes.index(max(votes))]
 
 
-_WORD = re.compile(r"\w{3,}")
-
-
-def _word_overlap(a: str, b: str) -> float:
-    """Share of distinct words of 3+ letters the two texts have in common (Jaccard)."""
-    words_a = {w.casefold() for w in _WORD.findall(a)}
-    words_b = {w.casefold() for w in _WORD.findall(b)}
-    if not words_a or not words_b:
-        return 0.0
-    return len(words_a & words_b) / len(words_a | words_b)
-
-
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
+    """The same headline: the same words, or one is a run of the separated parts of the other
+    ("Title | Site", "Section: Title", "Section: Title | Site")."""
+    if max(len(a), len(b)) > _MAX_TITLE_CHARS:  # not a title (or a hostile page)
+        return False
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return False
-    overlap = len(set(ta) & set(tb))
-    return overlap / min(len(set(ta)), len(set(tb))) >= 0.8 and overlap >= min(3, len(set(ta)))
+    if ta == tb:
+        return True
+    short, long_text = (ta, b) if len(ta) < len(tb) else (tb, a)
+    parts = [_tokens(part) for part in _TITLE_SEPARATORS.split(long_text, _MAX_TITLE_PARTS)]
+    return any(
+        short == list(chain.from_iterable(parts[i:j]))
+        for i in range(len(parts))
+        for j in range(i + 1, len(parts) + 1)
+    )
+
+
+def _about_the_same(a: str, b: str) -> bool:
+    """Most words of the shorter text are in the other (a shortened or reworded title)."""
+    ta, tb = set(_tokens(a)), set(_tokens(b))
+    if not ta or not tb:
+        return False
+    overlap = len(ta & tb)
+    return overlap / min(len(ta), len(tb)) >= 0.8 and overlap >= min(3, len(ta))
 
 
 def _tokens(text: str) -> list[str]:
@@ -383,6 +429,12 @@ def _strip_site_name(title: str, site_name: str) -> str:
 
 
 def _published(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> datetime | None:
+    """The article's publication date: what the article itself declares, then htmldate.
+
+    A WebPage node's `datePublished` comes last: it dates the page (a CMS often stamps the
+    page's first version there), not the article shown on it, which htmldate reads from the
+    page's own dates.
+    """
     for candidate in (
         metadata.article_value("datePublished"),
         metadata.first_meta(
@@ -399,7 +451,6 @@ def _published(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) 
             "sailthru.date",
             "date",
         ),
-        _text([p.get("datePublished") for p in metadata.jsonld_pages]),
         metadata.article_value("dateCreated"),
     ):
         parsed = parse_datetime(_text(candidate))
@@ -412,7 +463,9 @@ def _published(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) 
         outputformat="%Y-%m-%dT%H:%M:%S",
         url=base_url or None,
     )
-    return parse_datetime(found) if found else None
+    if found:
+        return parse_datetime(found)
+    return parse_datetime(_text([p.get("datePublished") for p in metadata.jsonld_pages]))
 
 
 def _modified(metadata: _Metadata) -> datetime | None:
@@ -475,7 +528,7 @@ def _section_path(metadata: _Metadata, title: str) -> tuple[str, ...]:
     for crumbs in metadata.jsonld_breadcrumbs:
         path = _breadcrumb_names(crumbs)
         # The last crumb is often the article itself; the first often "Home".
-        if path and _same_title(path[-1], title):
+        if path and _about_the_same(path[-1], title):
             path = path[:-1]
         if path and path[0].casefold() in ("home", "homepage", "start", "inicio", "startseite"):
             path = path[1:]
@@ -543,20 +596,44 @@ class _ImageFound:
     alt: str = ""
 
 
-def _image_key(url: str) -> str:
-    # The same picture is often linked with different sizes in the query or scheme.
+def _media_key(url: str) -> str:
+    # The same file is often linked with different sizes in the query, or another scheme.
     return re.sub(r"^https?://", "", url.split("?", 1)[0].split("#", 1)[0]).rstrip("/").lower()
 
 
+_SIZE_SEGMENT = re.compile(r"^(?:\d+x\d+|[whq]_?\d+)$", re.IGNORECASE)
+_RENDITION_SUFFIX = re.compile(
+    r"(?:[-_](?:\d+x\d+|scaled|w\d+(?:_h\d+)?))+(?=\.[a-z0-9]+$)", re.IGNORECASE
+)
+
+
+def _picture_key(url: str) -> str:
+    """One picture whatever its rendition: the host and path without the sizes CMSs and CDNs
+    add ("/1200x630/", "-1600x900.jpg", "-scaled.jpg", "_w1080_h608", a `?width=` query), or
+    the original a resizing service wraps in its query (`?url=`, `?img=`)."""
+    parts = urlsplit(url.strip())
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in ("url", "img", "image", "src") and "/" in value:
+            return _picture_key(value if "//" in value else f"//{parts.netloc}/{value}")
+    host = (parts.hostname or "").removeprefix("www.")
+    segments = [s for s in parts.path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
+    if segments:
+        segments[-1] = _RENDITION_SUFFIX.sub("", segments[-1])
+    return host + "/" + "/".join(segments)
+
+
 def _images(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> tuple[Image, ...]:
-    found: list[_ImageFound] = []
-    # The lead picture: what the publisher declares for the article, in order of trust.
-    for candidate in _declared_images(metadata, base_url):
-        found.append(candidate)
+    # What the publisher declares for the article, in order of trust. JSON-LD often lists
+    # several crops of the lead picture; the one the other declarations agree on leads.
+    found = list(_declared_images(metadata, base_url))
+    if found:
+        lead = most_agreed(found, lambda a, b: _picture_key(a.url) == _picture_key(b.url))
+        found.remove(lead)
+        found.insert(0, lead)
     found.extend(_figure_images(tree, base_url))
     merged: dict[str, _ImageFound] = {}
     for image in found:
-        key = _image_key(image.url)
+        key = _picture_key(image.url)
         if key in merged:
             kept = merged[key]
             kept.caption = kept.caption or image.caption
@@ -658,7 +735,7 @@ def _videos(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> 
     videos: dict[str, Video] = {}
 
     def add(video: Video) -> None:
-        videos.setdefault(_image_key(video.location), video)
+        videos.setdefault(_media_key(video.location), video)
 
     for node in metadata.jsonld_videos:
         video = _jsonld_video(node, base_url)
