@@ -12,12 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from packager import __version__
@@ -52,8 +54,14 @@ class Fetched:
         return content_type_charset(self.content_type)
 
 
-def make_session(retries: int = 2, pool_size: int = 16) -> requests.Session:
-    """A session with the packager User-Agent and bounded retries with exponential backoff."""
+def make_session(
+    retries: int = 2, pool_size: int = 16, check_peer: Callable[[str], None] | None = None
+) -> requests.Session:
+    """A session with the packager User-Agent and bounded retries with exponential backoff.
+
+    `check_peer`, when given, is called with the IP address every new direct connection
+    reached, before anything is sent on it; it raises to refuse the connection.
+    """
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     retry = Retry(
@@ -68,10 +76,62 @@ def make_session(retries: int = 2, pool_size: int = 16) -> requests.Session:
         raise_on_status=False,
         respect_retry_after_header=True,
     )
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size)
+    adapter = (
+        HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size)
+        if check_peer is None
+        else _PeerCheckingAdapter(
+            check_peer, max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size
+        )
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+class _PeerCheckingAdapter(HTTPAdapter):
+    """An adapter whose connections check the address they actually reached.
+
+    A host name can resolve to a public address when it is checked and to a private one a
+    moment later when the connection is made (DNS rebinding); checking the connected socket's
+    peer closes that gap. Connections through a proxy reach the proxy and are not checked.
+    """
+
+    def __init__(self, check_peer: Callable[[str], None], **kwargs: Any) -> None:
+        self._check_peer = check_peer
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _checking_pool(HTTPConnectionPool, HTTPConnection, self._check_peer),
+            "https": _checking_pool(HTTPSConnectionPool, HTTPSConnection, self._check_peer),
+        }
+
+
+def _checking_pool(
+    pool: type[HTTPConnectionPool],
+    connection: type[HTTPConnection],
+    check_peer: Callable[[str], None],
+) -> type[HTTPConnectionPool]:
+    class CheckedConnection(connection):  # type: ignore[valid-type,misc]
+        def _new_conn(self) -> socket.socket:
+            sock: socket.socket = super()._new_conn()
+            try:
+                check_peer(str(sock.getpeername()[0]))
+            except BaseException:
+                sock.close()
+                raise
+            return sock
+
+    return type(f"Checked{pool.__name__}", (pool,), {"ConnectionCls": CheckedConnection})
+
+
+class _NonPublicPeer(Exception):
+    """A checked connection reached a non-public address (raised inside urllib3)."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
 
 
 def content_type_charset(content_type: str) -> str:
@@ -244,7 +304,9 @@ class Fetcher:
     - only http(s); a URL found inside fetched content (`found_in=`), or a redirect target,
       that resolves to a loopback, private, link-local or otherwise non-public address is
       refused unless it has the same origin as the document it came from or its host is in
-      `allow_hosts` (host names, IP addresses or networks such as "10.0.0.0/8").
+      `allow_hosts` (host names, IP addresses or networks such as "10.0.0.0/8"). Such a URL
+      is checked again where its connection lands, before anything is sent, so a host whose
+      DNS answer changes after the check (DNS rebinding) is refused too.
     """
 
     def __init__(
@@ -295,12 +357,19 @@ class Fetcher:
         for session in sessions:
             session.close()
 
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
+    def _session(self, checked: bool) -> requests.Session:
+        """This thread's session; `checked` ones refuse connections to non-public addresses
+        (so every connection pooled in them was checked under the same rule)."""
+        name = "checked_session" if checked else "session"
+        session: requests.Session | None = getattr(self._local, name, None)
         if session is None:
-            session = make_session(retries=self.retries, pool_size=self.per_host)
+            session = make_session(
+                retries=self.retries,
+                pool_size=self.per_host,
+                check_peer=self._check_peer if checked else None,
+            )
             session.headers["User-Agent"] = self.user_agent
-            self._local.session = session
+            setattr(self._local, name, session)
             with self._lock:
                 self._sessions.append(session)
         return session
@@ -341,7 +410,7 @@ class Fetcher:
         """
         limit = self.max_bytes if max_bytes is None else max_bytes
         require_http_url(url)
-        self._check_address(url, found_in)
+        checked = self._check_address(url, found_in)
         cached = self._cache_load(url)
         headers: dict[str, str] = {}
         if cached is not None:
@@ -352,7 +421,7 @@ class Fetcher:
         current, previous = url, found_in
         for _ in range(self.max_redirects + 1):
             with self._slot(current):
-                result = self._get_once(current, headers, limit, url, cached)
+                result = self._get_once(current, headers, limit, url, cached, previous, checked)
             if isinstance(result, Fetched):
                 _check_type(result, expect)
                 return result
@@ -360,7 +429,7 @@ class Fetcher:
             target = urljoin(current, result)
             require_http_url(target)
             previous, current = current, target
-            self._check_address(current, previous)
+            checked = self._check_address(current, previous)
         raise SourceUnreachableError(
             f"cannot fetch {redact(url)}: more than {self.max_redirects} redirects",
             location=redact(url),
@@ -374,13 +443,29 @@ class Fetcher:
         limit: int,
         requested: str,
         cached: dict[str, str] | None,
+        found_in: str,
+        checked: bool,
     ) -> Fetched | str:
-        """One request: a Fetched, or the Location of a redirect."""
+        """One request: a Fetched, or the Location of a redirect.
+
+        A `checked` request may only connect to a public (or allowed) address.
+        """
         try:
             # Redirects are followed by hand (in `get`) so that every hop is checked.
-            response = self._session().get(
+            response = self._session(checked).get(
                 url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
             )
+        except _NonPublicPeer as refused:
+            self.stats.count("refused")
+            raise UnsafeUrlError(
+                f"refusing {redact(url)} (found in {redact(found_in)}): "
+                f"{origin_of(url)[1]} resolved to a public address when checked but the "
+                f"connection reached {refused.address}",
+                location=redact(url),
+                hint="the host's DNS answer changed between the check and the connection "
+                "(DNS rebinding); nothing was sent to it. Add the host to the allow-list if "
+                "it is meant to be private",
+            ) from None
         except requests.RequestException as exc:
             raise SourceUnreachableError(
                 f"cannot fetch {redact(url)}: {describe_failure(exc)}",
@@ -423,17 +508,20 @@ class Fetcher:
 
     # -- address checks -----------------------------------------------------------------------
 
-    def _check_address(self, url: str, found_in: str) -> None:
+    def _check_address(self, url: str, found_in: str) -> bool:
+        """Refuse a URL found in content that resolves to a non-public address.
+
+        Returns whether the request must also be checked where it connects: true unless the
+        URL was given directly, shares the origin of the document it was found in, or its
+        host is allowed by name.
+        """
         if not found_in or origin_of(url) == origin_of(found_in):
-            return
+            return False
         host = origin_of(url)[1]
         if host in self._allowed_names:
-            return
-        addresses = _resolve(url)
-        for address in addresses:
-            if any(address in network for network in self._allowed_networks):
-                continue
-            if not _is_public(address):
+            return False
+        for address in _resolve(url):
+            if not self._reachable(address):
                 self.stats.count("refused")
                 raise UnsafeUrlError(
                     f"refusing {redact(url)} (found in {redact(found_in)}): "
@@ -442,6 +530,16 @@ class Fetcher:
                     hint="a page may only point at loopback, private or link-local hosts of its "
                     "own origin; add the host to the allow-list if this is intended",
                 )
+        return True
+
+    def _check_peer(self, address: str) -> None:
+        """Refuse a checked connection that reached a non-public address (see `_session`)."""
+        if not self._reachable(ipaddress.ip_address(address.split("%", 1)[0])):
+            raise _NonPublicPeer(address)
+
+    def _reachable(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        """A public address, or one in a network the allow-list names."""
+        return _is_public(address) or any(address in net for net in self._allowed_networks)
 
     # -- cache --------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 from http_fixtures import LocalServer, Route
 
+from packager import http
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
-from packager.http import USER_AGENT, Fetcher, content_type_charset, fetch, redact
+from packager.http import USER_AGENT, Fetcher, content_type_charset, fetch, make_session, redact
 
 pytestmark = pytest.mark.servers
 
@@ -155,6 +157,37 @@ def test_other_loopback_port_is_refused_but_the_same_origin_is_allowed(server, f
         other.stop()
 
 
+def test_dns_rebinding_is_refused_where_the_connection_lands(server, fetcher, monkeypatch) -> None:
+    # The name resolves to a public address when checked, then to loopback when connecting.
+    other = LocalServer().start()
+    try:
+        other.routes["/img.png"] = Route(b"png", content_type="image/png")
+        monkeypatch.setattr(http, "_resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
+        with pytest.raises(UnsafeUrlError, match=r"connection reached 127\.0\.0\.1") as caught:
+            fetcher.get(other.url("/img.png"), found_in=server.url("/page"))
+        assert "DNS rebinding" in caught.value.hint
+        assert other.requests == {}  # refused before a byte was sent
+        assert fetcher.stats.refused == 1
+        # A URL given directly is not subject to the check, on the same fetcher.
+        assert fetcher.get(other.url("/img.png")).content == b"png"
+    finally:
+        other.stop()
+
+
+def test_a_checked_session_calls_the_peer_check_before_sending(server) -> None:
+    server.routes["/page"] = Route(b"ok")
+    seen: list[str] = []
+    assert make_session(check_peer=seen.append).get(server.url("/page")).content == b"ok"
+    assert seen == ["127.0.0.1"]
+
+    def refuse(address: str) -> None:
+        raise RuntimeError(f"no {address}")
+
+    with pytest.raises(RuntimeError, match=r"no 127\.0\.0\.1"):
+        make_session(check_peer=refuse).get(server.url("/page"))
+    assert server.requests[("/page", 200)] == 1
+
+
 def test_allow_list_permits_a_private_host(server, tmp_path) -> None:
     other = LocalServer().start()
     try:
@@ -162,6 +195,10 @@ def test_allow_list_permits_a_private_host(server, tmp_path) -> None:
         with Fetcher(allow_hosts=["127.0.0.0/8"]) as allowing:
             fetched = allowing.get(other.url("/img.png"), found_in=server.url("/page"))
         assert fetched.content == b"png"
+        # An allowed network passes the connection-time check too.
+        with Fetcher(allow_hosts=["127.0.0.0/8"]) as allowing, pytest.MonkeyPatch.context() as mp:
+            mp.setattr(http, "_resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
+            assert allowing.get(other.url("/img.png"), found_in=server.url("/page")).content
     finally:
         other.stop()
 
