@@ -202,6 +202,35 @@ def test_changed_text_or_photo_gives_a_new_video(tmp_path: Path) -> None:
     assert name(photos) != _name_with_options(article, photos)
 
 
+def test_an_updated_font_gives_a_new_video_name(tmp_path: Path, monkeypatch) -> None:
+    from packager.video import fonts
+    from packager.video.render import _name_hash, _plan
+
+    system = pick_font("Abc")
+    if system is None:
+        pytest.skip("no font installed")
+    font = tmp_path / "Only.ttf"
+    font.write_bytes(system.path.read_bytes())
+    photos = make_photos(tmp_path / "in")[:1]
+    article = small_article()
+
+    def name() -> str:
+        fonts.font_digest.cache_clear()  # a new build process reads the files again
+        segments = _plan(article, photos, QUICK, "C")
+        return _name_hash(article, photos, QUICK, "C", segments, None, "", "en")
+
+    monkeypatch.setattr(fonts, "installed_fonts", lambda bold: (font,))
+    fonts._pick.cache_clear()
+    try:
+        before = name()
+        assert name() == before
+        font.write_bytes(font.read_bytes() + b"\0")  # the same font file, updated
+        assert name() != before
+    finally:
+        fonts._pick.cache_clear()
+        fonts.font_digest.cache_clear()
+
+
 def _name_with_options(article: Article, photos: list[Path]) -> str:
     from packager.video.render import _name_hash, _plan
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +134,22 @@ def pick_font(text: str, *, bold: bool = False) -> FontChoice | None:
     None when no font is installed at all.
     """
     return _pick(needed_codepoints(text), bold)
+
+
+@functools.cache
+def font_digest(path: Path) -> str:
+    """A digest of a font file's bytes ("" if unreadable)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def fonts_for(texts: Iterable[str]) -> list[str]:
+    """Digests of every font `pick_font` chooses for any of `texts`, bold or regular: what a
+    render drawn from these texts looks like depends on exactly these files."""
+    chosen = {pick_font(text, bold=bold) for text in texts if text for bold in (False, True)}
+    return sorted({font_digest(choice.path) for choice in chosen if choice is not None})
 
 
 def is_rtl(text: str) -> bool:

@@ -23,7 +23,7 @@ from PIL import UnidentifiedImageError
 from packager.errors import RenderError, SourceError
 from packager.files import write_atomic
 from packager.model import Article
-from packager.video import cards, narration
+from packager.video import cards, fonts, narration
 from packager.video.captions import Cue, sentence_cues, to_webvtt
 from packager.video.ffmpeg import last_error_lines, run_ffmpeg
 from packager.video.probe import VideoInfo, probe_video
@@ -271,7 +271,7 @@ def _name_hash(
     language: str,
 ) -> str:
     """A digest of everything that shapes the output: text shown and spoken, photo bytes,
-    options, speech engine and voice, and the renderer version."""
+    options, speech engine and voice, the fonts that draw the text, and the renderer version."""
     key = {
         "renderer": RENDERER_VERSION,
         "title": article.title,
@@ -283,6 +283,16 @@ def _name_hash(
         "images": [_file_digest(article, path) for path in images],
         "options": options.key(),
         "tts": [engine.version, voice] if engine is not None and voice else None,
+        # The installed fonts that draw these texts: a font update redraws the cards.
+        "fonts": fonts.fonts_for(
+            [
+                article.title,
+                _section_text(article),
+                _date_text(article),
+                channel_name,
+                *(t for s in segments for t in (s.text, s.caption, s.credit)),
+            ]
+        ),
     }
     blob = json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:_HASH_LENGTH]
@@ -310,6 +320,11 @@ def _read_previous(video_path: Path, captions_path: Path) -> RenderedVideo | Non
 def _date_text(article: Article) -> str:
     # ISO dates read the same in every language the channel may use.
     return article.published.date().isoformat() if article.published else ""
+
+
+def _section_text(article: Article) -> str:
+    """The section path as the title card shows it."""
+    return " › ".join(article.section_path)
 
 
 def _render(
@@ -389,7 +404,7 @@ def _stills_and_graph(
     width, height = options.size
     fps = options.fps
     big = (2 * round(width * ZOOM_HEADROOM / 2), 2 * round(height * ZOOM_HEADROOM / 2))
-    section = " › ".join(article.section_path)
+    section = _section_text(article)
     inputs: list[Path] = []
     chains: list[str] = []
     missing = ""
