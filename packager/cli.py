@@ -519,6 +519,15 @@ def diff(old: str, new: str, output: str, timeout: float) -> None:
         click.echo(result.text())
 
 
+# publish and republish: the manifest says what the host holds; this asks the host too.
+VERIFY_OPTION = click.option(
+    "--verify",
+    is_flag=True,
+    help="Also ask the host for every file the feed needs, and send again any that is missing "
+    "or different there (deleted or edited by hand). Costs a listing per folder.",
+)
+
+
 @dataclass(frozen=True)
 class PublishOptions:
     output_dir: Path
@@ -527,6 +536,7 @@ class PublishOptions:
     grace_days: float
     public_url: str | None
     output: str
+    verify: bool = False
 
 
 @main.command()
@@ -552,6 +562,7 @@ class PublishOptions:
     help="Days an asset no longer in the feed stays on the host.",
 )
 @click.option("--public-url", help="Public URL of TARGET (default: derived from the feed's URLs).")
+@VERIFY_OPTION
 @click.option(
     "-o",
     "--output",
@@ -566,6 +577,7 @@ def publish(
     dry_run: bool,
     grace_days: float,
     public_url: str | None,
+    verify: bool,
     output: str,
 ) -> None:
     """Upload a built channel so the live feed is never broken.
@@ -579,7 +591,7 @@ def publish(
       packager publish output --to s3://my-bucket/channel --dry-run
       packager publish output --to sftp://deploy@cdn.example.com:2222/srv/roku
     """
-    options = PublishOptions(output_dir, target, dry_run, grace_days, public_url, output)
+    options = PublishOptions(output_dir, target, dry_run, grace_days, public_url, output, verify)
     sys.exit(int(run_publish(options)))
 
 
@@ -595,6 +607,7 @@ def run_publish(options: PublishOptions) -> ExitCode:
             dry_run=options.dry_run,
             grace_period=timedelta(days=options.grace_days),
             public_url=options.public_url,
+            verify=options.verify,
         )
     except PackagerError as error:
         if options.output == "json":
@@ -634,6 +647,7 @@ class RepublishOptions:
     output: str
     detailed_exit_codes: bool
     now: datetime | None
+    verify: bool = False
 
 
 @main.command()
@@ -686,6 +700,7 @@ class RepublishOptions:
     show_default=True,
     help="text for people, json for programs (only JSON on stdout).",
 )
+@VERIFY_OPTION
 @click.option(
     "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
 )
@@ -702,6 +717,7 @@ def republish(
     output: str,
     detailed_exit_codes: bool,
     now_text: str | None,
+    verify: bool,
 ) -> None:
     """Rebuild the channel from its sources and publish it if anything changed.
 
@@ -728,6 +744,7 @@ def republish(
         output,
         detailed_exit_codes,
         now,
+        verify,
     )
     sys.exit(int(run_republish(options)))
 
@@ -747,6 +764,7 @@ def run_republish(options: RepublishOptions) -> ExitCode:
             max_shrink=options.max_shrink,
             wait_seconds=options.wait_seconds,
             now=options.now,
+            verify=options.verify,
         )
     except PackagerError as error:
         if options.output == "json":

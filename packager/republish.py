@@ -157,6 +157,7 @@ def republish(
     retry: RetryPolicy | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], None] = time.sleep,
+    verify: bool = False,
 ) -> RepublishResult:
     """Build the channel from `config.sources` into `out_dir`, diff it against the feed live
     on `target`, and publish it there only when something changed.
@@ -164,7 +165,9 @@ def republish(
     Runs under the target's lock (`packager-lock.json`); waits up to `wait_seconds` for another
     run. Refuses (status "shrink-refused") a feed that drops at least `max_shrink` of the live
     items, or all of them, unless `allow_shrink`. Every outcome is a result with a status;
-    only a bad config (ConfigError) or a bug raises.
+    only a bad config (ConfigError) or a bug raises. `verify` also checks that the host
+    still holds every file the feed needs and sends again what is missing, even when the
+    feed itself did not change (see `publish`).
     """
     if not 0.0 <= max_shrink <= 1.0:
         raise ValueError("max_shrink is a share between 0 and 1")
@@ -209,6 +212,7 @@ def republish(
                 grace_period=grace_period,
                 retry=retry,
                 secrets=parsed.secrets,
+                verify=verify,
             )
         finally:
             note = _release(lock, retry, parsed.secrets)
@@ -231,6 +235,7 @@ def _locked_run(
     grace_period: timedelta,
     retry: RetryPolicy,
     secrets: tuple[str, ...],
+    verify: bool,
 ) -> RepublishResult:
     warnings: list[str] = []
     if lock.took_over is not None:
@@ -311,7 +316,10 @@ def _locked_run(
 
     new = json.loads((out_dir / FEED_NAME).read_bytes())
     diff = diff_feeds(live if isinstance(live, dict) else {}, new)
-    if live is not None and not diff.has_changes and not _other_formats_changed(host, out_dir):
+    unchanged = (
+        live is not None and not diff.has_changes and not _other_formats_changed(host, out_dir)
+    )
+    if unchanged and not verify:
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
     refusal = "" if allow_shrink else shrink_refusal(diff, max_shrink)
     if refusal:
@@ -324,12 +332,33 @@ def _locked_run(
         )
     try:
         published = publish(
-            out_dir, host.target, host=host, now=now, grace_period=grace_period, retry=retry
+            out_dir,
+            host.target,
+            host=host,
+            now=now,
+            grace_period=grace_period,
+            retry=retry,
+            verify=verify,
         )
     except PackagerError as error:
         status = "invalid-feed" if error.exit_code == ExitCode.FEED_INVALID else "host-failed"
         return outcome(status, error.message, error.hint, diff=diff)
     warnings += published.warnings
+    if unchanged and not published.plan.repaired:
+        return outcome(
+            "no-changes",
+            f"no changes: {host.target} is current and holds every file",
+            diff=diff,
+            published=published,
+        )
+    if unchanged:
+        return outcome(
+            "published",
+            f"repaired {host.target}: {len(published.plan.repaired)} file(s) were missing or "
+            f"different there and were sent again, {published.bytes_sent:,} bytes",
+            diff=diff,
+            published=published,
+        )
     return outcome(
         "published",
         f"published to {host.target}: {diff.summary()}; {len(published.uploaded)} file(s) "

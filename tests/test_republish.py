@@ -375,3 +375,28 @@ def test_republish_keeps_the_channel_current(
     assert "the live feed" in down.stderr and "untouched" in down.stderr
     assert bucket.get("feed.json") == live_before
     assert bucket.get("packager-lock.json") is None
+
+
+def test_republish_verify_puts_back_what_was_deleted_on_the_host(
+    newsroom: Newsroom, bucket: Bucket, tmp_path: Path
+) -> None:
+    first, _ = run(newsroom, bucket, tmp_path, T0)
+    assert first.status == "published", first.as_dict()
+    thumbnail = live_items(bucket)[0]["thumbnail"].removeprefix(BASE_URL)
+    bucket.client.delete_object(Bucket=bucket.name, Key=f"roku/{thumbnail}")
+
+    # The feed did not change and the manifest says the picture is there.
+    trusting, _ = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=1))
+    assert trusting.status == "no-changes"
+    assert bucket.get(thumbnail) is None
+
+    repaired, host = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=2), verify=True)
+    assert repaired.status == "published", repaired.as_dict()
+    assert repaired.message.startswith(f"repaired {repaired.target}: 1 file(s)")
+    assert repaired.published is not None and repaired.published.plan.repaired == (thumbnail,)
+    assert ("upload", thumbnail) in host.writes and ("replace", "feed.json") not in host.writes
+    assert bucket.get(thumbnail) is not None
+    assert_live_feed_valid(bucket, tmp_path)
+
+    again, _ = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=3), verify=True)
+    assert again.status == "no-changes", again.as_dict()

@@ -100,6 +100,7 @@ class PublishPlan:
     feed_changed: bool
     bytes_to_send: int
     public_url: str
+    repaired: tuple[str, ...] = ()  # listed in the manifest but missing or different on the host
 
     @property
     def changes(self) -> bool:
@@ -107,7 +108,11 @@ class PublishPlan:
 
     def lines(self) -> list[str]:
         """The plan as text, one action a line (for --dry-run and logs)."""
-        out = [f"upload {name}" for name in self.upload]
+        repaired = set(self.repaired)
+        out = [
+            f"upload {name}" + (" (missing or different on the host)" if name in repaired else "")
+            for name in self.upload
+        ]
         if self.feed_changed:
             out.append(f"replace {FEED_NAME} (last)")
         out += [f"delete {name} (unreferenced past the grace period)" for name in self.delete]
@@ -150,6 +155,7 @@ class PublishResult:
             "uploaded": list(self.uploaded),
             "skipped": len(self.skipped),
             "recovered": list(self.plan.recovered),
+            "repaired": list(self.plan.repaired),
             "deleted": list(self.deleted),
             "waiting": [{"name": n, "deletable_after": a} for n, a in self.plan.waiting],
             "feed_replaced": self.feed_replaced,
@@ -459,8 +465,12 @@ def publish(
     public_url: str | None = None,
     host: Host | None = None,
     retry: RetryPolicy | None = None,
+    verify: bool = False,
 ) -> PublishResult:
     """Upload the built channel in `output_dir` to `target`, assets first and the feed last.
+
+    The host's manifest says what it holds; `verify` also asks the host, and sends again any
+    file the manifest lists that is missing or different there (deleted or changed by hand).
 
     `target` is a folder path, file://, http(s):// (WebDAV), s3:// or sftp:// URL. `host`
     replaces the host built from `target` (tests wrap hosts to inject faults). `now` is the
@@ -493,7 +503,16 @@ def publish(
     start_requests, start_bytes = host.counters.requests, host.counters.bytes_sent
     try:
         return _publish(
-            run, local, feed_file, base, dry_run, grace_period, now, start_requests, start_bytes
+            run,
+            local,
+            feed_file,
+            base,
+            dry_run,
+            grace_period,
+            now,
+            start_requests,
+            start_bytes,
+            verify,
         )
     finally:
         if own_host:
@@ -510,6 +529,7 @@ def _publish(
     now: datetime,
     start_requests: int,
     start_bytes: int,
+    verify: bool,
 ) -> PublishResult:
     host = run.host
     # 1. What the host holds: manifest, journal of an interrupted run, live feed.
@@ -553,6 +573,22 @@ def _publish(
             files[name] = entry
         upload = [name for name in upload if name not in recovered]
     skip = sorted(set(local) - set(upload) - set(recovered))
+    repaired: list[str] = []
+    if verify and skip:
+        held = run.call("(verify)", lambda: host.stat(skip))
+        repaired = [
+            name
+            for name in skip
+            if name not in held or not _matches(held[name], local[name].entry, local[name].md5)
+        ]
+        if repaired:
+            upload += repaired
+            skip = [name for name in skip if name not in set(repaired)]
+            run.warnings.append(
+                f"{len(repaired)} file(s) the manifest lists were missing or different on "
+                f"{host.target} and are sent again: {', '.join(repaired[:5])}"
+                + (" ..." if len(repaired) > 5 else "")
+            )
 
     feed_current = bool(
         live_feed
@@ -590,6 +626,7 @@ def _publish(
         feed_changed=not feed_current,
         bytes_to_send=sum(local[n].size for n in upload) + (0 if feed_current else feed.size),
         public_url=base,
+        repaired=tuple(repaired),
     )
     needs_manifest = (
         plan.changes

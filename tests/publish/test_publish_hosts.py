@@ -11,7 +11,7 @@ from publish_channel import BASE_URL, write_channel
 from publish_support import HostUnderTest
 
 from packager.errors import FeedInvalidError, PublishError
-from packager.publish import RetryPolicy, publish
+from packager.publish import RetryPolicy, open_host, publish
 from packager.publish.base import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
@@ -83,6 +83,31 @@ def test_publish_then_unchanged_then_one_article(any_host: HostUnderTest, tmp_pa
     assert later.uploaded == ()
     assert not (old_assets & set(any_host.files()))
     assert_host_serves(any_host, new_dir)
+
+
+def test_verify_sends_again_what_was_deleted_on_the_host(
+    any_host: HostUnderTest, tmp_path: Path
+) -> None:
+    out = write_channel(tmp_path / "out", ARTICLES)
+    publish(out, any_host.target, now=NOW, retry=FAST)
+    thumbnail = sorted(n for n in published_names(out) if n.startswith("images/"))[0]
+    host = open_host(any_host.target)  # someone tidies the host by hand
+    try:
+        host.delete(thumbnail)
+    finally:
+        host.close()
+    assert thumbnail not in any_host.files()
+
+    # The manifest still lists it: a plain publish trusts the manifest.
+    assert publish(out, any_host.target, now=NOW, retry=FAST).uploaded == ()
+    # --verify asks the host, and the feed's picture is back.
+    verified = publish(out, any_host.target, now=NOW, retry=FAST, verify=True)
+    assert verified.uploaded == (thumbnail,)
+    assert verified.plan.repaired == (thumbnail,)
+    assert any(thumbnail in w and "sent again" in w for w in verified.warnings)
+    assert_host_serves(any_host, out)
+    # With everything in place, verifying sends nothing.
+    assert publish(out, any_host.target, now=NOW, retry=FAST, verify=True).uploaded == ()
 
 
 def test_dry_run_prints_plan_and_touches_nothing(any_host: HostUnderTest, tmp_path: Path) -> None:
