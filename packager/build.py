@@ -54,9 +54,11 @@ from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
 from packager.files import write_atomic
 from packager.http import Fetcher, redact
-from packager.images import Thumbnail, ThumbnailMaker
+from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
+from packager.images import Thumbnail, ThumbnailMaker, compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
 from packager.model import Article, Video, article_from_dict
+from packager.outputs import BUILD_REPORT_NAME, FEED_NAME, STATE_DIR, Pruned, prune_output
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
@@ -72,9 +74,6 @@ from packager.validate.rules import CONTENT_ARRAYS
 from packager.video import RenderOptions, probe_video, render_article_video
 from packager.video.hls import package_hls
 
-STATE_DIR = ".packager"
-REPORT_NAME = "build-report.json"
-FEED_NAME = "feed.json"
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
 ProgressCallback = Callable[[int, int, str], None]
 # Thumbnail threads: the pixel work scales with cores; more than 4 buys little and costs memory.
@@ -122,6 +121,7 @@ class BuildResult:
     unreachable: tuple[str, ...] = ()  # SOURCE URLs that could not be fetched at all
     # The other formats of [channel] formats: file name -> its validation (written if valid).
     extra_files: dict[str, ValidationResult] = field(default_factory=dict)
+    pruned: Pruned = field(default_factory=Pruned)  # old assets no feed names, deleted
 
     @property
     def exit_code(self) -> ExitCode:
@@ -162,6 +162,7 @@ class BuildResult:
             "skipped": [asdict(skip) for skip in self.skipped],
             "trimmed": list(self.trimmed),
             "unreachable": list(self.unreachable),
+            "pruned": {"files": list(self.pruned.names), "bytes": self.pruned.bytes_freed},
             "notes": list(self.notes),
             "validation": self.validation.as_dict() if self.validation else None,
         }
@@ -230,7 +231,7 @@ class ArticlePreparer:
         self.thumbnails = ThumbnailMaker(
             out_dir,
             (config.thumbnail_width, config.thumbnail_height),
-            index_path=state.folder / "thumbnails.jsonl",
+            index_path=state.folder / THUMBNAIL_INDEX_NAME,
         )
         self.render_options = RenderOptions(
             size=(config.video_width, config.video_height),
@@ -760,11 +761,16 @@ def _assemble(
     written = acceptable and has_items
     notes = list(collected.notes)
     extra_files: dict[str, ValidationResult] = {}
+    pruned = Pruned()
     if written:
         write_atomic(out_dir / FEED_NAME, raw)
         extra_files = _write_other_formats(out_dir, config, feed)
         if extra_files:
             notes.extend(left_out(feed))
+        written_formats = {name for name, check in extra_files.items() if check.ok}
+        pruned = prune_output(out_dir, config.base_url, other_formats=written_formats)
+        if pruned.names:
+            compact_thumbnail_index(state.folder / THUMBNAIL_INDEX_NAME, out_dir)
     result = BuildResult(
         out_dir=out_dir,
         feed_written=written,
@@ -780,8 +786,9 @@ def _assemble(
         prepared=collected.processed,
         unreachable=tuple(collected.unreachable),
         extra_files=extra_files,
+        pruned=pruned,
     )
-    write_atomic(out_dir / REPORT_NAME, pretty_bytes(result.as_dict()))
+    write_atomic(out_dir / BUILD_REPORT_NAME, pretty_bytes(result.as_dict()))
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -479,6 +480,18 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         if converted is not None:
             return converted
     return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def compact_thumbnail_index(index_path: Path, out_dir: Path) -> None:
+    """Rewrite the thumbnail index with one line per thumbnail still in `out_dir` (after old
+    assets were pruned), so it does not grow for ever. The index is only a cache."""
+    kept = [
+        json.dumps(asdict(thumbnail), sort_keys=True) + "\n"
+        for name, thumbnail in sorted(_read_index(index_path).items())
+        if (out_dir / name).is_file()
+    ]
+    with contextlib.suppress(OSError):
+        write_atomic(index_path, "".join(kept).encode("utf-8"))
 
 
 def _read_index(index_path: Path) -> dict[str, Thumbnail]:

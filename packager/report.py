@@ -77,6 +77,11 @@ def write_build_report(result: Any, out: TextIO) -> None:
         f"articles: {result.reused + result.prepared} built ({result.reused} unchanged, "
         f"{result.prepared} processed), {len(result.skipped)} skipped\n"
     )
+    if result.pruned.names:
+        out.write(
+            f"pruned: {plural(len(result.pruned.names), 'old asset')} no feed names any more "
+            f"({result.pruned.bytes_freed:,} bytes)\n"
+        )
     if result.skipped:
         out.write("skipped:\n")
         for skip in result.skipped:

@@ -19,14 +19,10 @@ from packager.build import FEED_NAME, BuildResult, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
+from packager.outputs import current_sibling_feeds
 from packager.publish import publish
 from packager.publish.base import Host, HostError, open_host, parse_target, redact
-from packager.publish.core import (
-    DEFAULT_GRACE_PERIOD,
-    PublishResult,
-    RetryPolicy,
-    current_sibling_feeds,
-)
+from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, RetryPolicy
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 from packager.timestamps import parse_timestamp
 

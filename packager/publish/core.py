@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import random
-import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote, urlsplit
 
 from packager.errors import FeedInvalidError, InputError, PublishError
-from packager.feed.mrss import MRSS_NAME
-from packager.feed.search_feed import SEARCH_FEED_NAME
+from packager.outputs import SIBLING_FEED_NAMES, channel_files, walk_output
 from packager.publish.base import (
     FEED_NAME,
     JOURNAL_NAME,
@@ -36,11 +31,7 @@ from packager.publish.base import (
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.timestamps import parse_timestamp, utc_z
 from packager.validate import validate_feed
-from packager.video.hls import playlist_files
 
-# Never published: build state and the build report (see the build command).
-BUILD_REPORT_NAME = "build-report.json"
-EXCLUDED_TOP_LEVEL = frozenset({".packager", BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME})
 DEFAULT_GRACE_PERIOD = timedelta(days=7)
 
 T = TypeVar("T")
@@ -178,76 +169,6 @@ class HostFailure(PublishError):
 # The output folder
 
 
-# The other formats `packager build` writes beside feed.json (channel config `formats`).
-SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
-
-
-def current_sibling_feeds(output_dir: Path) -> set[str]:
-    """The other formats (feed.xml, search.json) that the last build wrote: one left over from
-    an earlier build (a format since dropped, or one that failed validation) is not published."""
-    present = {name for name in SIBLING_FEED_NAMES if (output_dir / name).is_file()}
-    try:
-        report = json.loads((output_dir / BUILD_REPORT_NAME).read_bytes())
-    except (OSError, ValueError):
-        return present  # not built by packager: publish what is there
-    written = report.get("otherFormats") if isinstance(report, dict) else None
-    if not isinstance(written, dict):
-        return set()
-    return {
-        name
-        for name in present
-        if isinstance(written.get(name), dict) and written[name].get("written") is True
-    }
-
-
-_XML_URL = re.compile(r"""(?:url|href)\s*=\s*["'](https?://[^"']+)["']""")
-
-
-def check_sibling_feed(path: Path, names: set[str], base: str) -> set[str]:
-    """Validate one of the other formats and return the local files it refers to; refuse it
-    when it is invalid or names a file the output folder lacks."""
-    from packager.validate import validate_feed
-
-    result = validate_feed(path)
-    if not result.ok:
-        first = result.errors[0]
-        raise FeedInvalidError(
-            f"refusing to publish {path}: it does not validate "
-            f"({len(result.errors)} errors; first: {first.pointer} {first.message})",
-            hint=f"rebuild the channel, or run `packager validate {path}`",
-        )
-    if not base:
-        return set()
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".json":
-        urls = [url for _, url in feed_urls(json.loads(raw))]
-    else:
-        urls = [html.unescape(url) for url in _XML_URL.findall(raw)]
-    referenced = {unquote(urlsplit(url[len(base) :]).path) for url in urls if url.startswith(base)}
-    missing = sorted(referenced - names)
-    if missing:
-        raise FeedInvalidError(
-            f"refusing to publish {path}: it points at files missing from the output folder: "
-            + ", ".join(missing[:10]),
-            hint="rebuild the channel",
-        )
-    return referenced
-
-
-def _playlist_members(output_dir: Path, names: set[str]) -> set[str]:
-    """Files that referenced HLS playlists name (segments), which the feed does not name."""
-    members: set[str] = set()
-    for name in names:
-        playlist = output_dir / name
-        if name.endswith(".m3u8") and playlist.is_file():
-            members.update(
-                path.relative_to(output_dir).as_posix()
-                for path in playlist_files(playlist)
-                if path.resolve().is_relative_to(output_dir.resolve())
-            )
-    return members
-
-
 def scan_output(output_dir: Path) -> dict[str, LocalFile]:
     """Every publishable file under `output_dir` by POSIX relative name, hashed."""
     if not (output_dir / FEED_NAME).is_file():
@@ -257,21 +178,11 @@ def scan_output(output_dir: Path) -> dict[str, LocalFile]:
             hint="give the folder `packager build` wrote (it holds feed.json)",
         )
     files: dict[str, LocalFile] = {}
-    for path in sorted(_walk(output_dir, output_dir)):
+    for path in sorted(walk_output(output_dir)):
         name = path.relative_to(output_dir).as_posix()
         sha, md5, size = _hash_file(path)
         files[name] = LocalFile(name=name, path=path, size=size, sha256=sha, md5=md5)
     return files
-
-
-def _walk(root: Path, folder: Path) -> Iterator[Path]:
-    for entry in folder.iterdir():
-        if folder == root and entry.name in EXCLUDED_TOP_LEVEL:
-            continue
-        if entry.is_dir():
-            yield from _walk(root, entry)
-        elif entry.is_file():
-            yield entry
 
 
 def _hash_file(path: Path) -> tuple[str, str, int]:
@@ -282,86 +193,6 @@ def _hash_file(path: Path) -> tuple[str, str, int]:
             md5.update(chunk)
             size += len(chunk)
     return sha.hexdigest(), md5.hexdigest(), size
-
-
-def feed_urls(feed: object, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """(JSON Pointer, URL) for every http(s) URL string anywhere in the feed."""
-    if isinstance(feed, dict):
-        for key, value in feed.items():
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
-            yield from feed_urls(value, f"{pointer}/{escaped}")
-    elif isinstance(feed, list):
-        for index, value in enumerate(feed):
-            yield from feed_urls(value, f"{pointer}/{index}")
-    elif isinstance(feed, str) and feed.startswith(("http://", "https://")):
-        yield pointer, feed
-
-
-def derive_public_url(urls: list[tuple[str, str]], names: set[str]) -> str:
-    """The base URL the feed's assets live under, learned from the URLs that name local files.
-
-    For each URL, the longest trailing part of its path that is a file in the output folder
-    gives a candidate base (everything before that part). All candidates must agree.
-    Returns "" when no URL names a local file.
-    """
-    bases: dict[str, str] = {}
-    for pointer, url in urls:
-        parts = urlsplit(url)
-        segments = unquote(parts.path).split("/")
-        for i in range(1, len(segments)):
-            if "/".join(segments[i:]) in names:
-                base = f"{parts.scheme}://{parts.netloc}{'/'.join(segments[:i])}/"
-                bases.setdefault(base, pointer)
-                break
-    if len(bases) > 1:
-        listed = ", ".join(f"{base} (from {pointer})" for base, pointer in sorted(bases.items()))
-        raise FeedInvalidError(
-            f"cannot tell the public URL of the published files: the feed's assets sit under "
-            f"several bases: {listed}",
-            hint="pass the public URL of the target explicitly (--public-url)",
-        )
-    return next(iter(bases), "")
-
-
-def check_feed_assets(
-    feed_path: Path, names: set[str], public_url: str | None
-) -> tuple[str, set[str]]:
-    """Refuse a feed that points under the public URL at a file the output folder lacks.
-
-    Returns the public URL used (given, or derived from the feed) and the names of the files
-    the feed refers to: only those are published (the output folder may hold older files).
-    """
-    feed = json.loads(feed_path.read_bytes())
-    urls = list(feed_urls(feed))
-    base = public_url or derive_public_url(urls, names)
-    if base and not base.endswith("/"):
-        base += "/"
-    if public_url and urls and not any(url.startswith(base) for _, url in urls):
-        raise FeedInvalidError(
-            f"refusing to publish {feed_path}: no URL in the feed starts with --public-url {base}",
-            hint="check the public URL (it is case sensitive), or leave --public-url out",
-        )
-    if not base:
-        return "", set()
-    missing = []
-    referenced: set[str] = set()
-    for pointer, url in urls:
-        if url.startswith(base):
-            name = unquote(urlsplit(url[len(base) :]).path)
-            referenced.add(name)
-            if name not in names:
-                missing.append(f"{pointer} → {url}")
-    if missing:
-        shown = "; ".join(missing[:10]) + (
-            f"; and {len(missing) - 10} more" if len(missing) > 10 else ""
-        )
-        raise FeedInvalidError(
-            f"refusing to publish {feed_path}: the feed points at files missing from the "
-            f"output folder: {shown}",
-            hint=f"rebuild the channel; every URL under {base} must have its file in "
-            f"{feed_path.parent}",
-        )
-    return base, referenced
 
 
 def check_feed_valid(feed_path: Path) -> None:
@@ -488,14 +319,15 @@ def publish(
     local = scan_output(output_dir)
     feed_file = local.pop(FEED_NAME)
     check_feed_valid(feed_file.path)
-    base, referenced = check_feed_assets(feed_file.path, set(local) | {FEED_NAME}, public_url)
     # Files of earlier builds that the feed no longer names stay out (and leave the host
     # after the grace period); the channel's other formats go with the feed.
-    siblings = current_sibling_feeds(output_dir)
-    for name in sorted(siblings):
-        referenced |= check_sibling_feed(output_dir / name, set(local), base)
-    referenced |= _playlist_members(output_dir, referenced)
-    local = {name: file for name, file in local.items() if name in referenced or name in siblings}
+    channel = channel_files(output_dir, set(local), public_url)
+    base = channel.public_url
+    local = {
+        name: file
+        for name, file in local.items()
+        if name in channel.referenced or name in channel.other_formats
+    }
 
     own_host = host is None
     host = host or open_host(target)

@@ -281,3 +281,83 @@ def test_size_budget_keeps_the_most_items_that_fit(tmp_path: Path, config: Chann
         assert result.feed_size == sizes[kept]
         dropped = [line.split(" (")[1].split(",")[0] for line in result.trimmed]
         assert dropped == [f"'Story {day:02d}'" for day in range(1, 13 - kept)]  # oldest first
+
+
+def _assets(out: Path) -> set[str]:
+    return {
+        p.relative_to(out).as_posix()
+        for folder in ("images", "videos", "captions")
+        for p in (out / folder).rglob("*")
+        if p.is_file()
+    }
+
+
+def _age(folder: Path, days: float) -> None:
+    """Make every file under `folder` look `days` old."""
+    then = datetime.now(UTC).timestamp() - days * 86400
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def test_old_assets_no_feed_names_are_pruned_from_the_output(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    root = tmp_path / "articles"
+    for day in (1, 2, 3):  # names of different lengths: different photos
+        make_bundle(root, f"{day}" * day, article(f"Story {day}", day), video=True)
+    out = tmp_path / "out"
+    build_feed([root], out, config, now=NOW)
+    first_assets = _assets(out)
+    (out / "notes.txt").write_text("the editor's own file")  # not packager's to delete
+    _age(out, 8)
+
+    # Story 3 leaves the sources: its thumbnail is old and named by no feed.
+    for path in sorted((root / "333").iterdir()):
+        path.unlink()
+    (root / "333").rmdir()
+    second = build_feed([root], out, config, now=NOW)
+    assert second.feed_written and second.item_counts == {"shortFormVideos": 2}
+    feed = (out / "feed.json").read_text()
+    gone = set(second.pruned.names)
+    assert gone and gone <= first_assets
+    assert all(name not in feed for name in gone)
+    assert all(not (out / name).exists() for name in gone)
+    kept = _assets(out)
+    assert all(name in feed for name in kept)
+    assert second.pruned.bytes_freed > 0
+    assert (out / "notes.txt").is_file()
+    # The thumbnail index only lists thumbnails that are still there.
+    index = (out / ".packager" / "thumbnails.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["relative_path"] for line in index) == sorted(
+        name for name in kept if name.startswith("images/")
+    )
+    report = json.loads((out / "build-report.json").read_text())
+    assert sorted(report["pruned"]["files"]) == sorted(gone)
+
+
+def test_recent_unused_assets_stay_and_a_failed_build_prunes_nothing(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    root = tmp_path / "articles"
+    for day in (1, 2):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=True)
+    out = tmp_path / "out"
+    build_feed([root], out, config, now=NOW)
+    # A build of only one bundle (a mistake, or a story briefly out): the other's fresh
+    # assets stay for the next full build.
+    partial = build_feed([root / "1"], out, config, now=NOW)
+    assert partial.item_counts == {"shortFormVideos": 1} and partial.pruned.names == ()
+    full = build_feed([root], out, config, now=NOW)
+    assert full.item_counts == {"shortFormVideos": 2}
+    assert full.prepared == 0  # nothing had to be made again
+
+    # A build whose feed is not written (nothing buildable) deletes nothing, however old.
+    _age(out, 30)
+    before = sorted(p for p in out.rglob("*") if p.is_file() and ".packager" not in p.parts)
+    empty = tmp_path / "empty"
+    make_bundle(empty, "x", "not an article", photos=0)
+    failed = build_feed([empty], out, config, now=NOW)
+    assert not failed.feed_written and failed.pruned.names == ()
+    after = sorted(p for p in out.rglob("*") if p.is_file() and ".packager" not in p.parts)
+    assert after == before

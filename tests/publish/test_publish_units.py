@@ -9,6 +9,7 @@ import pytest
 from publish_channel import write_channel
 
 from packager.errors import FeedInvalidError
+from packager.outputs import derive_public_url
 from packager.publish import publish
 from packager.publish.base import (
     FEED_CACHE_CONTROL,
@@ -19,7 +20,7 @@ from packager.publish.base import (
     parse_target,
     redact,
 )
-from packager.publish.core import RetryPolicy, derive_public_url
+from packager.publish.core import RetryPolicy
 from packager.publish.manifest import FileEntry, Manifest
 
 NAMES = {"images/ab12cd34ef56ab78cd90.jpg", "captions/x.vtt"}

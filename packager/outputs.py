@@ -1,0 +1,287 @@
+"""A built output folder: which of its files make up the channel, and tidying the rest.
+
+`packager build` writes feed.json, the other formats, and content-hashed assets (images/,
+videos/, captions/) into one folder; `packager publish` sends the files the feeds refer to.
+Both ask this module which files those are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from packager.errors import FeedInvalidError
+from packager.feed.mrss import MRSS_NAME
+from packager.feed.search_feed import SEARCH_FEED_NAME
+from packager.video.hls import playlist_files
+
+FEED_NAME = "feed.json"
+STATE_DIR = ".packager"
+BUILD_REPORT_NAME = "build-report.json"
+# Publish's bookkeeping beside the feed on the host (never part of an output folder).
+MANIFEST_NAME = "packager-manifest.json"
+JOURNAL_NAME = "packager-journal.json"
+# Never published: build state, the build report and the publish bookkeeping.
+EXCLUDED_TOP_LEVEL = frozenset({STATE_DIR, BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME})
+# The folders `packager build` writes assets to; only these are ever pruned.
+ASSET_FOLDERS = ("images", "videos", "captions")
+PRUNE_AFTER_SECONDS = 7 * 24 * 3600
+
+
+# The other formats `packager build` writes beside feed.json (channel config `formats`).
+SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
+
+
+def current_sibling_feeds(output_dir: Path) -> set[str]:
+    """The other formats (feed.xml, search.json) that the last build wrote: one left over from
+    an earlier build (a format since dropped, or one that failed validation) is not published."""
+    present = {name for name in SIBLING_FEED_NAMES if (output_dir / name).is_file()}
+    try:
+        report = json.loads((output_dir / BUILD_REPORT_NAME).read_bytes())
+    except (OSError, ValueError):
+        return present  # not built by packager: publish what is there
+    written = report.get("otherFormats") if isinstance(report, dict) else None
+    if not isinstance(written, dict):
+        return set()
+    return {
+        name
+        for name in present
+        if isinstance(written.get(name), dict) and written[name].get("written") is True
+    }
+
+
+_XML_URL = re.compile(r"""(?:url|href)\s*=\s*["'](https?://[^"']+)["']""")
+
+
+def check_sibling_feed(path: Path, names: set[str], base: str) -> set[str]:
+    """Validate one of the other formats and return the local files it refers to; refuse it
+    when it is invalid or names a file the output folder lacks."""
+    from packager.validate import validate_feed
+
+    result = validate_feed(path)
+    if not result.ok:
+        first = result.errors[0]
+        raise FeedInvalidError(
+            f"refusing to publish {path}: it does not validate "
+            f"({len(result.errors)} errors; first: {first.pointer} {first.message})",
+            hint=f"rebuild the channel, or run `packager validate {path}`",
+        )
+    if not base:
+        return set()
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".json":
+        urls = [url for _, url in feed_urls(json.loads(raw))]
+    else:
+        urls = [html.unescape(url) for url in _XML_URL.findall(raw)]
+    referenced = {unquote(urlsplit(url[len(base) :]).path) for url in urls if url.startswith(base)}
+    missing = sorted(referenced - names)
+    if missing:
+        raise FeedInvalidError(
+            f"refusing to publish {path}: it points at files missing from the output folder: "
+            + ", ".join(missing[:10]),
+            hint="rebuild the channel",
+        )
+    return referenced
+
+
+def playlist_members(output_dir: Path, names: set[str]) -> set[str]:
+    """Files that referenced HLS playlists name (segments), which the feed does not name."""
+    members: set[str] = set()
+    for name in names:
+        playlist = output_dir / name
+        if name.endswith(".m3u8") and playlist.is_file():
+            members.update(
+                path.relative_to(output_dir).as_posix()
+                for path in playlist_files(playlist)
+                if path.resolve().is_relative_to(output_dir.resolve())
+            )
+    return members
+
+
+def walk_output(root: Path, folder: Path | None = None) -> Iterator[Path]:
+    """Every file of a built output folder except build state and publish bookkeeping."""
+    folder = root if folder is None else folder
+    for entry in folder.iterdir():
+        if folder == root and entry.name in EXCLUDED_TOP_LEVEL:
+            continue
+        if entry.is_dir():
+            yield from walk_output(root, entry)
+        elif entry.is_file():
+            yield entry
+
+
+def feed_urls(feed: object, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON Pointer, URL) for every http(s) URL string anywhere in the feed."""
+    if isinstance(feed, dict):
+        for key, value in feed.items():
+            escaped = str(key).replace("~", "~0").replace("/", "~1")
+            yield from feed_urls(value, f"{pointer}/{escaped}")
+    elif isinstance(feed, list):
+        for index, value in enumerate(feed):
+            yield from feed_urls(value, f"{pointer}/{index}")
+    elif isinstance(feed, str) and feed.startswith(("http://", "https://")):
+        yield pointer, feed
+
+
+def derive_public_url(urls: list[tuple[str, str]], names: set[str]) -> str:
+    """The base URL the feed's assets live under, learned from the URLs that name local files.
+
+    For each URL, the longest trailing part of its path that is a file in the output folder
+    gives a candidate base (everything before that part). All candidates must agree.
+    Returns "" when no URL names a local file.
+    """
+    bases: dict[str, str] = {}
+    for pointer, url in urls:
+        parts = urlsplit(url)
+        segments = unquote(parts.path).split("/")
+        for i in range(1, len(segments)):
+            if "/".join(segments[i:]) in names:
+                base = f"{parts.scheme}://{parts.netloc}{'/'.join(segments[:i])}/"
+                bases.setdefault(base, pointer)
+                break
+    if len(bases) > 1:
+        listed = ", ".join(f"{base} (from {pointer})" for base, pointer in sorted(bases.items()))
+        raise FeedInvalidError(
+            f"cannot tell the public URL of the published files: the feed's assets sit under "
+            f"several bases: {listed}",
+            hint="pass the public URL of the target explicitly (--public-url)",
+        )
+    return next(iter(bases), "")
+
+
+def check_feed_assets(
+    feed_path: Path, names: set[str], public_url: str | None
+) -> tuple[str, set[str]]:
+    """Refuse a feed that points under the public URL at a file the output folder lacks.
+
+    Returns the public URL used (given, or derived from the feed) and the names of the files
+    the feed refers to: only those are published (the output folder may hold older files).
+    """
+    feed = json.loads(feed_path.read_bytes())
+    urls = list(feed_urls(feed))
+    base = public_url or derive_public_url(urls, names)
+    if base and not base.endswith("/"):
+        base += "/"
+    if public_url and urls and not any(url.startswith(base) for _, url in urls):
+        raise FeedInvalidError(
+            f"refusing to publish {feed_path}: no URL in the feed starts with --public-url {base}",
+            hint="check the public URL (it is case sensitive), or leave --public-url out",
+        )
+    if not base:
+        return "", set()
+    missing = []
+    referenced: set[str] = set()
+    for pointer, url in urls:
+        if url.startswith(base):
+            name = unquote(urlsplit(url[len(base) :]).path)
+            referenced.add(name)
+            if name not in names:
+                missing.append(f"{pointer} → {url}")
+    if missing:
+        shown = "; ".join(missing[:10]) + (
+            f"; and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise FeedInvalidError(
+            f"refusing to publish {feed_path}: the feed points at files missing from the "
+            f"output folder: {shown}",
+            hint=f"rebuild the channel; every URL under {base} must have its file in "
+            f"{feed_path.parent}",
+        )
+    return base, referenced
+
+
+def channel_files(
+    output_dir: Path,
+    names: set[str],
+    public_url: str | None,
+    other_formats: set[str] | None = None,
+) -> ChannelFiles:
+    """The files of `output_dir` (`names`, relative POSIX paths) that make up the channel:
+    what feed.json, the other formats the last build wrote (`other_formats`, by default as
+    its build report says), and their HLS playlists refer to.
+
+    Raises FeedInvalidError when a feed points at a file that is not in `names`, or one of the
+    other formats does not validate.
+    """
+    base, referenced = check_feed_assets(output_dir / FEED_NAME, names | {FEED_NAME}, public_url)
+    siblings = current_sibling_feeds(output_dir) if other_formats is None else other_formats
+    for name in sorted(siblings):
+        referenced |= check_sibling_feed(output_dir / name, names, base)
+    referenced |= playlist_members(output_dir, referenced)
+    return ChannelFiles(public_url=base, referenced=referenced, other_formats=siblings)
+
+
+@dataclass(frozen=True)
+class ChannelFiles:
+    """See `channel_files`."""
+
+    public_url: str
+    referenced: set[str]  # assets the feeds name, HLS segments included
+    other_formats: set[str]  # feed.xml / search.json as the last build wrote them
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """Asset files `prune_output` deleted, and the bytes that freed."""
+
+    names: tuple[str, ...] = ()
+    bytes_freed: int = 0
+
+
+def prune_output(
+    output_dir: Path,
+    public_url: str,
+    *,
+    other_formats: set[str] | None = None,
+    older_than_seconds: float = PRUNE_AFTER_SECONDS,
+    clock: float | None = None,
+) -> Pruned:
+    """Delete asset files no feed in `output_dir` refers to any more and that were last
+    written more than `older_than_seconds` ago, so the folder does not grow for ever.
+
+    Only the asset folders packager writes (images/, videos/, captions/) are touched, and
+    nothing at all when the feeds cannot be read: then it cannot be told what is in use.
+    The age margin keeps what a build with fewer sources left out (run by mistake, or an
+    article briefly out of the feed) for a while.
+    """
+    files = [
+        path
+        for path in walk_output(output_dir)
+        if path.parts[len(output_dir.parts)] in ASSET_FOLDERS
+    ]
+    names = {path.relative_to(output_dir).as_posix() for path in walk_output(output_dir)}
+    try:
+        in_use = channel_files(output_dir, names, public_url, other_formats)
+    except (FeedInvalidError, OSError, ValueError):
+        return Pruned()
+    if not in_use.public_url:
+        return Pruned()  # the feed names no local file: nothing can be told apart
+    now = time.time() if clock is None else clock
+    deleted: list[str] = []
+    freed = 0
+    for path in files:
+        name = path.relative_to(output_dir).as_posix()
+        if name in in_use.referenced:
+            continue
+        try:
+            stat = path.stat()
+            if now - stat.st_mtime < older_than_seconds:
+                continue
+            path.unlink()
+        except OSError:
+            continue  # gone already, or not ours to delete: leave it
+        deleted.append(name)
+        freed += stat.st_size
+    # An HLS rendition's folder (videos/<stem>/) emptied by the pruning goes too.
+    for folder in sorted({path.parent for path in files}, key=lambda p: -len(p.parts)):
+        if len(folder.parts) > len(output_dir.parts) + 1:
+            with contextlib.suppress(OSError):  # not empty
+                folder.rmdir()
+    return Pruned(tuple(sorted(deleted)), freed)
