@@ -306,7 +306,9 @@ class Fetcher:
       refused unless it has the same origin as the document it came from or its host is in
       `allow_hosts` (host names, IP addresses or networks such as "10.0.0.0/8"). Such a URL
       is checked again where its connection lands, before anything is sent, so a host whose
-      DNS answer changes after the check (DNS rebinding) is refused too.
+      DNS answer changes after the check (DNS rebinding) is refused too; links on the origin
+      of a URL given directly are trusted like it. Behind an HTTP(S) proxy the proxy makes
+      the connection, so only the check of the name applies.
     """
 
     def __init__(
@@ -335,6 +337,7 @@ class Fetcher:
         self._allowed_networks = [
             ipaddress.ip_network(h, strict=False) for h in allow_hosts if _is_network(h)
         ]
+        self._trusted_origins: set[tuple[str, str, int]] = set()  # of URLs given directly
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
@@ -410,6 +413,10 @@ class Fetcher:
         """
         limit = self.max_bytes if max_bytes is None else max_bytes
         require_http_url(url)
+        if not found_in:
+            # Given directly: its origin may be private (an intranet newsroom), and what its
+            # documents link on that origin may be too.
+            self._trusted_origins.add(origin_of(url))
         checked = self._check_address(url, found_in)
         cached = self._cache_load(url)
         headers: dict[str, str] = {}
@@ -512,10 +519,14 @@ class Fetcher:
         """Refuse a URL found in content that resolves to a non-public address.
 
         Returns whether the request must also be checked where it connects: true unless the
-        URL was given directly, shares the origin of the document it was found in, or its
-        host is allowed by name.
+        URL was given directly, shares the origin of a URL given directly that it was found
+        in, or its host is allowed by name.
         """
-        if not found_in or origin_of(url) == origin_of(found_in):
+        if not found_in:
+            return False
+        # The same origin as a document given directly is trusted like it; the same origin as
+        # a document that was itself checked is checked again (its DNS may have changed).
+        if origin_of(url) == origin_of(found_in) and origin_of(found_in) in self._trusted_origins:
             return False
         host = origin_of(url)[1]
         if host in self._allowed_names:
@@ -621,7 +632,16 @@ def _resolve(url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address reach that address: judge it.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and (address in _NAT64 or address in _IPV4_COMPATIBLE):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _is_public(embedded)
     return address.is_global and not address.is_multicast

@@ -149,6 +149,8 @@ def test_other_loopback_port_is_refused_but_the_same_origin_is_allowed(server, f
     try:
         other.routes["/img.png"] = Route(b"png", content_type="image/png")
         server.routes["/img.png"] = Route(b"png", content_type="image/png")
+        server.routes["/page"] = Route(b"<p>page</p>")
+        fetcher.get(server.url("/page"))  # the page the user asked for
         with pytest.raises(UnsafeUrlError):
             fetcher.get(other.url("/img.png"), found_in=server.url("/page"))
         assert other.requests == {}
@@ -172,6 +174,28 @@ def test_dns_rebinding_is_refused_where_the_connection_lands(server, fetcher, mo
         assert fetcher.get(other.url("/img.png")).content == b"png"
     finally:
         other.stop()
+
+
+def test_same_origin_is_trusted_only_for_documents_given_directly(server, fetcher) -> None:
+    # A page found in content (so checked) cannot vouch for its own origin: what it links
+    # there is checked again, or a rebinding name could point its second request inside.
+    server.routes["/img.png"] = Route(b"png", content_type="image/png")
+    found_page = server.url("/found-page")
+    with pytest.raises(UnsafeUrlError, match="non-public address"):
+        fetcher.get(server.url("/img.png"), found_in=found_page)
+    assert server.requests == {}
+    # Once a URL of that origin is given directly, its documents' links there are trusted.
+    server.routes["/page"] = Route(b"<p>page</p>")
+    fetcher.get(server.url("/page"))
+    assert fetcher.get(server.url("/img.png"), found_in=found_page).content == b"png"
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::a00:1", "2002:a00:1::1", "::127.0.0.1", "::ffff:192.168.0.1"]
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_not_public(address: str) -> None:
+    assert not http._is_public(ipaddress.ip_address(address))
+    assert http._is_public(ipaddress.ip_address("64:ff9b::808:808"))
 
 
 def test_a_checked_session_calls_the_peer_check_before_sending(server) -> None:
