@@ -344,7 +344,7 @@ def title_ceiling(truths: Sequence[Truth]) -> tuple[int, int, list[tuple[str, st
         reachable += sum(best in right for _, right in pages)
         for page_id, right in pages:
             if best not in right:
-                winner = next((p for p, r in pages if best in r and not (r & right)), "")
+                winner = "" if not right else next((p for p, r in pages if best in r), "")
                 conflicts.append((page_id, winner))
     return reachable, total, conflicts
 
@@ -378,10 +378,11 @@ def main(argv: Sequence[str]) -> int:
     print(f"{len(truths)} pages from {corpus}\n")
     print(table(results))
     reachable, total, conflicts = title_ceiling(truths)
-    print(
-        f"\ntitle ceiling for rules that choose by which sources agree: "
-        f"{reachable}/{total} = {reachable / total:.1%}"
-    )
+    if total:
+        print(
+            f"\ntitle ceiling for rules that choose by which sources agree: "
+            f"{reachable}/{total} = {reachable / total:.1%}"
+        )
     for page_id, other in conflicts:
         print(
             f"  {page_id}: "

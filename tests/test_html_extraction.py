@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -254,6 +255,60 @@ def test_a_page_of_thousands_of_headlines_and_title_parts_is_read_in_bounded_wor
     )
     assert extract_html_article(page, origin="p").title == "Night ferries are coming"
     assert not same_title(parts, "part 1")
+
+
+@pytest.mark.parametrize(
+    ("head", "h1"),
+    [
+        # A logo <h1>; the <title> carries the site name after the headline.
+        (
+            "<title>Mayor opens new bridge over river | Example Times</title>"
+            '<meta property="og:title" content="Mayor opens new bridge over river">',
+            "Example Times",
+        ),
+        ("<title>Mayor opens new bridge over river | Example Times</title>", "Example Times"),
+        # A section <h1>; the <title> starts with the section.
+        ("<title>Politics: Mayor opens new bridge over river</title>", "Politics"),
+        ("<title>Mayor opens new bridge over river</title>", "Example Times"),
+    ],
+)
+def test_a_logo_or_section_h1_is_not_taken_for_the_headline(head: str, h1: str) -> None:
+    page = _page(head, f"<header><h1>{h1}</h1></header>")
+    assert extract_html_article(page, origin="p").title == "Mayor opens new bridge over river"
+
+
+def test_hostile_image_urls_are_read_without_failing() -> None:
+    nested = "https://r.example/x.jpg" + "?url=//r.example/x.jpg" * 1200
+    page = _page(
+        f'<title>Hostile</title><meta property="og:image" content="{nested}">',
+        '<figure><img src="https://cdn.example/r?url=http://[oops/a.jpg"></figure>',
+    )
+    images = extract_html_article(page, origin="p").images
+    assert [i.location for i in images] == [nested, "https://cdn.example/r?url=http://[oops/a.jpg"]
+
+
+@pytest.mark.timeout(60)
+def test_thousands_of_declared_images_are_read_in_bounded_work() -> None:
+    urls = [f"https://cdn.example/p/{n}.jpg" for n in range(4000)]
+    jsonld = json.dumps({"@type": "NewsArticle", "headline": "Many", "image": urls})
+    page = _page(f'<title>Many</title><script type="application/ld+json">{jsonld}</script>')
+    assert len(extract_html_article(page, origin="p").images) == 4000
+
+
+def test_different_pictures_with_similar_names_stay_apart() -> None:
+    urls = [
+        "https://s.example/reports/2024/q1/chart.png",
+        "https://s.example/reports/2024/q2/chart.png",
+        "https://s.example/maps/route-1x2.png",
+        "https://s.example/maps/route-3x4.png",
+        "https://s.example/photo.php?id=1",
+        "https://s.example/photo.php?id=2",
+        "https://og.example/api?url=https://s.example/&title=One",
+        "https://og.example/api?url=https://s.example/&title=Two",
+    ]
+    figures = "".join(f'<figure><img src="{url}"></figure>' for url in urls)
+    page = _page("<title>Charts</title>", figures)
+    assert [i.location for i in extract_html_article(page, origin="p").images] == urls
 
 
 def test_most_agreed_counts_votes_and_breaks_ties_by_trust() -> None:

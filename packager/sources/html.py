@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
@@ -56,7 +57,7 @@ _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|photographer", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|legend", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-:·•»]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-·•»]\s+|:\s+")
 T = TypeVar("T")
 _MAX_TITLE_CHARS = 1000
 _MAX_TITLE_PARTS = 8
@@ -353,7 +354,13 @@ def _title_sources(tree: lxml_html.HtmlElement, metadata: _Metadata) -> dict[str
     headlines = [
         h for h in (_clean(e.text_content()) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES]) if h
     ]
-    sources["h1"] = max(headlines, key=lambda h: sum(same_title(h, c) for c in others), default="")
+    headline = max(headlines, key=lambda h: sum(same_title(h, c) for c in others), default="")
+    sources["h1"] = headline
+    page_title = sources["<title>"]
+    if headline and page_title and not same_title(headline, page_title):
+        # An <h1> that is only the edge of the <title> is the site's or the section's name
+        # ("Headline | Site", "Section: Headline"): the rest is the page's title.
+        sources["<title>"] = _strip_site_name(page_title, headline)
     return sources
 
 
@@ -370,25 +377,39 @@ def _title(sources: dict[str, str]) -> str:
     others = [title for name, title in sources.items() if title and name != "h1"]
     if headline and any(same_title(headline, other) for other in others):
         return headline
-    candidates = [title for title in sources.values() if title]
-    return most_agreed(candidates, same_title) if candidates else ""
+    # An <h1> nothing confirms is likely a logo or a section name: it only counts alone.
+    candidates = others or [headline]
+    return most_agreed(candidates, same_title) if any(candidates) else ""
 
 
-def most_agreed(candidates: Sequence[T], same: Callable[[T, T], bool]) -> T:
-    """The candidate that agrees (`same`) with the most others; earlier wins a tie.
+def most_agreed(
+    candidates: Sequence[T],
+    same: Callable[[T, T], bool] | None = None,
+    *,
+    key: Callable[[T], Hashable] | None = None,
+) -> T:
+    """The candidate that agrees with the most others; earlier wins a tie.
 
-    Candidates are what independent sources say about one fact, most trusted first. Raises
-    ValueError when there are none.
+    Candidates are what independent sources say about one fact, most trusted first. They
+    agree when `same` says so, or (linear time, for long lists) when their `key`s are equal.
+    Raises ValueError when there are none.
     """
     if not candidates:
         raise ValueError("no candidates")
-    votes = [sum(same(c, other) for other in candidates) for c in candidates]
+    if key is not None:
+        keys = [key(candidate) for candidate in candidates]
+        counts = Counter(keys)
+        votes = [counts[k] for k in keys]
+    else:
+        assert same is not None, "give `same` or `key`"
+        votes = [sum(same(c, other) for other in candidates) for c in candidates]
     return candidates[votes.index(max(votes))]
 
 
 def same_title(a: str, b: str) -> bool:
     """The same headline: the same words, or one is a run of the separated parts of the other
-    ("Title | Site", "Section: Title", "Section: Title | Site")."""
+    that holds at least half its words ("Title | Site", "Section: Title | Site"; but not
+    "Site" or "Section" alone, which a logo or section `<h1>` would be)."""
     if max(len(a), len(b)) > _MAX_TITLE_CHARS:  # not a title (or a hostile page)
         return False
     ta, tb = _tokens(a), _tokens(b)
@@ -398,6 +419,8 @@ def same_title(a: str, b: str) -> bool:
         return True
     short, long_text = (ta, b) if len(ta) < len(tb) else (tb, a)
     parts = [_tokens(part) for part in _TITLE_SEPARATORS.split(long_text, _MAX_TITLE_PARTS)]
+    if 2 * len(short) < sum(len(part) for part in parts):
+        return False
     return any(
         short == list(chain.from_iterable(parts[i:j]))
         for i in range(len(parts))
@@ -431,9 +454,9 @@ def _strip_site_name(title: str, site_name: str) -> str:
 def _published(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> datetime | None:
     """The article's publication date: what the article itself declares, then htmldate.
 
-    A WebPage node's `datePublished` comes last: it dates the page (a CMS often stamps the
-    page's first version there), not the article shown on it, which htmldate reads from the
-    page's own dates.
+    A WebPage node's `datePublished` dates the page (a CMS often stamps the page's first
+    version there), not the article shown on it: it is not taken before htmldate, which
+    weighs it with the page's other dates, only when htmldate finds none.
     """
     for candidate in (
         metadata.article_value("datePublished"),
@@ -601,25 +624,45 @@ def _media_key(url: str) -> str:
     return re.sub(r"^https?://", "", url.split("?", 1)[0].split("#", 1)[0]).rstrip("/").lower()
 
 
-_SIZE_SEGMENT = re.compile(r"^(?:\d+x\d+|[whq]_?\d+)$", re.IGNORECASE)
+_SIZE_SEGMENT = re.compile(r"^(?:\d{2,}x\d{2,}|[whq]_?\d{2,})$", re.IGNORECASE)
 _RENDITION_SUFFIX = re.compile(
-    r"(?:[-_](?:\d+x\d+|scaled|w\d+(?:_h\d+)?))+(?=\.[a-z0-9]+$)", re.IGNORECASE
+    r"(?:[-_](?:\d{2,}x\d{2,}|scaled|w\d{2,}(?:_h\d{2,})?))+(?=\.[a-z0-9]+$)", re.IGNORECASE
 )
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", re.IGNORECASE)
+_WRAPPER_PARAMETERS = ("url", "img", "image", "src")
+_MAX_WRAPPING = 3  # a resizer wrapping a resizer wrapping the original, at most
 
 
 def _picture_key(url: str) -> str:
     """One picture whatever its rendition: the host and path without the sizes CMSs and CDNs
     add ("/1200x630/", "-1600x900.jpg", "-scaled.jpg", "_w1080_h608", a `?width=` query), or
-    the original a resizing service wraps in its query (`?url=`, `?img=`)."""
-    parts = urlsplit(url.strip())
-    for name, value in parse_qsl(parts.query):
-        if name.lower() in ("url", "img", "image", "src") and "/" in value:
-            return _picture_key(value if "//" in value else f"//{parts.netloc}/{value}")
+    the original image a resizing service wraps in its query (`?url=…/photo.jpg`)."""
+    for _ in range(_MAX_WRAPPING + 1):
+        try:
+            parts = urlsplit(url.strip())
+            wrapped = next(
+                (
+                    value
+                    for name, value in parse_qsl(parts.query)
+                    if name.lower() in _WRAPPER_PARAMETERS
+                    and _IMAGE_FILE.search(value.split("?", 1)[0].split("#", 1)[0])
+                ),
+                "",
+            )
+        except ValueError:  # not a URL urllib can read ("http://[oops/a.jpg")
+            return _media_key(url)
+        if not wrapped:
+            break
+        url = wrapped if "//" in wrapped else f"//{parts.netloc}/{wrapped.lstrip('/')}"
     host = (parts.hostname or "").removeprefix("www.")
     segments = [s for s in parts.path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
     if segments:
         segments[-1] = _RENDITION_SUFFIX.sub("", segments[-1])
-    return host + "/" + "/".join(segments)
+    key = host + "/" + "/".join(segments)
+    if not _IMAGE_FILE.search(parts.path):
+        # A script ("photo.php?id=1", an image API): the query says which picture it is.
+        key += "?" + "&".join(sorted(parts.query.split("&")))
+    return key
 
 
 def _images(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> tuple[Image, ...]:
@@ -627,7 +670,7 @@ def _images(tree: lxml_html.HtmlElement, metadata: _Metadata, base_url: str) -> 
     # several crops of the lead picture; the one the other declarations agree on leads.
     found = list(_declared_images(metadata, base_url))
     if found:
-        lead = most_agreed(found, lambda a, b: _picture_key(a.url) == _picture_key(b.url))
+        lead = most_agreed(found, key=lambda image: _picture_key(image.url))
         found.remove(lead)
         found.insert(0, lead)
     found.extend(_figure_images(tree, base_url))
