@@ -340,7 +340,8 @@ def _locked_run(
         status = "invalid-feed" if error.exit_code == ExitCode.FEED_INVALID else "host-failed"
         return outcome(status, error.message, error.hint, diff=diff)
     warnings += published.warnings
-    if unchanged and not published.plan.repaired:
+    touched = published.uploaded or published.deleted or published.feed_replaced
+    if unchanged and not touched:
         return outcome(
             "no-changes",
             f"no changes: {host.target} is current and holds every file",
@@ -350,8 +351,10 @@ def _locked_run(
     if unchanged:
         return outcome(
             "published",
-            f"repaired {host.target}: {len(published.plan.repaired)} file(s) were missing or "
-            f"different there and were sent again, {published.bytes_sent:,} bytes",
+            f"repaired {host.target}: the feed's items did not change; "
+            f"{len(published.uploaded)} file(s) sent again, {len(published.deleted)} deleted"
+            + (", feed.json replaced" if published.feed_replaced else "")
+            + f", {published.bytes_sent:,} bytes",
             diff=diff,
             published=published,
         )

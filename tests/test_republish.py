@@ -392,7 +392,8 @@ def test_republish_verify_puts_back_what_was_deleted_on_the_host(
 
     repaired, host = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=2), verify=True)
     assert repaired.status == "published", repaired.as_dict()
-    assert repaired.message.startswith(f"repaired {repaired.target}: 1 file(s)")
+    assert repaired.message.startswith(f"repaired {repaired.target}: the feed's items did not")
+    assert "1 file(s) sent again" in repaired.message
     assert repaired.published is not None and repaired.published.plan.repaired == (thumbnail,)
     assert ("upload", thumbnail) in host.writes and ("replace", "feed.json") not in host.writes
     assert bucket.get(thumbnail) is not None
@@ -400,3 +401,14 @@ def test_republish_verify_puts_back_what_was_deleted_on_the_host(
 
     again, _ = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=3), verify=True)
     assert again.status == "no-changes", again.as_dict()
+
+    # Someone re-saved the live feed by hand (same items, other bytes): putting packager's
+    # feed back is a change, not "no changes".
+    live = json.loads(bucket.get("feed.json") or b"")
+    bucket.client.put_object(
+        Bucket=bucket.name, Key="roku/feed.json", Body=json.dumps(live, indent=4).encode()
+    )
+    restored, _ = run(newsroom, bucket, tmp_path, T0 + timedelta(hours=4), verify=True)
+    assert restored.status == "published", restored.as_dict()
+    assert restored.published is not None and restored.published.feed_replaced
+    assert "feed.json replaced" in restored.message

@@ -418,8 +418,8 @@ def _publish(
             skip = [name for name in skip if name not in set(repaired)]
             run.warnings.append(
                 f"{len(repaired)} file(s) the manifest lists were missing or different on "
-                f"{host.target} and are sent again: {', '.join(repaired[:5])}"
-                + (" ..." if len(repaired) > 5 else "")
+                f"{host.target}; {'they would be' if dry_run else 'they are'} sent again: "
+                f"{', '.join(repaired[:5])}" + (" ..." if len(repaired) > 5 else "")
             )
 
     feed_current = bool(
