@@ -52,13 +52,20 @@ from packager.feed.items import (
 from packager.feed.mrss import MRSS_NAME, mrss_bytes
 from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
-from packager.files import write_atomic
+from packager.files import mark_used, remove_unused, write_atomic
 from packager.http import Fetcher, redact
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker, compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
 from packager.model import Article, Video, article_from_dict
-from packager.outputs import BUILD_REPORT_NAME, FEED_NAME, STATE_DIR, Pruned, prune_output
+from packager.outputs import (
+    BUILD_REPORT_NAME,
+    FEED_NAME,
+    PRUNE_AFTER_SECONDS,
+    STATE_DIR,
+    Pruned,
+    prune_output,
+)
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
@@ -194,10 +201,12 @@ class BuildState:
         return datetime.fromisoformat(self.first_seen[item_id])
 
     def cached(self, key: str) -> dict[str, Any] | None:
+        path = self.items_dir / f"{key}.json"
         try:
-            data: dict[str, Any] = json.loads((self.items_dir / f"{key}.json").read_text("utf-8"))
+            data: dict[str, Any] = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        mark_used(path)
         return data
 
     def store(self, key: str, data: dict[str, Any]) -> None:
@@ -206,6 +215,8 @@ class BuildState:
     def save(self) -> None:
         self._state["firstSeen"] = self.first_seen
         write_atomic(self._state_path, pretty_bytes(self._state))
+        # Cached articles no build has used for a while (bundles removed or changed).
+        remove_unused(self.items_dir, PRUNE_AFTER_SECONDS, suffixes=(".json",))
 
 
 class ArticlePreparer:
@@ -577,6 +588,7 @@ def build_feed(
             stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
             for stream in config.live
         }
+        fetcher.prune_cache(PRUNE_AFTER_SECONDS)  # pages no source has listed for a while
     result = _assemble(out_dir, config, state, now, collected, live_thumbnails, strict)
     state.save()
     return result

@@ -1,9 +1,12 @@
-"""Writing files so that readers see the old file or the new one, never a part of it."""
+"""Writing files so that readers see the old file or the new one, never a part of it; and
+keeping caches from growing for ever."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 # mkstemp creates files readable by the owner only; outputs are for a web server to read, so
@@ -31,3 +34,29 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def mark_used(path: Path) -> None:
+    """Note that a cache file was just used (its modification time), for `remove_unused`."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def remove_unused(folder: Path, older_than_seconds: float, *, suffixes: tuple[str, ...]) -> int:
+    """Delete the files directly in `folder` ending in one of `suffixes` that were neither
+    written nor `mark_used` for `older_than_seconds`; returns how many. A cache's entries for
+    things no longer built (an article removed, a page gone from the feed) go this way."""
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.endswith(suffixes):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+    return removed

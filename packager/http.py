@@ -24,7 +24,7 @@ from urllib3.util.retry import Retry
 
 from packager import __version__
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
-from packager.files import write_atomic
+from packager.files import mark_used, remove_unused, write_atomic
 
 USER_AGENT = f"packager/{__version__} (+https://github.com/packager/packager; channel feed builder)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
@@ -573,9 +573,20 @@ class Fetcher:
     def _cache_body(self, url: str) -> bytes | None:
         paths = self._cache_paths(url)
         try:
-            return paths[1].read_bytes() if paths is not None else None
+            body = paths[1].read_bytes() if paths is not None else None
         except OSError:
             return None
+        if paths is not None:
+            mark_used(paths[0])
+            mark_used(paths[1])
+        return body
+
+    def prune_cache(self, older_than_seconds: float) -> int:
+        """Drop cached documents not downloaded or revalidated for `older_than_seconds`
+        (pages that left the feed); returns how many files went."""
+        if self.cache_dir is None:
+            return 0
+        return remove_unused(self.cache_dir, older_than_seconds, suffixes=(".json", ".body"))
 
     def _cache_store(self, url: str, fetched: Fetched) -> None:
         paths = self._cache_paths(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,23 @@ def test_second_get_is_a_conditional_get_answered_from_the_cache(server, tmp_pat
     assert server.requests[("/page", 200)] == 1
     assert server.requests[("/page", 304)] == 1
     assert (second.stats.downloaded, second.stats.not_modified) == (0, 1)
+
+
+def test_cache_entries_not_used_for_a_week_are_pruned(server, tmp_path) -> None:
+    server.routes["/kept"] = Route(b"kept")
+    server.routes["/gone"] = Route(b"gone")
+    cache = tmp_path / "cache"
+    with Fetcher(cache) as fetcher:
+        fetcher.get(server.url("/kept"))
+        fetcher.get(server.url("/gone"))
+    week_ago = time.time() - 8 * 86400
+    for path in cache.iterdir():
+        os.utime(path, (week_ago, week_ago))
+    with Fetcher(cache) as fetcher:
+        assert fetcher.get(server.url("/kept")).from_cache  # revalidated: in use
+        assert fetcher.prune_cache(7 * 86400) == 2  # the other entry's two files
+        assert fetcher.get(server.url("/kept")).from_cache
+        assert not fetcher.get(server.url("/gone")).from_cache
 
 
 def test_changed_document_is_downloaded_again(server, fetcher) -> None:

@@ -334,6 +334,9 @@ def test_old_assets_no_feed_names_are_pruned_from_the_output(
     )
     report = json.loads((out / "build-report.json").read_text())
     assert sorted(report["pruned"]["files"]) == sorted(gone)
+    # The per-bundle cache keeps the two bundles still built, not the one that left.
+    assert len(list((out / ".packager" / "articles").glob("*.json"))) == 2
+    assert (second.prepared, second.reused) == (0, 2)
 
 
 def test_recent_unused_assets_stay_and_a_failed_build_prunes_nothing(
