@@ -13,10 +13,10 @@ import pytest
 from bench.bench_extraction import load_truths, packager_predict, score, trafilatura_predict
 
 # Measured: title 86.7% (39/45), date 97.7% (42/43), lead image 94.1% (16/17), captions
-# 72.0% (36/50), body F1 94.0% (trafilatura 90.3%). Date, lead image and captions sit at the
-# issue's targets; title sits one page under what was measured (see bench/README.md for why
-# 97% is out of reach of any page-independent rule on this corpus).
-FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.90, "captions": 0.70}
+# 94.0% (47/50), body F1 94.0% (trafilatura 90.3%). Date and lead image sit at the issue's
+# targets, captions a little under what was measured, title one page under it (see
+# bench/README.md for why 97% is out of reach of any page-independent rule on this corpus).
+FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.90, "captions": 0.90}
 MAX_SECONDS_PER_PAGE = 1.0  # generous for slow CI machines; typical pages take < 0.1 s
 
 

@@ -311,6 +311,57 @@ def test_different_pictures_with_similar_names_stay_apart() -> None:
     assert [i.location for i in extract_html_article(page, origin="p").images] == urls
 
 
+def test_captions_from_caption_classes_in_and_outside_figures() -> None:
+    page = _page(
+        """<title>Coliseum at 100</title>
+        <script type="application/ld+json">{"@type": "NewsArticle", "image": [
+          {"@type": "ImageObject", "url": "https://img.example/crowd.jpg",
+           "description": "The crowd at the first game"}]}</script>""",
+        # A figure without <figcaption>: caption and credit in classed elements.
+        """<figure class="figure"><picture><img src="https://img.example/rams.jpg"></picture>
+          <div class="figure-content"><div class="figure-caption">The Rams play a night game.
+          </div><div class="figure-credit">(Times archive)</div></div></figure>
+        <div class="mol-img-group"><div class="image-wrap">
+          <img src="data:image/gif;base64,R0lGOD" data-src="https://img.example/bill.jpg">
+          <noscript><img src="https://img.example/bill.jpg"></noscript></div>
+          <p class="imageCaption">Collectors hunt for rare dollar bills</p></div>
+        <div class="gallery"><img src="https://img.example/g1.jpg">
+          <img src="https://img.example/g2.jpg"><p class="caption">Which one?</p></div>
+        <div class="story"><img src="https://img.example/chart.jpg"><p>"""
+        + "Long paragraph of the article itself. " * 20
+        + """</p><p class="caption">Not the chart's caption</p></div>
+        <figure><amp-img src="https://img.example/amp.jpg"></amp-img>
+          <figcaption>An AMP picture</figcaption></figure>""",
+    )
+    images = {i.location: i for i in extract_html_article(page, origin="p").images}
+    assert images["https://img.example/crowd.jpg"].caption == "The crowd at the first game"
+    rams = images["https://img.example/rams.jpg"]
+    assert (rams.caption, rams.credit) == ("The Rams play a night game.", "(Times archive)")
+    assert images["https://img.example/bill.jpg"].caption == "Collectors hunt for rare dollar bills"
+    assert images["https://img.example/amp.jpg"].caption == "An AMP picture"
+    # A caption beside several pictures, or in the article's own text, names none of them.
+    assert not any(i.caption in ("Which one?", "Not the chart's caption") for i in images.values())
+
+
+def test_teasers_of_other_pages_are_not_article_pictures() -> None:
+    page = _page(
+        "<title>Main story</title>",
+        """<figure><a href="/other-story"><img src="https://img.example/teaser1.jpg"></a>
+          <figcaption>Read this next</figcaption></figure>
+        <a href="/another-story"><figure><img src="https://img.example/teaser2.jpg"></figure></a>
+        <aside><figure><img src="https://img.example/teaser3.jpg"></figure></aside>
+        <figure><a href="https://img.example/full.jpg"><img src="https://img.example/photo.jpg">
+          </a><figcaption>The pier at dawn</figcaption></figure>
+        <a class="zoom"><figure><img src="https://img.example/zoom.jpg"></figure></a>""",
+    )
+    images = extract_html_article(page, origin="p", base_url="https://news.example/main").images
+    assert [i.location for i in images] == [
+        "https://img.example/photo.jpg",
+        "https://img.example/zoom.jpg",
+    ]
+    assert images[0].caption == "The pier at dawn"
+
+
 def test_most_agreed_counts_votes_and_breaks_ties_by_trust() -> None:
     def same(a: str, b: str) -> bool:
         return a.casefold() == b.casefold()

@@ -62,6 +62,7 @@ T = TypeVar("T")
 _MAX_TITLE_CHARS = 1000
 _MAX_TITLE_PARTS = 8
 _MAX_HEADLINES = 20  # <h1> elements considered: the headline is near the top
+_BLOCK_TEXT = 200  # characters besides its caption a picture block may hold (a credit)
 _TINY = 80  # pixels: icons, spacers and tracking pixels are not article pictures
 
 
@@ -721,20 +722,93 @@ def _jsonld_images(value: Any, base_url: str) -> Iterator[_ImageFound]:
                 or _text(item.get("author"))
                 or _text(item.get("creator"))
             )
-            yield _ImageFound(url, caption=_text(item.get("caption")), credit=credit)
+            # schema.org's `caption`; many CMSs put it in `description`.
+            caption = _text(item.get("caption")) or _text(item.get("description"))
+            yield _ImageFound(url, caption=caption, credit=credit)
 
 
 def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_ImageFound]:
+    """Pictures with their captions: each `<figure>`, then each element with a caption class
+    ("caption", "legend") outside figures, with the one picture of its container."""
     for figure in xmlparse.XP_FIGURES(tree):
         caption_element = next(iter(xmlparse.XP_FIGCAPTION(figure)), None)
+        if caption_element is None:
+            caption_element = _captioned_descendant(figure, _CAPTION_CLASS)
         caption, credit = _caption_and_credit(caption_element)
+        if not credit:
+            credit_element = _captioned_descendant(figure, _CREDIT_CLASS, outside=caption_element)
+            credit = _clean(credit_element.text_content()) if credit_element is not None else ""
         for element in xmlparse.XP_FIG_IMG(figure):
             url = _element_image_url(element, base_url)
             if url:
-                yield _ImageFound(
-                    url, caption=caption, credit=credit, alt=_clean(element.get("alt", ""))
-                )
+                if not _links_elsewhere(element, base_url):  # else a teaser of another page
+                    yield _ImageFound(
+                        url, caption=caption, credit=credit, alt=_clean(element.get("alt", ""))
+                    )
                 break
+    for caption_element in xmlparse.XP_CLASSED_OUTSIDE_FIGURES(tree):
+        if not _CAPTION_CLASS.search(caption_element.get("class", "")):
+            continue
+        found = _container_picture(caption_element, base_url)
+        if found is not None:
+            caption, credit = _caption_and_credit(caption_element)
+            if caption:
+                yield _ImageFound(found[0], caption=caption, credit=credit, alt=found[1])
+
+
+def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
+    """Whether the picture is a link to another page (a teaser), not to an image file (a
+    lightbox) or to this page."""
+    for ancestor in element.iterancestors("a"):
+        href = (ancestor.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        target = resolve_url(href, base_url).split("#", 1)[0]
+        if _IMAGE_FILE.search(target.split("?", 1)[0]) or target == base_url.split("#", 1)[0]:
+            continue
+        return True
+    return False
+
+
+def _captioned_descendant(
+    root: lxml_html.HtmlElement,
+    pattern: re.Pattern[str],
+    outside: lxml_html.HtmlElement | None = None,
+) -> lxml_html.HtmlElement | None:
+    """The first element under `root` (not inside `outside`) whose class matches `pattern`."""
+    for element in root.iterdescendants():
+        if not isinstance(element.tag, str) or not pattern.search(element.get("class", "")):
+            continue
+        if outside is not None and (element is outside or outside in element.iterancestors()):
+            continue
+        if _clean(element.text_content()):
+            return element
+    return None
+
+
+def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[str, str] | None:
+    """(URL, alt) of the one picture in the caption's container (its parent, else its
+    grandparent), or None when there is none or several (a gallery's captions cannot be
+    matched to pictures by position), or when the container holds more than a picture and
+    its caption (it is the article, not a picture block)."""
+    own_text = len(_clean(caption.text_content()))
+    container = caption.getparent()
+    for _ in range(2):
+        if container is None or len(_clean(container.text_content())) > own_text + _BLOCK_TEXT:
+            return None
+        pictures: dict[str, tuple[str, str]] = {}
+        for element in xmlparse.XP_FIG_IMG(container):
+            url = _element_image_url(element, base_url)
+            if url and _links_elsewhere(element, base_url):
+                return None  # a teaser of another page
+            if url:  # a lazy <img> and its <noscript> copy are one picture
+                pictures.setdefault(_picture_key(url), (url, _clean(element.get("alt", ""))))
+        if len(pictures) == 1:
+            return next(iter(pictures.values()))
+        if pictures:
+            return None
+        container = container.getparent()
+    return None
 
 
 def _element_image_url(element: lxml_html.HtmlElement, base_url: str) -> str:
