@@ -169,7 +169,11 @@ class BuildResult:
             "skipped": [asdict(skip) for skip in self.skipped],
             "trimmed": list(self.trimmed),
             "unreachable": list(self.unreachable),
-            "pruned": {"files": list(self.pruned.names), "bytes": self.pruned.bytes_freed},
+            "pruned": {
+                "files": list(self.pruned.names),
+                "bytes": self.pruned.bytes_freed,
+                "skipped": self.pruned.skipped or None,
+            },
             "notes": list(self.notes),
             "validation": self.validation.as_dict() if self.validation else None,
         }
@@ -504,10 +508,15 @@ def _prepared_from_dict(data: dict[str, Any]) -> tuple[PreparedArticle, list[str
     return prepared, list(data["notes"])
 
 
-def _outputs_exist(prepared: PreparedArticle, config: ChannelConfig, out_dir: Path) -> bool:
+def _output_names(prepared: PreparedArticle, config: ChannelConfig) -> list[str]:
+    """The files of the output folder an article's item uses (thumbnail, video, captions)."""
     prefix = config.base_url.rstrip("/") + "/"
     urls = [prepared.thumbnail_url, prepared.video.url, *(c.url for c in prepared.captions)]
-    return all((out_dir / url[len(prefix) :]).is_file() for url in urls if url.startswith(prefix))
+    return [url[len(prefix) :] for url in urls if url.startswith(prefix)]
+
+
+def _outputs_exist(prepared: PreparedArticle, config: ChannelConfig, out_dir: Path) -> bool:
+    return all((out_dir / name).is_file() for name in _output_names(prepared, config))
 
 
 @dataclass
@@ -780,7 +789,11 @@ def _assemble(
         if extra_files:
             notes.extend(left_out(feed))
         written_formats = {name for name, check in extra_files.items() if check.ok}
-        pruned = prune_output(out_dir, config.base_url, other_formats=written_formats)
+        # Articles left out by the limits keep their files while their sources last.
+        in_build = {name for item in collected.prepared for name in _output_names(item, config)}
+        pruned = prune_output(
+            out_dir, config.base_url, other_formats=written_formats, also_in_use=in_build
+        )
         if pruned.names:
             compact_thumbnail_index(state.folder / THUMBNAIL_INDEX_NAME, out_dir)
     result = BuildResult(

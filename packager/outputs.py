@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from packager.errors import FeedInvalidError
 from packager.feed.mrss import MRSS_NAME
 from packager.feed.search_feed import SEARCH_FEED_NAME
+from packager.files import mark_used
 from packager.video.hls import playlist_files
 
 FEED_NAME = "feed.json"
@@ -229,10 +232,12 @@ class ChannelFiles:
 
 @dataclass(frozen=True)
 class Pruned:
-    """Asset files `prune_output` deleted, and the bytes that freed."""
+    """Asset files `prune_output` deleted, the bytes that freed, and why it pruned nothing
+    when it could not tell which files are in use."""
 
     names: tuple[str, ...] = ()
     bytes_freed: int = 0
+    skipped: str = ""
 
 
 def prune_output(
@@ -240,48 +245,82 @@ def prune_output(
     public_url: str,
     *,
     other_formats: set[str] | None = None,
+    also_in_use: AbstractSet[str] = frozenset(),
     older_than_seconds: float = PRUNE_AFTER_SECONDS,
     clock: float | None = None,
 ) -> Pruned:
-    """Delete asset files no feed in `output_dir` refers to any more and that were last
-    written more than `older_than_seconds` ago, so the folder does not grow for ever.
+    """Delete the assets no feed in `output_dir` has named for `older_than_seconds`, so the
+    folder does not grow for ever.
 
-    Only the asset folders packager writes (images/, videos/, captions/) are touched, and
-    nothing at all when the feeds cannot be read: then it cannot be told what is in use.
-    The age margin keeps what a build with fewer sources left out (run by mistake, or an
-    article briefly out of the feed) for a while.
+    Every asset a feed names is marked as used now (its modification time), so the age is
+    the time since a feed last named it: a build of fewer sources (by mistake, or an article
+    briefly out of the feed) leaves the others' files for the next full build. A rendition's
+    HLS folder (videos/<stem>/) and its MP4 are one unit, kept while the feed names the
+    playlist. Only regular files in the asset folders packager writes (images/, videos/,
+    captions/) are deleted, never through a symbolic link; nothing at all when the feeds
+    cannot be read, since then it cannot be told what is in use. `also_in_use` names files
+    kept like the feeds' (the build's articles that the feed limits left out).
     """
-    files = [
-        path
-        for path in walk_output(output_dir)
-        if path.parts[len(output_dir.parts)] in ASSET_FOLDERS
-    ]
     names = {path.relative_to(output_dir).as_posix() for path in walk_output(output_dir)}
     try:
         in_use = channel_files(output_dir, names, public_url, other_formats)
-    except (FeedInvalidError, OSError, ValueError):
-        return Pruned()
-    if not in_use.public_url:
-        return Pruned()  # the feed names no local file: nothing can be told apart
+    except (FeedInvalidError, OSError, ValueError) as exc:
+        return Pruned(skipped=f"cannot tell which files the feeds use: {exc}")
+    if not in_use.public_url or not in_use.referenced:
+        return Pruned(skipped=f"no URL in the feed names a file of {output_dir} under {public_url}")
+    in_use_names = in_use.referenced | also_in_use
+    units = _asset_units(output_dir)
     now = time.time() if clock is None else clock
     deleted: list[str] = []
     freed = 0
-    for path in files:
-        name = path.relative_to(output_dir).as_posix()
-        if name in in_use.referenced:
+    for unit in units.values():
+        if any(name in in_use_names for name, _ in unit):
+            for _, path in unit:
+                mark_used(path)
             continue
         try:
-            stat = path.stat()
-            if now - stat.st_mtime < older_than_seconds:
+            if now - max(path.lstat().st_mtime for _, path in unit) < older_than_seconds:
                 continue
-            path.unlink()
         except OSError:
-            continue  # gone already, or not ours to delete: leave it
-        deleted.append(name)
-        freed += stat.st_size
-    # An HLS rendition's folder (videos/<stem>/) emptied by the pruning goes too.
-    for folder in sorted({path.parent for path in files}, key=lambda p: -len(p.parts)):
-        if len(folder.parts) > len(output_dir.parts) + 1:
-            with contextlib.suppress(OSError):  # not empty
+            continue
+        for name, path in unit:
+            try:
+                size = path.lstat().st_size
+                path.unlink()
+            except OSError:
+                continue  # gone already, or not ours to delete: leave it
+            deleted.append(name)
+            freed += size
+        folders = {path.parent for _, path in unit if path.parent.parent != output_dir}
+        for folder in folders:  # an HLS folder the unit emptied
+            with contextlib.suppress(OSError):
                 folder.rmdir()
     return Pruned(tuple(sorted(deleted)), freed)
+
+
+def _asset_units(output_dir: Path) -> dict[str, list[tuple[str, Path]]]:
+    """The regular files of the asset folders (symbolic links neither followed nor listed),
+    grouped into units that live and go together: one file alone, or an HLS folder
+    (videos/<stem>/) with the MP4 it was packaged from (videos/<stem>.mp4)."""
+    units: dict[str, list[tuple[str, Path]]] = {}
+    for folder_name in ASSET_FOLDERS:
+        top = output_dir / folder_name
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for root, dirs, files in os.walk(top):  # does not follow links to folders
+            here = Path(root)
+            dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+            for file_name in files:
+                path = here / file_name
+                if path.is_symlink() or not path.is_file():
+                    continue
+                name = path.relative_to(output_dir).as_posix()
+                parts = name.split("/")
+                if parts[0] == "videos" and len(parts) > 2:
+                    unit = f"videos/{parts[1]}"  # a rendition's HLS folder
+                elif parts[0] == "videos" and name.endswith(".mp4"):
+                    unit = name.removesuffix(".mp4")
+                else:
+                    unit = name
+                units.setdefault(unit, []).append((name, path))
+    return units

@@ -82,6 +82,8 @@ def write_build_report(result: Any, out: TextIO) -> None:
             f"pruned: {plural(len(result.pruned.names), 'old asset')} no feed names any more "
             f"({result.pruned.bytes_freed:,} bytes)\n"
         )
+    if result.pruned.skipped:
+        out.write(f"not pruned: {result.pruned.skipped}\n")
     if result.skipped:
         out.write("skipped:\n")
         for skip in result.skipped:
