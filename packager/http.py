@@ -126,6 +126,10 @@ def _checking_pool(
     return type(f"Checked{pool.__name__}", (pool,), {"ConnectionCls": CheckedConnection})
 
 
+class _CachedBodyGone(Exception):
+    """A 304 answered a conditional GET whose cached body is no longer there."""
+
+
 class _NonPublicPeer(Exception):
     """A checked connection reached a non-public address (raised inside urllib3)."""
 
@@ -428,7 +432,13 @@ class Fetcher:
         current, previous = url, found_in
         for _ in range(self.max_redirects + 1):
             with self._slot(current):
-                result = self._get_once(current, headers, limit, url, cached, previous, checked)
+                try:
+                    result = self._get_once(current, headers, limit, url, cached, previous, checked)
+                except _CachedBodyGone:
+                    # The server says "not modified" but the cached copy went meanwhile (an
+                    # other build pruned it): ask again, unconditionally.
+                    headers, cached = {}, None
+                    result = self._get_once(current, headers, limit, url, cached, previous, checked)
             if isinstance(result, Fetched):
                 _check_type(result, expect)
                 return result
@@ -485,16 +495,17 @@ class Fetcher:
                 return response.headers["Location"]
             if status == 304 and cached is not None:
                 body = self._cache_body(requested)
-                if body is not None:
-                    self.stats.count("not_modified")
-                    return Fetched(
-                        url=cached.get("url", url),
-                        status=200,
-                        content=body,
-                        content_type=cached.get("content_type", ""),
-                        headers=dict(response.headers),
-                        from_cache=True,
-                    )
+                if body is None:
+                    raise _CachedBodyGone
+                self.stats.count("not_modified")
+                return Fetched(
+                    url=cached.get("url", url),
+                    status=200,
+                    content=body,
+                    content_type=cached.get("content_type", ""),
+                    headers=dict(response.headers),
+                    from_cache=True,
+                )
             if status >= 300:
                 raise SourceUnreachableError(
                     f"cannot fetch {redact(url)}: HTTP {status} {response.reason}",

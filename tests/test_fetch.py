@@ -68,6 +68,20 @@ def test_cache_entries_not_used_for_a_week_are_pruned(server, tmp_path) -> None:
         assert not fetcher.get(server.url("/gone")).from_cache
 
 
+def test_a_not_modified_answer_for_a_vanished_cache_entry_downloads_again(server, tmp_path) -> None:
+    server.routes["/page"] = Route(b"body")
+    cache = tmp_path / "cache"
+    with Fetcher(cache) as fetcher:
+        fetcher.get(server.url("/page"))
+        # Another build prunes the body between the conditional GET and the 304.
+        real_body = fetcher._cache_body
+        fetcher._cache_body = lambda url: None  # type: ignore[method-assign]
+        again = fetcher.get(server.url("/page"))
+        fetcher._cache_body = real_body  # type: ignore[method-assign]
+    assert again.content == b"body" and not again.from_cache
+    assert server.requests[("/page", 304)] == 1 and server.requests[("/page", 200)] == 2
+
+
 def test_changed_document_is_downloaded_again(server, fetcher) -> None:
     server.routes["/page"] = Route(b"one")
     fetcher.get(server.url("/page"))

@@ -362,6 +362,39 @@ def test_teasers_of_other_pages_are_not_article_pictures() -> None:
     assert images[0].caption == "The pier at dawn"
 
 
+def test_lightbox_and_attachment_links_keep_the_picture_and_a_video_keeps_its_caption() -> None:
+    page = _page(
+        "<title>Bridge</title>",
+        """<a href="https://img.example/big/bridge.jpg"><figure>
+          <img src="https://img.example/bridge.jpg"><figcaption>The new bridge</figcaption>
+          </figure></a>
+        <figure><a href="https://news.example/story/attachment/pier/">
+          <img src="https://img.example/pier.jpg"></a><figcaption>The pier</figcaption></figure>
+        <div class="media"><video src="https://v.example/mayor.mp4"></video>
+          <img src="https://img.example/poster.jpg">
+          <p class="caption">Video: the mayor speaks</p></div>""",
+    )
+    images = extract_html_article(page, origin="p", base_url="https://news.example/story").images
+    captions = {i.location.rsplit("/", 1)[-1]: i.caption for i in images}
+    assert captions == {"bridge.jpg": "The new bridge", "pier.jpg": "The pier"}
+
+
+@pytest.mark.timeout(60)
+def test_thousands_of_captions_and_credits_are_read_in_bounded_work() -> None:
+    # Each caption once measured its whole container: this page took minutes.
+    many = "".join(f'<p class="caption">caption {n}</p>' for n in range(20_000))
+    credits = "".join(f"<small>credit {n}</small>" for n in range(20_000))
+    page = _page(
+        "<title>Many captions</title>",
+        f'<div><img src="https://img.example/p.jpg">{many}</div>'
+        f'<figure><img src="https://img.example/q.jpg"><figcaption>Q {credits}</figcaption>'
+        "</figure>",
+    )
+    images = extract_html_article(page, origin="p").images
+    q = next(i for i in images if i.location.endswith("q.jpg"))
+    assert q.credit == "credit 0 credit 1 credit 2 credit 3 credit 4"
+
+
 def test_most_agreed_counts_votes_and_breaks_ties_by_trust() -> None:
     def same(a: str, b: str) -> bool:
         return a.casefold() == b.casefold()

@@ -62,6 +62,8 @@ T = TypeVar("T")
 _MAX_TITLE_CHARS = 1000
 _MAX_TITLE_PARTS = 8
 _MAX_HEADLINES = 20  # <h1> elements considered: the headline is near the top
+_MAX_CAPTION_CHARS = 2000
+_MAX_CREDIT_PARTS = 5
 _BLOCK_TEXT = 200  # characters besides its caption a picture block may hold (a credit)
 _TINY = 80  # pixels: icons, spacers and tracking pixels are not article pictures
 
@@ -634,6 +636,16 @@ _WRAPPER_PARAMETERS = ("url", "img", "image", "src")
 _MAX_WRAPPING = 3  # a resizer wrapping a resizer wrapping the original, at most
 
 
+def _wrapped_image(query: str) -> str:
+    """The image a resizing service's query names (`url=…/photo.jpg`), or ""."""
+    for name, value in parse_qsl(query):
+        if name.lower() in _WRAPPER_PARAMETERS and _IMAGE_FILE.search(
+            value.split("?", 1)[0].split("#", 1)[0]
+        ):
+            return value
+    return ""
+
+
 def _picture_key(url: str) -> str:
     """One picture whatever its rendition: the host and path without the sizes CMSs and CDNs
     add ("/1200x630/", "-1600x900.jpg", "-scaled.jpg", "_w1080_h608", a `?width=` query), or
@@ -641,15 +653,7 @@ def _picture_key(url: str) -> str:
     for _ in range(_MAX_WRAPPING + 1):
         try:
             parts = urlsplit(url.strip())
-            wrapped = next(
-                (
-                    value
-                    for name, value in parse_qsl(parts.query)
-                    if name.lower() in _WRAPPER_PARAMETERS
-                    and _IMAGE_FILE.search(value.split("?", 1)[0].split("#", 1)[0])
-                ),
-                "",
-            )
+            wrapped = _wrapped_image(parts.query)
         except ValueError:  # not a URL urllib can read ("http://[oops/a.jpg")
             return _media_key(url)
         if not wrapped:
@@ -757,14 +761,18 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
 
 
 def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
-    """Whether the picture is a link to another page (a teaser), not to an image file (a
-    lightbox) or to this page."""
+    """Whether the picture is a link to another page (a teaser), not to an image (a lightbox,
+    perhaps through a resizer) or to this page and what lies under it (an attachment page)."""
+    page = base_url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     for ancestor in element.iterancestors("a"):
         href = (ancestor.get("href") or "").strip()
-        if not href or href.startswith("#"):
+        if not href or href.startswith(("#", "javascript:")):
             continue
         target = resolve_url(href, base_url).split("#", 1)[0]
-        if _IMAGE_FILE.search(target.split("?", 1)[0]) or target == base_url.split("#", 1)[0]:
+        path, _, query = target.partition("?")
+        if _IMAGE_FILE.search(path) or _wrapped_image(query):
+            continue  # an image file, or a resizer wrapping one
+        if page and (path.rstrip("/") == page or path.startswith(page + "/")):
             continue
         return True
     return False
@@ -791,11 +799,17 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
     grandparent), or None when there is none or several (a gallery's captions cannot be
     matched to pictures by position), or when the container holds more than a picture and
     its caption (it is the article, not a picture block)."""
-    own_text = len(_clean(caption.text_content()))
+    own_text = _text_length(caption, _MAX_CAPTION_CHARS)
+    if own_text >= _MAX_CAPTION_CHARS:
+        return None  # not a caption
     container = caption.getparent()
     for _ in range(2):
-        if container is None or len(_clean(container.text_content())) > own_text + _BLOCK_TEXT:
+        if container is None:
             return None
+        if _text_length(container, own_text + _BLOCK_TEXT + 1) > own_text + _BLOCK_TEXT:
+            return None
+        if xmlparse.XP_OTHER_MEDIA(container):
+            return None  # the caption may be the video's or the embed's
         pictures: dict[str, tuple[str, str]] = {}
         for element in xmlparse.XP_FIG_IMG(container):
             url = _element_image_url(element, base_url)
@@ -809,6 +823,17 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
             return None
         container = container.getparent()
     return None
+
+
+def _text_length(element: lxml_html.HtmlElement, limit: int) -> int:
+    """The length of an element's text without runs of whitespace, counted only up to `limit`
+    (so asking of a large container costs no more than the limit)."""
+    total = 0
+    for piece in element.itertext():
+        total += len(_SPACE.sub(" ", piece).strip())
+        if total >= limit:
+            return limit
+    return total
 
 
 def _element_image_url(element: lxml_html.HtmlElement, base_url: str) -> str:
@@ -830,14 +855,16 @@ def _element_image_url(element: lxml_html.HtmlElement, base_url: str) -> str:
 def _caption_and_credit(caption: lxml_html.HtmlElement | None) -> tuple[str, str]:
     if caption is None:
         return "", ""
-    credit_parts: list[str] = []
+    credit_parts: dict[str, None] = {}  # in order, once each
     for element in caption.iter():
         if element is caption or not isinstance(element.tag, str):
             continue
         if _CREDIT_CLASS.search(element.get("class", "")) or element.tag in ("small", "cite"):
             text = _clean(element.text_content())
-            if text and text not in credit_parts:
-                credit_parts.append(text)
+            if text:
+                credit_parts[text] = None
+                if len(credit_parts) >= _MAX_CREDIT_PARTS:
+                    break
     full = _clean(caption.text_content())
     text = full
     for part in credit_parts:

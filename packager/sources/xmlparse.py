@@ -121,16 +121,17 @@ XP_META = etree.XPath("//meta[@content]")
 XP_CANONICAL = etree.XPath("//link[@rel and @href]")
 XP_TITLE = etree.XPath("//title")
 XP_H1 = etree.XPath("//h1")
-# Figures of the page's own content: not teasers linking to other pages (a figure inside a
-# link), nor in asides, navigation or footers.
-XP_FIGURES = etree.XPath(
-    "//figure[not(ancestor::a[@href] or ancestor::aside or ancestor::nav or ancestor::footer)]"
-)
+# Figures outside asides, navigation and footers (teasers inside the content are told apart
+# by where their picture links to).
+XP_FIGURES = etree.XPath("//figure[not(ancestor::aside or ancestor::nav or ancestor::footer)]")
 XP_FIG_IMG = etree.XPath(".//img|.//amp-img|.//source[@srcset or @data-srcset]")
 XP_FIGCAPTION = etree.XPath(".//figcaption")
 XP_CLASSED_OUTSIDE_FIGURES = etree.XPath(
-    "//body//*[@class][not(ancestor-or-self::figure or ancestor::a[@href] or ancestor::aside"
-    " or ancestor::nav or ancestor::footer)]"
+    "//body//*[@class][not(ancestor-or-self::figure or ancestor::aside or ancestor::nav"
+    " or ancestor::footer)]"
+)
+XP_OTHER_MEDIA = etree.XPath(
+    ".//video|.//audio|.//iframe|.//embed|.//object|.//amp-video|.//amp-iframe|.//amp-youtube"
 )
 XP_VIDEOS = etree.XPath("//video")
 XP_VIDEO_SOURCES = etree.XPath(".//source[@src]")
