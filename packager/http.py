@@ -174,46 +174,17 @@ def require_http_url(url: str) -> None:
 def fetch(
     url: str,
     *,
-    session: requests.Session | None = None,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    headers: dict[str, str] | None = None,
 ) -> Fetched:
-    """GET `url` and return its body, refusing bodies over `max_bytes` without reading them whole.
+    """GET one URL the user gave (no cache), through a `Fetcher`: the same timeouts, retries,
+    redirect cap and size limit as every other download.
 
     Raises SourceUnreachableError for network failures and HTTP errors, InputError for an
-    oversized body.
+    oversized body or a URL that is not http(s).
     """
-    require_http_url(url)
-    own_session = session is None
-    session = session or make_session()
-    try:
-        try:
-            response = session.get(url, timeout=timeout, stream=True, headers=headers)
-        except requests.RequestException as exc:
-            raise SourceUnreachableError(
-                f"cannot fetch {redact(url)}: {describe_failure(exc)}",
-                location=redact(url),
-                hint="check the URL and that the server is up; packager retried before giving up",
-            ) from exc
-        with response:
-            if response.status_code >= 400:
-                raise SourceUnreachableError(
-                    f"cannot fetch {redact(url)}: HTTP {response.status_code} {response.reason}",
-                    location=redact(url),
-                    hint="check the URL; the server answered with an error",
-                )
-            content = _read_limited(response, url, max_bytes)
-            return Fetched(
-                url=response.url,
-                status=response.status_code,
-                content=content,
-                content_type=response.headers.get("Content-Type", ""),
-                headers=dict(response.headers),
-            )
-    finally:
-        if own_session:
-            session.close()
+    with Fetcher(timeout=timeout, max_bytes=max_bytes) as fetcher:
+        return fetcher.get(url)
 
 
 def _read_limited(response: requests.Response, url: str, max_bytes: int) -> bytes:
