@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -58,6 +59,24 @@ CONTENT_TYPES_BY_SUFFIX: dict[str, str] = {
 
 # A name carries a content hash when its stem holds a run of 16+ hex digits (images/<sha>.jpg).
 _CONTENT_HASH_RE = re.compile(r"[0-9a-f]{16,}")
+
+
+def stat_names(
+    names: Sequence[str],
+    *,
+    one: Callable[[str], RemoteFile | None],
+    folder: Callable[[str], dict[str, RemoteFile]],
+    few: int,
+) -> dict[str, RemoteFile]:
+    """What a host holds for `names`: one request per name (`one`) for up to `few` names,
+    else one listing per folder (`folder`, "" for the target itself), whichever is cheaper."""
+    if len(names) <= few:
+        return {name: info for name in names if (info := one(name)) is not None}
+    wanted = set(names)
+    found: dict[str, RemoteFile] = {}
+    for path in sorted({posixpath.dirname(name) for name in names}):
+        found.update((name, info) for name, info in folder(path).items() if name in wanted)
+    return found
 
 
 def content_type_for(name: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from posixpath import dirname
 from typing import Any
 
 import boto3
@@ -33,6 +32,7 @@ from packager.publish.base import (
     RemoteFile,
     Target,
     Upload,
+    stat_names,
 )
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
@@ -96,31 +96,25 @@ class S3Host:
             raise _error("read", name, exc) from None
 
     def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
-        if len(names) <= _HEAD_LIMIT:
-            return {name: info for name in names if (info := self._head(name)) is not None}
-        wanted = set(names)
+        return stat_names(names, one=self._head, folder=self._list, few=_HEAD_LIMIT)
+
+    def _list(self, folder: str) -> dict[str, RemoteFile]:
+        """The objects directly under `folder`, one page of a listing after another."""
+        prefix = self._key(f"{folder}/" if folder else "")
         found: dict[str, RemoteFile] = {}
-        for folder in sorted({dirname(name) for name in names}):
-            prefix = self._key(f"{folder}/" if folder else "")
-            token: dict[str, str] = {}
-            while True:
-                try:
-                    page = self.client.list_objects_v2(
-                        Bucket=self.bucket,
-                        Prefix=prefix,
-                        Delimiter="/",
-                        **token,
-                    )
-                except Exception as exc:
-                    raise _error("list", folder or "/", exc) from None
-                for obj in page.get("Contents", []):
-                    name = obj["Key"][len(self.prefix) :]
-                    if name in wanted:
-                        found[name] = _remote(int(obj["Size"]), str(obj["ETag"]))
-                if not page.get("IsTruncated"):
-                    break
-                token = {"ContinuationToken": page["NextContinuationToken"]}
-        return found
+        token: dict[str, str] = {}
+        while True:
+            try:
+                page = self.client.list_objects_v2(
+                    Bucket=self.bucket, Prefix=prefix, Delimiter="/", **token
+                )
+            except Exception as exc:
+                raise _error("list", folder or "/", exc) from None
+            for obj in page.get("Contents", []):
+                found[obj["Key"][len(self.prefix) :]] = _remote(int(obj["Size"]), str(obj["ETag"]))
+            if not page.get("IsTruncated"):
+                return found
+            token = {"ContinuationToken": page["NextContinuationToken"]}
 
     def _head(self, name: str) -> RemoteFile | None:
         try:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload, stat_names
 
 CONNECT_TIMEOUT = 15.0
 _STAT_LIMIT = 16  # beyond this many names, listing each folder once is cheaper
@@ -167,31 +167,33 @@ class SftpHost:
 
     def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
         sftp = self._connect()
-        found: dict[str, RemoteFile] = {}
+
+        def one(name: str) -> RemoteFile | None:
+            self.counters.requests += 1
+            try:
+                info = sftp.stat(self._path(name))
+            except FileNotFoundError:
+                return None
+            return RemoteFile(size=info.st_size or 0, version=_version(info))
+
+        def folder(path: str) -> dict[str, RemoteFile]:
+            self.counters.requests += 1
+            try:
+                entries = sftp.listdir_attr(self._path(path) if path else self.root)
+            except FileNotFoundError:
+                return {}
+            return {
+                f"{path}/{info.filename}" if path else info.filename: RemoteFile(
+                    size=info.st_size or 0, version=_version(info)
+                )
+                for info in entries
+                if not stat_module.S_ISDIR(info.st_mode or 0)
+            }
+
         try:
-            if len(names) <= _STAT_LIMIT:
-                for name in names:
-                    self.counters.requests += 1
-                    try:
-                        info = sftp.stat(self._path(name))
-                    except FileNotFoundError:
-                        continue
-                    found[name] = RemoteFile(size=info.st_size or 0, version=_version(info))
-                return found
-            wanted = set(names)
-            for folder in sorted({dirname(name) for name in names}):
-                self.counters.requests += 1
-                try:
-                    entries = sftp.listdir_attr(self._path(folder) if folder else self.root)
-                except FileNotFoundError:
-                    continue
-                for info in entries:
-                    name = f"{folder}/{info.filename}" if folder else info.filename
-                    if name in wanted and not stat_module.S_ISDIR(info.st_mode or 0):
-                        found[name] = RemoteFile(size=info.st_size or 0, version=_version(info))
+            return stat_names(names, one=one, folder=folder, few=_STAT_LIMIT)
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise self._op_error("inspect", ", ".join(names[:3]), exc) from None
-        return found
 
     def _ensure_folder(self, sftp: paramiko.SFTPClient, name: str) -> None:
         if "" not in self._folders:

@@ -20,7 +20,14 @@ from lxml import etree
 
 from packager.errors import PublishError
 from packager.http import USER_AGENT
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+from packager.publish.base import (
+    HostCounters,
+    HostError,
+    RemoteFile,
+    Target,
+    Upload,
+    stat_names,
+)
 
 TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
 _HEAD_LIMIT = 4  # beyond this many names, one PROPFIND per folder is cheaper than HEADs
@@ -133,15 +140,7 @@ class WebDavHost:
         return response.content, _version(response.headers, len(response.content))
 
     def stat(self, names: Sequence[str]) -> dict[str, RemoteFile]:
-        if len(names) <= _HEAD_LIMIT:
-            return {name: info for name in names if (info := self._head(name)) is not None}
-        wanted = set(names)
-        found: dict[str, RemoteFile] = {}
-        for folder in sorted({dirname(name) for name in names}):
-            found.update(
-                (name, info) for name, info in self._propfind(folder).items() if name in wanted
-            )
-        return found
+        return stat_names(names, one=self._head, folder=self._propfind, few=_HEAD_LIMIT)
 
     def _head(self, name: str) -> RemoteFile | None:
         response = self._request("HEAD", name, "inspect")
