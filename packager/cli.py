@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -46,7 +47,35 @@ def _fail(error: PackagerError) -> NoReturn:
     sys.exit(int(error.exit_code))
 
 
-OUTPUT_FORMATS = click.Choice(["text", "json", "github"])
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def output_option(formats: tuple[str, ...], help_text: str) -> Callable[[_F], _F]:
+    """The `-o/--output` option every command has, with the formats it can print."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Choice(list(formats)),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
+# publish and republish: where to, and whether to ask the host what it really holds.
+TARGET_OPTION = click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="TARGET",
+    help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
+)
+VERIFY_OPTION = click.option(
+    "--verify",
+    is_flag=True,
+    help="Also ask the host for every file the feed needs, and send again any that is missing "
+    "or different there (deleted or edited by hand). Costs a listing per folder.",
+)
 
 
 @dataclass(frozen=True)
@@ -65,13 +94,9 @@ class ValidateOptions:
 
 @main.command()
 @click.argument("feeds", nargs=-1, required=True, metavar="FEED...")
-@click.option(
-    "-o",
-    "--output",
-    type=OUTPUT_FORMATS,
-    default="text",
-    show_default=True,
-    help="text for people, json for programs (only JSON on stdout), github for annotations.",
+@output_option(
+    ("text", "json", "github"),
+    "text for people, json for programs (only JSON on stdout), github for annotations.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 3).")
 @click.option(
@@ -264,14 +289,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="Render videos for articles without one (default: on).",
 )
 @click.option("--thumbnail-size", help="Thumbnail size WIDTHxHEIGHT (16:9, >= 800x450).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format; json prints only JSON on stdout.",
-)
+@output_option(("text", "json"), "Report format; json prints only JSON on stdout.")
 @click.option(
     "--strict",
     is_flag=True,
@@ -391,14 +409,7 @@ class ExtractOptions:
 
 @main.command()
 @click.argument("locations", nargs=-1, required=True, metavar="URL_OR_FILE...")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@output_option(("text", "json"), "text for people, json for programs.")
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -477,13 +488,8 @@ def run_extract(options: ExtractOptions) -> ExitCode:
 @main.command()
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs, markdown for CI summaries.",
+@output_option(
+    ("text", "json", "markdown"), "text for people, json for programs, markdown for CI summaries."
 )
 @click.option(
     "--timeout",
@@ -519,15 +525,6 @@ def diff(old: str, new: str, output: str, timeout: float) -> None:
         click.echo(result.text())
 
 
-# publish and republish: the manifest says what the host holds; this asks the host too.
-VERIFY_OPTION = click.option(
-    "--verify",
-    is_flag=True,
-    help="Also ask the host for every file the feed needs, and send again any that is missing "
-    "or different there (deleted or edited by hand). Costs a listing per folder.",
-)
-
-
 @dataclass(frozen=True)
 class PublishOptions:
     output_dir: Path
@@ -543,13 +540,7 @@ class PublishOptions:
 @click.argument(
     "output_dir", type=click.Path(file_okay=False, path_type=Path), metavar="OUTPUT_DIR"
 )
-@click.option(
-    "--to",
-    "target",
-    required=True,
-    metavar="TARGET",
-    help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
-)
+@TARGET_OPTION
 @click.option(
     "--dry-run", is_flag=True, help="Print the plan (uploads, deletions, bytes); touch nothing."
 )
@@ -563,14 +554,7 @@ class PublishOptions:
 )
 @click.option("--public-url", help="Public URL of TARGET (default: derived from the feed's URLs).")
 @VERIFY_OPTION
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@output_option(("text", "json"), "text for people, json for programs.")
 def publish(
     output_dir: Path,
     target: str,
@@ -659,13 +643,7 @@ class RepublishOptions:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The channel config (channel.toml); its [channel] sources are built.",
 )
-@click.option(
-    "--to",
-    "target",
-    required=True,
-    metavar="TARGET",
-    help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
-)
+@TARGET_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -692,14 +670,7 @@ class RepublishOptions:
     show_default=True,
     help="Seconds to wait for another run's lock before giving up (exit 9).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs (only JSON on stdout).",
-)
+@output_option(("text", "json"), "text for people, json for programs (only JSON on stdout).")
 @VERIFY_OPTION
 @click.option(
     "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
