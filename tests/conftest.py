@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http_fixtures import free_port
+from tests.http_fixtures import LocalServer, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -32,3 +32,11 @@ def moto_endpoint() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A plain HTTP server on 127.0.0.1 whose `routes` a test fills."""
+    running = LocalServer().start()
+    yield running
+    running.stop()

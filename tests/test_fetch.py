@@ -9,20 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from http_fixtures import LocalServer, Route
 
 from packager import http
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
 from packager.http import USER_AGENT, Fetcher, content_type_charset, fetch, make_session, redact
+from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    running = LocalServer().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

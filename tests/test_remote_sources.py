@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from http_fixtures import LocalServer, Route
 
 from packager.errors import SourceError
 from packager.extract import extract
@@ -14,6 +13,7 @@ from packager.http import Fetcher
 from packager.model import Article
 from packager.sources.feeds import parse_feed
 from packager.sources.remote import read_remote
+from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
 
@@ -40,13 +40,6 @@ def rss(base: str, items: str) -> bytes:
 def item(base: str, path: str, title: str, extra: str = "") -> str:
     return f"""<item><title>{title}</title><link>{base}{path}</link><guid>{base}{path}</guid>
 <pubDate>Tue, 05 Mar 2024 08:00:00 GMT</pubDate><category>Local</category>{extra}</item>"""
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    running = LocalServer().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
