@@ -49,27 +49,22 @@ from packager.feed.items import (
     tags_for,
     utc,
 )
-from packager.feed.mrss import MRSS_NAME, mrss_bytes
+from packager.feed.mrss import mrss_bytes
 from packager.feed.rows import RowEntry, build_rows, default_rules
-from packager.feed.search_feed import SEARCH_FEED_NAME, search_feed
+from packager.feed.search_feed import search_feed
 from packager.files import mark_used, remove_unused, write_atomic
 from packager.http import Fetcher, redact
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker, compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
+from packager.layout import BUILD_REPORT_NAME, FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME, STATE_DIR
 from packager.model import Article, Video, article_from_dict
-from packager.outputs import (
-    BUILD_REPORT_NAME,
-    FEED_NAME,
-    PRUNE_AFTER_SECONDS,
-    STATE_DIR,
-    Pruned,
-    prune_output,
-)
+from packager.outputs import PRUNE_AFTER_SECONDS, Pruned, prune_output
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle
 from packager.sources.media import detect_video_type
 from packager.sources.remote import read_remote
+from packager.spec import CONTENT_ARRAYS
 from packager.validate import (
     ValidationResult,
     check_document,
@@ -77,7 +72,6 @@ from packager.validate import (
     check_search_document,
 )
 from packager.validate.loading import parse_feed
-from packager.validate.rules import CONTENT_ARRAYS
 from packager.video import RenderOptions, probe_video, render_article_video
 from packager.video.hls import package_hls
 

@@ -12,11 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError
-from packager.ids import MAX_ID_LENGTH
 from packager.model import LANGUAGE_CODE
 from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.sources import DEFAULT_BOILERPLATE_PATTERNS
-from packager.validate.rules import TEMPLATE_MAX_BYTES
+from packager.spec import MAX_ID_LENGTH, TEMPLATE_MAX_BYTES
 
 
 def _feed_enum(*path: str) -> tuple[str, ...]:

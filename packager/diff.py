@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from packager.validate.rules import CONTENT_ARRAYS
+from packager.spec import CONTENT_ARRAYS
 
 IGNORED_ROOT_KEYS = frozenset({"lastUpdated"})  # changes on every build; says nothing by itself
 

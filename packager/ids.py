@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-MAX_ID_LENGTH = 50  # spec §3 (TRC-LIN, SF2-DOC): ids must not exceed 50 characters
+from packager.spec import MAX_ID_LENGTH
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 

@@ -20,26 +20,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import FeedInvalidError
-from packager.feed.mrss import MRSS_NAME
-from packager.feed.search_feed import SEARCH_FEED_NAME
 from packager.files import mark_used
+from packager.layout import (
+    ASSET_FOLDERS,
+    BUILD_REPORT_NAME,
+    EXCLUDED_TOP_LEVEL,
+    FEED_NAME,
+    SIBLING_FEED_NAMES,
+)
 from packager.video.hls import playlist_files
 
-FEED_NAME = "feed.json"
-STATE_DIR = ".packager"
-BUILD_REPORT_NAME = "build-report.json"
-# Publish's bookkeeping beside the feed on the host (never part of an output folder).
-MANIFEST_NAME = "packager-manifest.json"
-JOURNAL_NAME = "packager-journal.json"
-# Never published: build state, the build report and the publish bookkeeping.
-EXCLUDED_TOP_LEVEL = frozenset({STATE_DIR, BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME})
-# The folders `packager build` writes assets to; only these are ever pruned.
-ASSET_FOLDERS = ("images", "videos", "captions")
 PRUNE_AFTER_SECONDS = 7 * 24 * 3600
-
-
-# The other formats `packager build` writes beside feed.json (channel config `formats`).
-SIBLING_FEED_NAMES = frozenset({MRSS_NAME, SEARCH_FEED_NAME})
 
 
 def current_sibling_feeds(output_dir: Path) -> set[str]:

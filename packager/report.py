@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from packager.model import Problem, Severity
-from packager.validate.rules import TEMPLATE_MAX_BYTES
+from packager.spec import TEMPLATE_MAX_BYTES
 
 
 def problem_line(problem: Problem) -> str:

@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from packager.build import FEED_NAME, BuildResult, build_feed
+from packager.build import BuildResult, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
+from packager.layout import FEED_NAME
 from packager.outputs import current_sibling_feeds
 from packager.publish import publish
 from packager.publish.base import Host, HostError, open_host, parse_target, redact

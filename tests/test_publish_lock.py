@@ -11,9 +11,10 @@ import pytest
 
 from packager.config import ChannelConfig
 from packager.errors import ExitCode, LockBusyError
+from packager.layout import LOCK_NAME
 from packager.publish.base import open_host, parse_target
 from packager.publish.local import LocalHost
-from packager.publish.lock import LOCK_NAME, LockInfo, acquire_lock
+from packager.publish.lock import LockInfo, acquire_lock
 from packager.republish import republish
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -15,8 +15,8 @@ from packager.feed.text import clip, clip_words, descriptions, plain
 from packager.ids import stable_id
 from packager.model import Article
 from packager.sources.media import detect_video_type
+from packager.spec import MAX_TAG_LENGTH
 
-MAX_TAG_LENGTH = 20  # spec §3: "Each tag ... is limited to 20 characters"
 MAX_TAGS = 10
 MAX_TITLE_LENGTH = 200  # no DP limit; Roku Search Feed's limit, so titles survive there too
 

@@ -18,8 +18,8 @@ from lxml import etree
 from packager.config import ChannelConfig
 from packager.feed.derived import FeedEntry, feed_entries
 from packager.feed.items import utc
+from packager.layout import MRSS_NAME
 
-MRSS_NAME = "feed.xml"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DCTERMS_NS = "http://purl.org/dc/terms/"
 ATOM_NS = "http://www.w3.org/2005/Atom"

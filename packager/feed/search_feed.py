@@ -13,7 +13,6 @@ from packager.config import ChannelConfig
 from packager.feed.derived import FeedEntry, feed_entries
 from packager.schemas import SEARCH_FEED_SCHEMA, load_schema
 
-SEARCH_FEED_NAME = "search.json"
 MAX_LONG_DESCRIPTION = 500  # schema: long_description.value maxLength
 MAX_ID_LENGTH = 50  # Search Feed prose spec: "id ... 50 characters or fewer"
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from packager.errors import InputError, PublishError
-from packager.outputs import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
+from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 
 # scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
 # Adding a host kind is one line here plus its own module.
@@ -26,7 +26,7 @@ HOSTS_BY_SCHEME: dict[str, str] = {
     "sftp": "packager.publish.sftp:SftpHost",
 }
 
-# FEED_NAME, MANIFEST_NAME, JOURNAL_NAME: the names beside the feed (packager.outputs).
+# FEED_NAME, MANIFEST_NAME, JOURNAL_NAME: the names beside the feed (packager.layout).
 
 # The feed changes on every build, devices re-read it: keep it short. Content-hashed assets
 # never change under their name: cache them for a year and tell caches not to revalidate.

@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from packager.errors import FeedInvalidError, InputError, PublishError
-from packager.outputs import SIBLING_FEED_NAMES, channel_files, walk_output
+from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME, SIBLING_FEED_NAMES
+from packager.outputs import channel_files, walk_output
 from packager.publish.base import (
-    FEED_NAME,
-    JOURNAL_NAME,
-    MANIFEST_NAME,
     ConflictError,
     Host,
     HostError,

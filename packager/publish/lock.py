@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from packager.errors import LockBusyError
+from packager.layout import LOCK_NAME
 from packager.publish.base import Host
 from packager.timestamps import parse_timestamp, utc_z
 
-LOCK_NAME = "packager-lock.json"
 LOCK_FORMAT = "packager-lock/1"
 # Covers a whole republish (build included); a run that dies leaves the target blocked at
 # most this long.

@@ -12,6 +12,7 @@ from typing import Any
 
 from packager.errors import ExitCode, InputError
 from packager.model import Problem, Severity
+from packager.spec import CONTENT_ARRAYS
 from packager.validate.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -20,7 +21,7 @@ from packager.validate.loading import (
     parse_feed_text,
     read_feed_bytes,
 )
-from packager.validate.rules import CONTENT_ARRAYS, check_rules
+from packager.validate.rules import check_rules
 from packager.validate.schema_check import FeedSchema
 from packager.validate.search_check import is_search_feed
 

@@ -19,7 +19,7 @@ from PIL import ImageFile
 
 from packager.http import describe_failure, make_session
 from packager.model import Problem, Severity
-from packager.validate.rules import CONTENT_ARRAYS
+from packager.spec import CONTENT_ARRAYS
 
 MIN_WIDTH, MIN_HEIGHT = 800, 450
 ASPECT = 16 / 9

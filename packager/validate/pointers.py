@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-
-def to_pointer(path: Iterable[str | int]) -> str:
-    """`["movies", 0, "a/b"]` → `/movies/0/a~1b`; the empty path is the whole document, ``""``."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+from packager.spec import to_pointer
 
 
 def join(pointer: str, *parts: str | int) -> str:

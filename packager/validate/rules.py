@@ -13,16 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packager.model import Problem, Severity
+from packager.spec import CONTENT_ARRAYS, PLAYLIST_TARGETS, TEMPLATE_MAX_BYTES, to_pointer
 from packager.timestamps import parse_timestamp
-from packager.validate.pointers import to_pointer
 
-# Spec §2: the content arrays; at least one must hold an item.
-CONTENT_ARRAYS = ("movies", "series", "shortFormVideos", "tvSpecials", "liveFeeds")
-# Spec §3.17: playlists may name movies, series, short-form videos and TV specials (not episodes).
-PLAYLIST_TARGETS = ("movies", "series", "shortFormVideos", "tvSpecials")
 GENRES_OPTIONAL = ("shortFormVideos", "liveFeeds")
 NON_ABR_TYPES = {"MP4", "MOV", "M4V"}  # spec §3.9: bitrate required for non-adaptive streams
-TEMPLATE_MAX_BYTES = 500 * 1024  # Roku's DP→SDK channel template refuses feeds this large
 _QUERY_SPLIT = re.compile(r"\s+(AND|OR)\s+")
 _TIMECODE = re.compile(r"^([0-9]{2,}):([0-5][0-9]):([0-5][0-9])$")
 
