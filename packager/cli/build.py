@@ -139,14 +139,41 @@ def run_build(options: BuildOptions) -> ExitCode:
             workers=options.workers,
         )
     except PackagerError as error:
-        fail(error)
+        fail(error, options.output)
     code = result.exit_code
     if options.output == "json":
-        report.write_json({**result.as_dict(), "exitCode": int(code)}, sys.stdout)
+        data = {**result.as_dict(), "exitCode": int(code)}
+        if code != ExitCode.OK:
+            data = report.error_document(*build_failure(result, code), code, data)
+        report.write_json(data, sys.stdout)
     else:
         report.write_build_report(result, sys.stdout)
         report.write_extra_files(result, sys.stdout)
     return code
+
+
+def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
+    """Why a finished build failed, and the fix: the `error` and `hint` of its JSON report."""
+    if code == ExitCode.SOURCE_UNREACHABLE:
+        return (
+            f"no feed written: {report.plural(len(result.unreachable), 'source')} could not be "
+            "fetched",
+            "check the URLs under 'unreachable' and the network, then build again",
+        )
+    if code == ExitCode.BAD_INPUT:
+        hints = [skip.hint for skip in result.skipped if skip.hint]
+        return (
+            f"no article could be built ({len(result.skipped)} skipped)",
+            hints[0] if hints else "see 'skipped' for each article's reason",
+        )
+    validation = result.validation
+    errors = len(validation.errors) if validation else 0
+    return (
+        f"the feed does not validate ({report.plural(errors, 'error')}"
+        f"{'; warnings count with --strict' if result.strict else ''}); "
+        "the previous feed.json is unchanged",
+        "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
+    )
 
 
 def _progress_printer() -> Any:

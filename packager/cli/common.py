@@ -8,6 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from packager import report
 from packager.errors import PackagerError
 
 EXIT_CODES_HELP = """\b
@@ -25,12 +26,26 @@ Exit codes:
 """
 
 
-def fail(error: PackagerError) -> NoReturn:
-    """Print a user error (never a traceback) and exit with its code."""
-    click.echo(f"error: {error.message}", err=True)
-    if error.hint:
-        click.echo(f"hint: {error.hint}", err=True)
+def fail(
+    error: PackagerError, output: str = "text", partial: dict[str, Any] | None = None
+) -> NoReturn:
+    """Report a user error (never a traceback) and exit with its code.
+
+    With `-o json`, stdout gets the one JSON error shape (`report.error_document`) with the
+    command's `partial` result, and nothing else; people still read the error on stderr.
+    """
+    if output == "json":
+        document = report.error_document(error.message, error.hint, error.exit_code, partial)
+        report.write_json(document, sys.stdout)
+    say_error(error.message, error.hint)
     sys.exit(int(error.exit_code))
+
+
+def say_error(message: str, hint: str = "") -> None:
+    """`error: ...` and `hint: ...` on stderr, where diagnostics go."""
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])

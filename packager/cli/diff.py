@@ -41,7 +41,7 @@ def diff(old: str, new: str, output: str, timeout: float) -> None:
         before = load_feed(old, timeout=timeout)
         after = load_feed(new, timeout=timeout)
     except PackagerError as error:
-        fail(error)
+        fail(error, output)
     result = diff_feeds(before.data, after.data)
     if output == "json":
         report.write_json(result.as_dict(), sys.stdout)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from packager import report
-from packager.cli.common import output_option
+from packager.cli.common import output_option, say_error
 from packager.errors import ExitCode
 
 
@@ -80,21 +81,23 @@ def run_extract(options: ExtractOptions) -> ExitCode:
         found = extract_articles(options.locations, fetcher=fetcher)
     articles = [item for item in found if isinstance(item, Article)]
     problems = [item for item in found if not isinstance(item, Article)]
+    code = ExitCode.BAD_INPUT if problems else ExitCode.OK
     if options.output == "json":
-        report.write_json(
-            {
-                "articles": [a.as_dict() for a in articles],
-                "problems": [
-                    {"location": p.location, "message": p.message, "hint": p.hint} for p in problems
-                ],
-            },
-            sys.stdout,
-        )
+        data: dict[str, Any] = {
+            "articles": [a.as_dict() for a in articles],
+            "problems": [
+                {"location": p.location, "message": p.message, "hint": p.hint} for p in problems
+            ],
+        }
+        if problems:
+            message = f"{report.plural(len(problems), 'location')} could not be read"
+            if len(problems) == 1:
+                message = f"{problems[0].location}: {problems[0].message}"
+            data = report.error_document(message, problems[0].hint, code, data)
+        report.write_json(data, sys.stdout)
     else:
         for article in articles:
             report.write_article(article, sys.stdout)
         for problem in problems:
-            click.echo(f"error: {problem.message}", err=True)
-            if problem.hint:
-                click.echo(f"hint: {problem.hint}", err=True)
-    return ExitCode.BAD_INPUT if problems else ExitCode.OK
+            say_error(problem.message, problem.hint)
+    return code

@@ -82,13 +82,7 @@ def run_publish(options: PublishOptions) -> ExitCode:
             verify=options.verify,
         )
     except PackagerError as error:
-        if options.output == "json":
-            report.write_json(
-                {"error": error.message, "hint": error.hint, "exitCode": int(error.exit_code)},
-                sys.stdout,
-            )
-            sys.exit(int(error.exit_code))
-        fail(error)
+        fail(error, options.output)
     if options.output == "json":
         report.write_json(result.as_dict(), sys.stdout)
         return ExitCode.OK

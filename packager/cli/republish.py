@@ -133,26 +133,28 @@ def run_republish(options: RepublishOptions) -> ExitCode:
             verify=options.verify,
         )
     except PackagerError as error:
-        if options.output == "json":
-            report.write_json(
-                {
-                    "status": "bad-input",
-                    "error": error.message,
-                    "hint": error.hint,
-                    "exitCode": int(error.exit_code),
-                },
-                sys.stdout,
-            )
-            sys.exit(int(error.exit_code))
-        fail(error)
+        fail(error, options.output, {"status": status_of(error.exit_code)})
     code = result.exit_code(detailed=options.detailed_exit_codes)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         write_step_summary(result, Path(summary))
     if options.output == "json":
-        report.write_json(result.as_dict(detailed=options.detailed_exit_codes), sys.stdout)
+        data = result.as_dict(detailed=options.detailed_exit_codes)
+        if not result.ok:
+            data = report.error_document(result.message, result.hint, code, data)
+        report.write_json(data, sys.stdout)
     elif result.ok:
         click.echo(result.text())
     else:
         click.echo(f"error: {result.text()}", err=True)
     return code
+
+
+def status_of(code: ExitCode) -> str:
+    """The republish status (as in its JSON report) of an error raised before a result existed."""
+    from packager.republish import STATUS_EXIT_CODES
+
+    for status, status_code in STATUS_EXIT_CODES.items():
+        if status_code == code and status_code != ExitCode.OK:
+            return status
+    return "bad-input"

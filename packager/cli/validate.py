@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
 from packager import report
-from packager.cli.common import output_option
+from packager.cli.common import output_option, say_error
 from packager.errors import ExitCode, PackagerError
 
 
@@ -135,10 +136,7 @@ def run_validate(options: ValidateOptions) -> ExitCode:
         except PackagerError as error:
             code = max(code, error.exit_code)
             failures.append({"feed": feed, "error": error.message, "hint": error.hint})
-            if options.output != "json":
-                click.echo(f"error: {error.message}", err=True)
-                if error.hint:
-                    click.echo(f"hint: {error.hint}", err=True)
+            say_error(error.message, error.hint)
             continue
         results.append(result)
         code = max(code, result.exit_code(strict=options.strict))
@@ -154,8 +152,28 @@ def run_validate(options: ValidateOptions) -> ExitCode:
             for problem in result.problems:
                 click.echo(report.github_annotation(problem, origin=result.origin))
     if options.output == "json":
-        report.write_json(
-            {"valid": code == ExitCode.OK, "feeds": [r.as_dict() for r in results] + failures},
-            sys.stdout,
-        )
+        data = {"valid": code == ExitCode.OK, "feeds": [r.as_dict() for r in results] + failures}
+        if code != ExitCode.OK:
+            message, hint = validation_failure(results, failures, strict=options.strict)
+            data = report.error_document(message, hint, code, data)
+        report.write_json(data, sys.stdout)
     return code
+
+
+def validation_failure(
+    results: list[Any], failures: list[dict[str, str]], *, strict: bool
+) -> tuple[str, str]:
+    """The `error` and `hint` of a failed run: what could not be read, which feeds are invalid."""
+    invalid = [r for r in results if r.exit_code(strict=strict) != ExitCode.OK]
+    parts = [f"{failure['feed']}: {failure['error']}" for failure in failures]
+    parts += [
+        f"{r.origin}: invalid ({report.plural(len(r.errors), 'error')}, "
+        f"{report.plural(len(r.warnings), 'warning')})"
+        for r in invalid
+    ]
+    if failures:
+        return "; ".join(parts), failures[0]["hint"]
+    hint = "fix the problems listed under each feed (each names its JSON Pointer and a hint)"
+    if strict and not any(r.errors for r in invalid):
+        hint += "; warnings count as errors because of --strict"
+    return "; ".join(parts), hint

@@ -7,7 +7,7 @@ annotations, `markdown` for CI job summaries.
 from __future__ import annotations
 
 from packager.report.github import github_annotation
-from packager.report.json import write_json
+from packager.report.json import error_document, write_json
 from packager.report.markdown import write_markdown
 from packager.report.text import (
     plural,
@@ -22,6 +22,7 @@ from packager.report.text import (
 )
 
 __all__ = [
+    "error_document",
     "github_annotation",
     "plural",
     "problem_line",
