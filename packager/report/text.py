@@ -1,12 +1,11 @@
-"""Turning results into output: text for people, JSON for programs, annotations for GitHub."""
+"""The text reporter: problems, build reports and articles as people read them."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from packager.model import Problem, Severity
+from packager.model import Problem
 from packager.spec import TEMPLATE_MAX_BYTES
 
 
@@ -25,29 +24,6 @@ def write_problems(problems: Iterable[Problem], out: TextIO, *, limit: int | Non
     for problem in shown:
         out.write(problem_line(problem) + "\n")
     return len(problems) - len(shown)
-
-
-def github_annotation(problem: Problem, *, origin: str) -> str:
-    level = "error" if problem.severity is Severity.ERROR else "warning"
-    message = f"{problem.pointer or '/'} [{problem.rule}] {problem.message}. {problem.hint}"
-    return (
-        f"::{level} file={_escape_property(origin)},"
-        f"title={_escape_property(f'packager {problem.rule}')}::{_escape_data(message)}"
-    )
-
-
-def _escape_data(text: str) -> str:
-    # GitHub workflow commands: https://docs.github.com/actions (workflow-commands).
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def write_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
 
 
 def plural(count: int, noun: str) -> str:
@@ -135,3 +111,40 @@ def write_article(article: Any, out: TextIO) -> None:
     for warning in article.warnings:
         lines.append(f"  warning:   {warning}")
     out.write("\n".join(lines) + "\n\n")
+
+
+def write_validation(
+    result: Any, out: TextIO, *, limit: int | None, errors_only: bool, strict: bool
+) -> None:
+    """One feed's validation for people: its problems, the verdict and the counts by rule."""
+    problems = [p for p in result.problems if not (errors_only and p.severity == "warning")]
+    if problems:
+        out.write(f"{result.origin}:\n")
+    left_out = write_problems(problems, out, limit=limit)
+    if left_out:
+        out.write(f"... and {left_out} more (use --limit 0 to see all, or -o json)\n")
+    counts = result.rule_counts().most_common()
+    verdict = "invalid" if result.errors or (strict and result.warnings) else "valid"
+    if result.kind != "roku":
+        verdict += {"mrss": " Media RSS", "roku-search": " Roku Search Feed"}.get(result.kind, "")
+    out.write(
+        f"{result.origin}: {verdict} — {plural(len(result.errors), 'error')}, "
+        f"{plural(len(result.warnings), 'warning')}; "
+        f"{summarize_counts(result.item_counts)}; {result.size_bytes:,} bytes\n"
+    )
+    if counts:
+        out.write(f"  by rule: {rule_summary(counts)}\n")
+
+
+def write_extra_files(result: Any, out: TextIO) -> None:
+    """The other formats a build wrote beside feed.json (feed.xml, search.json) and their problems."""
+    for name, validation in result.extra_files.items():
+        if validation.ok:
+            out.write(
+                f"built {result.out_dir / name}: "
+                f"{summarize_counts(validation.item_counts)}; "
+                f"{validation.size_bytes:,} bytes\n"
+            )
+        else:
+            out.write(f"{name} NOT written: it does not validate\n")
+        write_problems(validation.problems, out, limit=30)

@@ -1,0 +1,30 @@
+"""The command line: parses options, calls one core function, reports, exits with its code.
+
+The only package that imports click. One module per command (or group of commands); each
+parses its options into a frozen options object and hands it to a `run_*` function.
+"""
+
+from __future__ import annotations
+
+import click
+
+from packager import __version__
+from packager.cli.build import build
+from packager.cli.common import EXIT_CODES_HELP
+from packager.cli.diff import diff
+from packager.cli.extract import extract
+from packager.cli.publish import publish
+from packager.cli.republish import republish
+from packager.cli.validate import validate
+
+__all__ = ["main"]
+
+
+@click.group(epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, prog_name="packager")
+def main() -> None:
+    """Build, validate and publish Roku Direct Publisher channel feeds from news articles."""
+
+
+for _command in (validate, build, extract, diff, publish, republish):
+    main.add_command(_command)

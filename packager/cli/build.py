@@ -1,0 +1,190 @@
+"""`packager build`: articles → feed.json, images, videos and the build report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from packager import report
+from packager.cli.common import fail, output_option
+from packager.errors import ExitCode, PackagerError
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    sources: tuple[str, ...]
+    out_dir: Path
+    config_path: Path | None
+    overrides: dict[str, Any]
+    output: str
+    strict: bool
+    now: datetime | None
+    workers: int
+
+
+def _size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise click.BadParameter(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720")
+    return int(width), int(height)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, metavar="SOURCE...")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The channel config (channel.toml).",
+)
+@click.option("--base-url", help="Public URL the output folder is served from.")
+@click.option("--provider-name", help="The channel's provider name.")
+@click.option("--language", help="The channel's language (ISO 639, e.g. en).")
+@click.option(
+    "--render",
+    type=click.Choice(["off", "on", "forced"]),
+    help="Render videos for articles without one (default: on).",
+)
+@click.option("--thumbnail-size", help="Thumbnail size WIDTHxHEIGHT (16:9, >= 800x450).")
+@output_option(("text", "json"), "Report format; json prints only JSON on stdout.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 3) on validation warnings too; the previous feed stays.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads that make thumbnails (default: CPUs, up to 4; 1: no pool). "
+    "The feed is the same for any number.",
+)
+@click.option(
+    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
+)
+def build(
+    sources: tuple[str, ...],
+    out_dir: Path,
+    config_path: Path | None,
+    base_url: str | None,
+    provider_name: str | None,
+    language: str | None,
+    render: str | None,
+    thumbnail_size: str | None,
+    output: str,
+    strict: bool,
+    workers: int | None,
+    now_text: str | None,
+) -> None:
+    """Build a Roku channel feed from articles.
+
+    SOURCE is a folder of article bundles (one sub-folder per article), a single bundle, or an
+    RSS/Atom feed or article page URL. Writes OUT/feed.json (only if it validates), OUT/images/,
+    OUT/videos/, OUT/captions/ and OUT/build-report.json.
+
+    \b
+    Example:
+      packager build examples/channel --config examples/channel/channel.toml --out output
+      packager build articles/ --base-url https://cdn.example.com/news/ --out output
+    """
+    size = _size(thumbnail_size)
+    overrides = {
+        "base_url": base_url,
+        "provider_name": provider_name,
+        "language": language,
+        "render_video": render,
+        "thumbnail_width": size[0] if size else None,
+        "thumbnail_height": size[1] if size else None,
+    }
+    now = datetime.fromisoformat(now_text) if now_text else None
+    from packager.build import DEFAULT_WORKERS
+
+    options = BuildOptions(
+        sources, out_dir, config_path, overrides, output, strict, now, workers or DEFAULT_WORKERS
+    )
+    sys.exit(int(run_build(options)))
+
+
+def run_build(options: BuildOptions) -> ExitCode:
+    from packager.build import build_feed
+    from packager.config import load_config
+
+    try:
+        config = load_config(options.config_path).with_overrides(**options.overrides)
+        progress = _progress_printer() if options.output == "text" else None
+        result = build_feed(
+            options.sources,
+            options.out_dir,
+            config,
+            now=options.now,
+            progress=progress,
+            strict=options.strict,
+            workers=options.workers,
+        )
+    except PackagerError as error:
+        fail(error, options.output)
+    code = result.exit_code
+    if options.output == "json":
+        data = {**result.as_dict(), "exitCode": int(code)}
+        if code != ExitCode.OK:
+            data = report.error_document(*build_failure(result, code), code, data)
+        report.write_json(data, sys.stdout)
+    else:
+        report.write_build_report(result, sys.stdout)
+        report.write_extra_files(result, sys.stdout)
+    return code
+
+
+def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
+    """Why a finished build failed, and the fix: the `error` and `hint` of its JSON report."""
+    if code == ExitCode.SOURCE_UNREACHABLE:
+        return (
+            f"no feed written: {report.plural(len(result.unreachable), 'source')} could not be "
+            "fetched",
+            "check the URLs under 'unreachable' and the network, then build again",
+        )
+    if code == ExitCode.BAD_INPUT:
+        hints = [skip.hint for skip in result.skipped if skip.hint]
+        return (
+            f"no article could be built ({len(result.skipped)} skipped)",
+            hints[0] if hints else "see 'skipped' for each article's reason",
+        )
+    validation = result.validation
+    errors = len(validation.errors) if validation else 0
+    return (
+        f"the feed does not validate ({report.plural(errors, 'error')}"
+        f"{'; warnings count with --strict' if result.strict else ''}); "
+        "the previous feed.json is unchanged",
+        "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
+    )
+
+
+def _progress_printer() -> Any:
+    """A one-line progress counter on an interactive terminal; nothing in CI or pipes."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int, label: str) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r  {done}/{total} {label[:50]:<50}", nl=False, err=True)
+        if end:
+            click.echo("", err=True)
+
+    return show

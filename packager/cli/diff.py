@@ -1,0 +1,51 @@
+"""`packager diff`: what changed between two feeds."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from packager import report
+from packager.cli.common import fail, output_option
+from packager.errors import PackagerError
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@output_option(
+    ("text", "json", "markdown"), "text for people, json for programs, markdown for CI summaries."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a feed URL to answer.",
+)
+def diff(old: str, new: str, output: str, timeout: float) -> None:
+    """Show what changed between two feeds: items added, removed, changed (which fields).
+
+    OLD and NEW are files, http(s) URLs or - (one of them) for standard input.
+
+    \b
+    Example:
+      packager diff https://cdn.example.com/news/feed.json output/feed.json
+      packager diff old.json new.json -o json
+    """
+    from packager.diff import diff_feeds
+    from packager.validate.loading import load_feed
+
+    try:
+        before = load_feed(old, timeout=timeout)
+        after = load_feed(new, timeout=timeout)
+    except PackagerError as error:
+        fail(error, output)
+    result = diff_feeds(before.data, after.data)
+    if output == "json":
+        report.write_json(result.as_dict(), sys.stdout)
+    elif output == "markdown":
+        report.write_markdown(result, sys.stdout)
+    else:
+        click.echo(result.text())

@@ -1,0 +1,160 @@
+"""`packager republish`: rebuild from the config's sources and publish what changed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from packager import report
+from packager.cli.common import TARGET_OPTION, VERIFY_OPTION, fail, output_option
+from packager.errors import ExitCode, PackagerError
+
+
+@dataclass(frozen=True)
+class RepublishOptions:
+    config_path: Path
+    target: str
+    out_dir: Path
+    allow_shrink: bool
+    max_shrink: float
+    wait_seconds: float
+    output: str
+    detailed_exit_codes: bool
+    now: datetime | None
+    verify: bool = False
+
+
+@click.command()
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The channel config (channel.toml); its [channel] sources are built.",
+)
+@TARGET_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Build folder (may start empty on every run).",
+)
+@click.option(
+    "--allow-shrink", is_flag=True, help="Publish even if the feed loses many live items."
+)
+@click.option(
+    "--max-shrink",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=0.5,
+    show_default=True,
+    help="Refuse when at least this share of the live items would be dropped.",
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0.0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another run's lock before giving up (exit 9).",
+)
+@output_option(("text", "json"), "text for people, json for programs (only JSON on stdout).")
+@VERIFY_OPTION
+@click.option(
+    "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
+)
+@click.option(
+    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
+)
+def republish(
+    config_path: Path,
+    target: str,
+    out_dir: Path,
+    allow_shrink: bool,
+    max_shrink: float,
+    wait_seconds: float,
+    output: str,
+    detailed_exit_codes: bool,
+    now_text: str | None,
+    verify: bool,
+) -> None:
+    """Rebuild the channel from its sources and publish it if anything changed.
+
+    For scheduled CI jobs: builds the config's sources, compares with the feed live on
+    TARGET (ignoring lastUpdated) and publishes only when items were added, removed or
+    changed. Refuses to drop --max-shrink or more of the live items (exit 7), refuses an
+    invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
+    (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
+    the changes are added to the job summary as Markdown.
+
+    \b
+    Example:
+      packager republish --config channel.toml --to s3://my-bucket/channel
+      packager republish -c channel.toml --to https://dav.example.com/roku/ --wait 300 -o json
+    """
+    now = datetime.fromisoformat(now_text) if now_text else None
+    options = RepublishOptions(
+        config_path,
+        target,
+        out_dir,
+        allow_shrink,
+        max_shrink,
+        wait_seconds,
+        output,
+        detailed_exit_codes,
+        now,
+        verify,
+    )
+    sys.exit(int(run_republish(options)))
+
+
+def run_republish(options: RepublishOptions) -> ExitCode:
+    from packager.config import load_config
+    from packager.republish import republish as republish_channel
+    from packager.republish import write_step_summary
+
+    try:
+        config = load_config(options.config_path)
+        result = republish_channel(
+            config,
+            options.target,
+            out_dir=options.out_dir,
+            allow_shrink=options.allow_shrink,
+            max_shrink=options.max_shrink,
+            wait_seconds=options.wait_seconds,
+            now=options.now,
+            verify=options.verify,
+        )
+    except PackagerError as error:
+        fail(error, options.output, {"status": status_of(error.exit_code)})
+    code = result.exit_code(detailed=options.detailed_exit_codes)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        write_step_summary(result, Path(summary))
+    if options.output == "json":
+        data = result.as_dict(detailed=options.detailed_exit_codes)
+        if not result.ok:
+            data = report.error_document(result.message, result.hint, code, data)
+        report.write_json(data, sys.stdout)
+    elif result.ok:
+        click.echo(result.text())
+    else:
+        click.echo(f"error: {result.text()}", err=True)
+    return code
+
+
+def status_of(code: ExitCode) -> str:
+    """The republish status (as in its JSON report) of an error raised before a result existed."""
+    from packager.republish import STATUS_EXIT_CODES
+
+    for status, status_code in STATUS_EXIT_CODES.items():
+        if status_code == code and status_code != ExitCode.OK:
+            return status
+    return "bad-input"
