@@ -19,6 +19,9 @@ WORKFLOWS = {
     "examples/ci/republish.yml": (REPO / "examples/ci/republish.yml").read_text(encoding="utf-8"),
     "examples/ci/validate.yml": (REPO / "examples/ci/validate.yml").read_text(encoding="utf-8"),
     "init's republish.yml": template("republish.yml"),
+    ".github/workflows/action-selftest.yml": (
+        REPO / ".github/workflows/action-selftest.yml"
+    ).read_text(encoding="utf-8"),
 }
 
 
@@ -61,7 +64,7 @@ def test_workflows_use_the_action_with_declared_inputs(name: str) -> None:
         s
         for job in workflow["jobs"].values()
         for s in job["steps"]
-        if s.get("uses", "").startswith("packager/packager@")
+        if s.get("uses", "").startswith(("packager/packager@", "./"))
     ]
     assert uses, f"{name} does not use the action"
     for use in uses:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 import tomllib
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -172,9 +175,21 @@ def test_a_file_in_place_of_the_folder_is_named(tmp_path: Path) -> None:
     assert "hint: give a new folder's name" in result.stderr
 
 
-def test_the_templates_ship_as_package_data() -> None:
-    for name in ("channel.toml", "article.txt", "republish.yml", "gitignore"):
+TEMPLATES = ("channel.toml", "article.txt", "republish.yml", "gitignore")
+
+
+def test_the_templates_ship_in_the_wheel(tmp_path: Path) -> None:
+    """What the action's `pip install "$GITHUB_ACTION_PATH"` and a user's pip install get."""
+    for name in TEMPLATES:
         assert template(name).strip()
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    completed = subprocess.run(
+        [*command, "-w", str(tmp_path), str(REPO)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    names = zipfile.ZipFile(next(tmp_path.glob("packager-*.whl"))).namelist()
+    for name in TEMPLATES:
+        assert f"packager/scaffold/templates/{name}" in names
 
 
 @pytest.mark.slow
