@@ -13,6 +13,7 @@ from packager.cli.build import build
 from packager.cli.common import EXIT_CODES_HELP
 from packager.cli.diff import diff
 from packager.cli.extract import extract
+from packager.cli.init import init
 from packager.cli.publish import publish
 from packager.cli.republish import republish
 from packager.cli.validate import validate
@@ -26,5 +27,5 @@ def main() -> None:
     """Build, validate and publish Roku Direct Publisher channel feeds from news articles."""
 
 
-for _command in (validate, build, extract, diff, publish, republish):
+for _command in (init, validate, build, extract, diff, publish, republish):
     main.add_command(_command)
