@@ -5,6 +5,7 @@ The only module that imports click.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -761,3 +762,78 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     else:
         click.echo(f"error: {result.text()}", err=True)
     return code
+
+
+@main.command()
+@click.argument("source", metavar="SOURCE")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.html to [default: SOURCE/preview for a build folder, "
+    "./preview for a URL].",
+)
+@click.option("--serve", is_flag=True, help="Serve the preview on 127.0.0.1 and print its URL.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port for --serve (0: any).")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PNG",
+    help="Also write a PNG of the home screen (needs Chromium).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a feed URL to answer.",
+)
+def preview(
+    source: str,
+    out_dir: Path | None,
+    serve: bool,
+    port: int,
+    screenshot: Path | None,
+    timeout: float,
+) -> None:
+    """Write a static page showing the channel as a viewer will see it: rows, posters,
+    details, player, and the feed's validation problems.
+
+    SOURCE is a build output folder (the feed's URLs are mapped to its files, so the preview
+    works before publishing), a feed file, or a feed URL. The page opens from file:// too.
+    Exits 4 (6 for an unreachable URL) when there is no feed to show; a feed with problems is
+    shown with its problems and exits 0.
+
+    \b
+    Example:
+      packager preview output
+      packager preview https://cdn.example.com/roku/feed.json --out preview
+      packager preview output --serve
+      packager preview output --screenshot home.png
+    """
+    from packager.preview import (
+        PreviewServer,
+        build_preview,
+        take_screenshot,
+        write_preview_error,
+    )
+
+    try:
+        result = build_preview(source, out_dir, timeout=timeout)
+    except PackagerError as error:
+        with contextlib.suppress(OSError):
+            page = write_preview_error(source, out_dir, error)
+            click.echo(f"wrote {page}, which says why", err=True)
+        _fail(error)
+    click.echo(result.text())
+    if screenshot is not None:
+        try:
+            click.echo(f"screenshot: {take_screenshot(result.page.as_uri(), screenshot)}")
+        except PackagerError as error:
+            _fail(error)
+    if serve:
+        server = PreviewServer(result.out_dir, result.local_root, port)
+        click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+        server.stop()
