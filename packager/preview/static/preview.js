@@ -118,7 +118,7 @@
       box.appendChild(el("span", { className: "placeholder", text: "No poster" }));
       return box;
     }
-    var img = el("img", { src: item.thumbnail, alt: "", loading: "eager", decoding: "async" });
+    var img = el("img", { src: item.thumbnail, alt: "", loading: "eager" });
     img.addEventListener("error", function () {
       box.classList.add("broken");
       img.remove();
