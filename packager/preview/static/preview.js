@@ -272,8 +272,12 @@
   }
 
   function attachSource(video, source, status) {
-    if (source.type === "HLS" && !video.canPlayType("application/vnd.apple.mpegurl")) {
-      if (window.Hls && window.Hls.isSupported()) {
+    // HLS through hls.js where Media Source Extensions exist (the same player everywhere);
+    // the browser's own HLS where it has one and hls.js cannot fetch (file:// pages).
+    var native = Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
+    var hlsJs = Boolean(window.Hls && window.Hls.isSupported());
+    if (source.type === "HLS" && !(native && (location.protocol === "file:" || !hlsJs))) {
+      if (hlsJs) {
         state.hls = new window.Hls();
         state.hls.on(window.Hls.Events.ERROR, function (_event, info) {
           if (info.fatal) status.textContent = "The HLS stream could not be played: " + source.url + " (" + info.details + ")";
