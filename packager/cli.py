@@ -773,8 +773,15 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     help="Folder to write index.html to [default: SOURCE/preview for a build folder, "
     "./preview for a URL].",
 )
-@click.option("--serve", is_flag=True, help="Serve the preview on 127.0.0.1 and print its URL.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port for --serve (0: any).")
+@click.option(
+    "--serve",
+    type=click.IntRange(0, 65535),
+    is_flag=False,
+    flag_value=0,
+    default=None,
+    metavar="[PORT]",
+    help="Serve the preview on 127.0.0.1 (on PORT, else any free port) and print its URL.",
+)
 @click.option(
     "--screenshot",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -791,8 +798,7 @@ def run_republish(options: RepublishOptions) -> ExitCode:
 def preview(
     source: str,
     out_dir: Path | None,
-    serve: bool,
-    port: int,
+    serve: int | None,
     screenshot: Path | None,
     timeout: float,
 ) -> None:
@@ -809,6 +815,7 @@ def preview(
       packager preview output
       packager preview https://cdn.example.com/roku/feed.json --out preview
       packager preview output --serve
+      packager preview output --serve 8000
       packager preview output --screenshot home.png
     """
     from packager.preview import (
@@ -831,8 +838,8 @@ def preview(
             click.echo(f"screenshot: {take_screenshot(result.page.as_uri(), screenshot)}")
         except PackagerError as error:
             _fail(error)
-    if serve:
-        server = PreviewServer(result.out_dir, result.local_root, port)
+    if serve is not None:
+        server = PreviewServer(result.out_dir, result.local_root, serve)
         click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

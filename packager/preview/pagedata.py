@@ -4,7 +4,7 @@ problems per item, and what Roku's channel template would drop or leave blank.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from packager.model import Problem
 from packager.preview.rows import build_rows, top_level_items
@@ -63,7 +63,8 @@ def page_data(
 
 def item_view(item: dict[str, Any], kind: str, map_url: UrlMapper) -> dict[str, Any]:
     """What a tile and the details screen show of one item (spec §3 field names)."""
-    content = item.get("content") if isinstance(item.get("content"), dict) else {}
+    raw_content = item.get("content")
+    content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
     videos = [v for v in _list(content.get("videos")) if isinstance(v, dict)]
     first = videos[0] if videos else {}
     url = first.get("url")
@@ -86,9 +87,7 @@ def item_view(item: dict[str, Any], kind: str, map_url: UrlMapper) -> dict[str, 
             for c in _list(item.get("credits"))
             if isinstance(c, dict)
         ],
-        "video": (
-            {"url": map_url(url), "type": _video_type(first)} if _is_http(url) else None
-        ),
+        "video": ({"url": map_url(url), "type": _video_type(first)} if _is_http(url) else None),
         "captions": [
             {
                 "url": map_url(c["url"]),
@@ -109,20 +108,24 @@ def template_flags(item: dict[str, Any], kind: str) -> list[dict[str, str]]:
     flags = []
     genres = item.get("genres")
     if not isinstance(genres, list) or not genres:
-        flags.append({
-            "kind": "drop",
-            "message": "no genres: Roku's channel template reads genres[0] of every item, "
-            "so with this item the whole channel shows nothing",
-        })  # fmt: skip
+        flags.append(
+            {
+                "kind": "drop",
+                "message": "no genres: Roku's channel template reads genres[0] of every item, "
+                "so with this item the whole channel shows nothing",
+            }
+        )
     if kind == "series":
         if not any(_playable(ep) for ep in _episodes(item)):
             flags.append({"kind": "blank", "message": "no episode has a playable URL"})
     elif not _playable(item):
-        flags.append({
-            "kind": "blank",
-            "message": "no playable URL: the template plays content.videos[0].url, "
-            "so this tile opens a blank player",
-        })  # fmt: skip
+        flags.append(
+            {
+                "kind": "blank",
+                "message": "no playable URL: the template plays content.videos[0].url, "
+                "so this tile opens a blank player",
+            }
+        )
     if not _is_http(item.get("thumbnail")):
         flags.append({"kind": "blank", "message": "no thumbnail: the tile has no poster"})
     return flags
@@ -157,12 +160,16 @@ def _seasons(series: dict[str, Any], map_url: UrlMapper) -> list[dict[str, Any]]
         if not isinstance(season, dict):
             continue
         number = season.get("seasonNumber")
-        seasons.append({
-            "title": f"Season {number}" if number not in (None, "") else f"Season {index + 1}",
-            "episodes": _episode_views(season.get("episodes"), map_url),
-        })  # fmt: skip
+        seasons.append(
+            {
+                "title": f"Season {number}" if number not in (None, "") else f"Season {index + 1}",
+                "episodes": _episode_views(season.get("episodes"), map_url),
+            }
+        )
     if _list(series.get("episodes")):
-        seasons.append({"title": "Episodes", "episodes": _episode_views(series["episodes"], map_url)})
+        seasons.append(
+            {"title": "Episodes", "episodes": _episode_views(series["episodes"], map_url)}
+        )
     return seasons
 
 
@@ -226,5 +233,5 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _is_http(value: Any) -> bool:
+def _is_http(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(("http://", "https://"))

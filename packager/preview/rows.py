@@ -129,26 +129,40 @@ def _category_row(
     query = category.get("query")
     if isinstance(playlist_name, str):
         if playlist_name not in playlists:
-            return Row(name, "playlist", f"playlist {playlist_name}", order, (), pointer,
-                       note=f"no playlist named {playlist_name!r}: the row stays empty")  # fmt: skip
+            return Row(
+                name,
+                "playlist",
+                f"playlist {playlist_name}",
+                order,
+                (),
+                pointer,
+                note=f"no playlist named {playlist_name!r}: the row stays empty",
+            )
         wanted = [i for i in playlists[playlist_name] if isinstance(i, str)]
         ids = [item_id for item_id in dict.fromkeys(wanted) if item_id in items]
         missing = tuple(item_id for item_id in dict.fromkeys(wanted) if item_id not in items)
         ordered, note = order_items(ids, order, items, manual_ok=True)
-        return Row(name, "playlist", f"playlist {playlist_name}", order, ordered, pointer,
-                   missing, note)  # fmt: skip
+        return Row(
+            name, "playlist", f"playlist {playlist_name}", order, ordered, pointer, missing, note
+        )
     if isinstance(query, str):
-        ids, note = query_items(query, items)
-        if not note:
-            ids, note = order_items(ids, order, items, manual_ok=False)
-        return Row(name, "query", f"query {query}", order, tuple(ids), pointer, note=note)
-    return Row(name, "none", "no playlistName or query", order, (), pointer,
-               note="the category has neither playlistName nor query: the row stays empty")  # fmt: skip
+        matched, note = query_items(query, items)
+        ordered, order_note = order_items(matched, order, items, manual_ok=False)
+        return Row(
+            name, "query", f"query {query}", order, ordered, pointer, note=note or order_note
+        )
+    return Row(
+        name,
+        "none",
+        "no playlistName or query",
+        order,
+        (),
+        pointer,
+        note="the category has neither playlistName nor query: the row stays empty",
+    )
 
 
-def query_items(
-    query: str, items: dict[str, tuple[str, dict[str, Any]]]
-) -> tuple[list[str], str]:
+def query_items(query: str, items: dict[str, tuple[str, dict[str, Any]]]) -> tuple[list[str], str]:
     """The ids of the items whose tags match `query` (spec §3.16: tags joined by only AND or
     only OR; tags are matched exactly), in feed order, and a note when the query is unusable."""
     parts = _QUERY_SPLIT.split(query.strip())
@@ -162,7 +176,9 @@ def query_items(
     matched = []
     for item_id, (_, item) in items.items():
         item_tags = item.get("tags")
-        have = {t for t in item_tags if isinstance(t, str)} if isinstance(item_tags, list) else set()
+        have = (
+            {t for t in item_tags if isinstance(t, str)} if isinstance(item_tags, list) else set()
+        )
         hits = [tag in have for tag in tags]
         if all(hits) if match_all else any(hits):
             matched.append(item_id)

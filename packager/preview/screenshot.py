@@ -60,7 +60,7 @@ def take_screenshot(page_url: str, png: Path, *, chromium: str | None = None) ->
             page_url,
         ]
         try:
-            completed = subprocess.run(  # noqa: S603 - a fixed browser command, no shell
+            completed = subprocess.run(
                 command, capture_output=True, text=True, timeout=SCREENSHOT_TIMEOUT, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:

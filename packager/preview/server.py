@@ -32,7 +32,7 @@ class PreviewRequestHandler(SimpleHTTPRequestHandler):
             return str(candidate)
         return served
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the command prints the URL, not every request
 
     def end_headers(self) -> None:

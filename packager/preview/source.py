@@ -73,7 +73,9 @@ def load_source(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> PreviewSour
                 hint="give a build output folder (packager build -o DIR), a feed file or a URL",
             )
         path = path / FEED_NAME
-    origin, raw = read_feed_bytes(source if is_url else path, max_bytes=MAX_FEED_BYTES, timeout=timeout)
+    origin, raw = read_feed_bytes(
+        source if is_url else path, max_bytes=MAX_FEED_BYTES, timeout=timeout
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -35,7 +35,9 @@ def make_poster(path: Path, label: str, hue: int) -> None:
     image = Image.new("RGB", (800, 450), ((40 + hue * 47) % 200, 70 + hue * 19 % 120, 150))
     draw = ImageDraw.Draw(image)
     for x in range(0, 800, 50):
-        draw.rectangle([x, 300 - (x * 3 + hue * 40) % 200, x + 30, 450], fill=(230, 190, 90 + hue * 20 % 150))
+        draw.rectangle(
+            [x, 300 - (x * 3 + hue * 40) % 200, x + 30, 450], fill=(230, 190, 90 + hue * 20 % 150)
+        )
     draw.text((40, 40), label, fill=(255, 255, 255), font_size=56)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, quality=85)
@@ -47,38 +49,76 @@ def make_videos(videos: Path) -> None:
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     mp4 = videos / "clip.mp4"
     subprocess.run(
-        [ffmpeg, "-y", "-loglevel", "error",
-         "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=4",
-         "-f", "lavfi", "-i", "sine=frequency=330:duration=4",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-         "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(mp4)],
+        [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=330:duration=4",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "25",
+            "-c:a",
+            "aac",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+            str(mp4),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     (videos / "market").mkdir(exist_ok=True)
     subprocess.run(
-        [ffmpeg, "-y", "-loglevel", "error", "-i", str(mp4), "-c", "copy",
-         "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-         str(videos / "market" / "index.m3u8")],
+        [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(mp4),
+            "-c",
+            "copy",
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_playlist_type",
+            "vod",
+            str(videos / "market" / "index.m3u8"),
+        ],
         check=True,
-    )  # fmt: skip
+    )
 
 
-def item(item_id: str, title: str, *, tags: list[str], date: str, video: str = "videos/clip.mp4",
-         captions: bool = False) -> dict[str, Any]:  # fmt: skip
+def item(
+    item_id: str, title: str, tags: list[str], date: str, video: str = "videos/clip.mp4"
+) -> dict[str, Any]:
+    """A short-form video (or TV special) as `packager build` writes one, valid by the spec."""
     content: dict[str, Any] = {
         "dateAdded": f"{date}T08:00:00Z",
-        "videos": [{
-            "url": BASE_URL + video,
-            "quality": "HD",
-            "videoType": "HLS" if video.endswith(".m3u8") else "MP4",
-        } | ({} if video.endswith(".m3u8") else {"bitrate": 900})],
+        "videos": [
+            {
+                "url": BASE_URL + video,
+                "quality": "HD",
+                "videoType": "HLS" if video.endswith(".m3u8") else "MP4",
+            }
+            | ({} if video.endswith(".m3u8") else {"bitrate": 900})
+        ],
         "duration": 4,
         "language": "en",
-    }  # fmt: skip
-    if captions:
-        content["captions"] = [
-            {"url": BASE_URL + "captions/clip.vtt", "language": "en", "captionType": "SUBTITLE"}
-        ]
+    }
     return {
         "id": item_id,
         "title": title,
@@ -94,39 +134,56 @@ def item(item_id: str, title: str, *, tags: list[str], date: str, video: str = "
     }
 
 
+def with_captions(entry: dict[str, Any]) -> dict[str, Any]:
+    entry["content"]["captions"] = [
+        {"url": BASE_URL + "captions/clip.vtt", "language": "en", "captionType": "SUBTITLE"}
+    ]
+    return entry
+
+
+def series_and_live() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A series with one season of two episodes, and a live feed (HLS, no release date)."""
+    episodes = []
+    for number in (1, 2):
+        episode = item(f"ch-ep{number}", f"City Hall, week {number}", [], f"2026-10-0{number}")
+        for key in ("genres", "tags", "rating"):
+            del episode[key]
+        episodes.append(episode | {"episodeNumber": number})
+    series = item("city-hall", "City Hall Weekly", ["city"], "2026-10-01")
+    del series["content"], series["rating"]
+    series["seasons"] = [{"seasonNumber": 1, "episodes": episodes}]
+    live = item("harbor-live", "Harbor Live", ["live"], "2026-11-30", "videos/market/index.m3u8")
+    # Its credits stay: an unknown key for a live feed, so the page must badge a warning.
+    del live["releaseDate"], live["content"]["duration"]
+    return series, live
+
+
 def channel_feed() -> dict[str, Any]:
     """The channel: a playlist row, two query rows (OR by most_recent, AND chronological),
     a series with a season, a TV special and a live feed."""
-    episodes = [
-        {key: value for key, value in item(f"ch-ep{n}", f"City Hall, week {n}", tags=["city"],
-                                           date=f"2026-10-0{n}").items()
-         if key not in ("genres", "tags", "rating")} | {"episodeNumber": n}
-        for n in (1, 2)
-    ]  # fmt: skip
-    series = item("city-hall", "City Hall Weekly", tags=["city"], date="2026-10-01")
-    del series["content"], series["rating"]
-    series["seasons"] = [{"seasonNumber": 1, "episodes": episodes}]
-    live = item("harbor-live", "Harbor Live", tags=["live"], date="2026-11-30",
-                video="videos/market/index.m3u8")  # fmt: skip
-    del live["releaseDate"], live["content"]["duration"]  # credits stay: an unknown key (a warning)
+    series, live = series_and_live()
     return {
         "providerName": "Preview Test Channel",
         "lastUpdated": "2026-12-01T10:00:00+00:00",
         "language": "en",
         "series": [series],
         "shortFormVideos": [
-            item("port-strike", "Port strike talks resume", tags=["harbor", "port"],
-                 date="2026-11-20", captions=True),
-            item("ferry", "New electric ferry", tags=["harbor", "transport"], date="2026-11-25"),
-            item("library", "Central library reopens", tags=["culture"], date="2026-11-10",
-                 captions=True),
-            item("market-hls", "Winter market opens", tags=["city"], date="2026-11-28",
-                 video="videos/market/index.m3u8"),
-        ],  # fmt: skip
+            with_captions(
+                item("port-strike", "Port strike talks resume", ["harbor", "port"], "2026-11-20")
+            ),
+            item("ferry", "New electric ferry", ["harbor", "transport"], "2026-11-25"),
+            with_captions(item("library", "Central library reopens", ["culture"], "2026-11-10")),
+            item(
+                "market-hls",
+                "Winter market opens",
+                ["city"],
+                "2026-11-28",
+                "videos/market/index.m3u8",
+            ),
+        ],
         "tvSpecials": [
-            item("budget", "Council passes the budget", tags=["city", "port", "harbor"],
-                 date="2026-11-01")
-        ],  # fmt: skip
+            item("budget", "Council passes the budget", ["city", "port", "harbor"], "2026-11-01")
+        ],
         "liveFeeds": [live],
         "categories": [
             {"name": "Top Stories", "playlistName": "Top", "order": "manual"},
@@ -134,9 +191,7 @@ def channel_feed() -> dict[str, Any]:
             {"name": "Harbor", "query": "harbor AND port", "order": "chronological"},
             {"name": "Live", "query": "live", "order": "most_recent"},
         ],
-        "playlists": [
-            {"name": "Top", "itemIds": ["ferry", "port-strike", "city-hall", "budget"]},
-        ],
+        "playlists": [{"name": "Top", "itemIds": ["ferry", "port-strike", "city-hall", "budget"]}],
     }
 
 
@@ -206,7 +261,9 @@ def browser() -> Iterator[Any]:
     if executable is None:
         if required:
             pytest.fail("Chromium is not installed (.ci/install-browser.sh)")
-        pytest.skip("Chromium is not installed: run .ci/install-browser.sh (apt-get install chromium)")
+        pytest.skip(
+            "Chromium is not installed: run .ci/install-browser.sh (apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched

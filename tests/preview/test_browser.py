@@ -135,9 +135,17 @@ def test_remote_opens_details_plays_and_goes_back(
     details = shown.locator('[data-details="port-strike"]')
     details.wait_for()
     text = details.inner_text()
-    for expected in ("Port strike talks resume", "0:04", "2026-11-20", "TVG (USA_PR)", "news",
-                     "harbor, port", "Ada Reporter (anchor)", "the short description",
-                     "A longer description"):  # fmt: skip
+    for expected in (
+        "Port strike talks resume",
+        "0:04",
+        "2026-11-20",
+        "TVG (USA_PR)",
+        "news",
+        "harbor, port",
+        "Ada Reporter (anchor)",
+        "the short description",
+        "A longer description",
+    ):
         assert expected in text
     shown.keyboard.press("Enter")
     assert wait_playing(shown, "port-strike") > 0.5
@@ -248,8 +256,19 @@ def third_party(server: LocalServer, tmp_path: Path) -> LocalServer:
     del feed["playlists"]
     text = json.dumps(feed).replace(BASE_URL, server.url("/media/"))
     server.routes["/roku/feed.json"] = Route(text.encode(), content_type="application/json")
-    for hue, item_id in enumerate(["port-strike", "ferry", "library", "market-hls", "budget",
-                                   "city-hall", "harbor-live", "ch-ep1", "ch-ep2"]):  # fmt: skip
+    for hue, item_id in enumerate(
+        [
+            "port-strike",
+            "ferry",
+            "library",
+            "market-hls",
+            "budget",
+            "city-hall",
+            "harbor-live",
+            "ch-ep1",
+            "ch-ep2",
+        ]
+    ):
         poster = tmp_path / f"{item_id}.jpg"
         make_poster(poster, item_id, hue)
         server.routes[f"/media/images/{item_id}.jpg"] = Route(
@@ -263,9 +282,10 @@ def test_third_party_feed_by_url_with_query_rows(
 ) -> None:
     out = tmp_path / "pv"
     result = CliRunner().invoke(
-        main, ["preview", third_party.url("/roku/feed.json"), "--out", str(out)],
+        main,
+        ["preview", third_party.url("/roku/feed.json"), "--out", str(out)],
         catch_exceptions=False,
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.stderr
     shown = open_page(page, (out / "index.html").as_uri())
     assert row_ids(shown) == {
@@ -306,8 +326,12 @@ def test_flagged_items_carry_badges(page: PageWatch, tmp_path: Path) -> None:
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(feed).replace(BASE_URL, "http://127.0.0.1:9/"), encoding="utf-8")
     shown = open_page(page, build_preview(str(path), tmp_path / "pv").page.as_uri())
-    assert shown.locator('[data-row="Top Stories"] [data-item-id="ferry"] [data-flag="drop"]').is_visible()
-    assert shown.locator('[data-row="Top Stories"] [data-item-id="port-strike"] [data-flag="blank"]').is_visible()
+    assert shown.locator(
+        '[data-row="Top Stories"] [data-item-id="ferry"] [data-flag="drop"]'
+    ).is_visible()
+    assert shown.locator(
+        '[data-row="Top Stories"] [data-item-id="port-strike"] [data-flag="blank"]'
+    ).is_visible()
     assert "2 items flagged" in shown.locator("header").inner_text()
     shown.locator('[data-row="Top Stories"] [data-item-id="port-strike"]').click()
     assert shown.locator('[data-details="port-strike"] [data-play]').is_disabled()

@@ -29,7 +29,9 @@ REPO = Path(__file__).resolve().parent.parent.parent
 
 def page_data(page: Path) -> dict[str, Any]:
     html = page.read_text(encoding="utf-8")
-    match = re.search(r'<script type="application/json" id="preview-data">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script type="application/json" id="preview-data">(.*?)</script>', html, re.S
+    )
     assert match, "the page embeds its data"
     data: dict[str, Any] = json.loads(match.group(1))
     return data
@@ -151,7 +153,9 @@ def test_cli_not_a_feed_exits_4_and_writes_a_page_that_says_why(tmp_path: Path) 
 
 def test_cli_unreachable_url_exits_6_with_the_reason(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/feed.json"
-    result = CliRunner().invoke(main, ["preview", url, "--out", str(tmp_path / "pv"), "--timeout", "2"])
+    result = CliRunner().invoke(
+        main, ["preview", url, "--out", str(tmp_path / "pv"), "--timeout", "2"]
+    )
     assert result.exit_code == ExitCode.SOURCE_UNREACHABLE
     assert url in result.stderr
 
@@ -187,13 +191,13 @@ def test_server_serves_the_page_and_the_output_folders_files(small_channel: Path
     result = build_preview(str(small_channel))
     running = PreviewServer(result.out_dir, result.local_root).start()
     try:
-        with urllib.request.urlopen(running.url) as answer:  # noqa: S310 - 127.0.0.1
+        with urllib.request.urlopen(running.url) as answer:
             assert b"preview-data" in answer.read()
         # The page names ../images/ferry.jpg; from the server's root that is /images/ferry.jpg.
-        with urllib.request.urlopen(running.url + "images/ferry.jpg") as answer:  # noqa: S310
+        with urllib.request.urlopen(running.url + "images/ferry.jpg") as answer:
             assert answer.read() == (small_channel / "images" / "ferry.jpg").read_bytes()
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(running.url + "../../etc/passwd")  # noqa: S310
+            urllib.request.urlopen(running.url + "../../etc/passwd")
     finally:
         running.stop()
 
@@ -205,11 +209,51 @@ def test_local_prefix_is_where_relative_paths_land(tmp_path: Path) -> None:
 
 def test_the_wheel_ships_the_page_assets(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("packager-*.whl"))).namelist()
     for name in (*ASSET_FILES, "index.html", "error.html", "VENDOR.md"):
         assert f"packager/preview/static/{name}" in names
+
+
+def test_cli_serve_prints_the_url_and_serves_the_page(small_channel: Path) -> None:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "packager",
+        "preview",
+        str(small_channel),
+        "--serve",
+        str(port),
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO
+    ) as process:
+        try:
+            assert process.stdout is not None
+            lines = [process.stdout.readline() for _ in range(2)]
+            url = f"http://127.0.0.1:{port}/"
+            assert lines[1].strip() == f"serving the preview at {url} (Ctrl-C to stop)"
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                assert b'id="preview-data"' in answer.read()
+            with urllib.request.urlopen(url + "images/ferry.jpg", timeout=10) as answer:
+                assert answer.headers["Content-Type"] == "image/jpeg"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from packager.preview.rows import build_rows, order_items, query_items, top_level_items
+from packager.preview.rows import build_rows, order_items, top_level_items
 from tests.preview.conftest import EXPECTED_ROWS, channel_feed
 
 GOLDEN = Path(__file__).resolve().parent.parent / "build" / "golden" / "example-channel-feed.json"
@@ -58,8 +58,13 @@ def test_and_query_needs_every_tag_or_query_any() -> None:
 
 def test_query_tags_may_hold_spaces_and_match_exactly() -> None:
     feed = {
-        "movies": [_sfv("a", ["reality shows", "cooking"]), _sfv("b", ["Cooking", "reality shows"])],
-        "categories": [{"name": "C", "query": "cooking AND reality shows", "order": "most_popular"}],
+        "movies": [
+            _sfv("a", ["reality shows", "cooking"]),
+            _sfv("b", ["Cooking", "reality shows"]),
+        ],
+        "categories": [
+            {"name": "C", "query": "cooking AND reality shows", "order": "most_popular"}
+        ],
     }
     assert _rows(feed) == {"C": ("a",)}
 
@@ -67,7 +72,9 @@ def test_query_tags_may_hold_spaces_and_match_exactly() -> None:
 def test_mixed_operators_give_an_empty_row_with_the_reason() -> None:
     feed = {
         "movies": [_sfv("a", ["movie", "romance"])],
-        "categories": [{"name": "M", "query": "movie AND romance OR dramas", "order": "most_recent"}],
+        "categories": [
+            {"name": "M", "query": "movie AND romance OR dramas", "order": "most_recent"}
+        ],
     }
     (row,) = build_rows(feed)
     assert row.item_ids == ()
@@ -75,13 +82,19 @@ def test_mixed_operators_give_an_empty_row_with_the_reason() -> None:
 
 
 def test_most_recent_is_newest_first_and_chronological_oldest_first() -> None:
-    items = top_level_items({
-        "movies": [_sfv("mid", [], "2024-05-01"), _sfv("old", [], "2020-01-01")],
-        "tvSpecials": [_sfv("new", [], "2025-12-31"), _sfv("undated", [])],
-    })  # fmt: skip
+    items = top_level_items(
+        {
+            "movies": [_sfv("mid", [], "2024-05-01"), _sfv("old", [], "2020-01-01")],
+            "tvSpecials": [_sfv("new", [], "2025-12-31"), _sfv("undated", [])],
+        }
+    )
     ids = list(items)
     assert order_items(ids, "most_recent", items, manual_ok=False)[0] == (
-        "new", "mid", "old", "undated")  # fmt: skip
+        "new",
+        "mid",
+        "old",
+        "undated",
+    )
     ordered, note = order_items(ids, "chronological", items, manual_ok=False)
     assert ordered == ("old", "mid", "new", "undated")
     assert "1 items have no release date" in note
@@ -92,7 +105,9 @@ def test_date_falls_back_to_the_content_date_added() -> None:
     late = _sfv("late", []) | {"content": {"dateAdded": "2023-03-04T05:06:07Z"}}
     items = top_level_items({"movies": [early, late]})
     assert order_items(["early", "late"], "most_recent", items, manual_ok=False)[0] == (
-        "late", "early")  # fmt: skip
+        "late",
+        "early",
+    )
 
 
 def test_most_popular_keeps_feed_order_and_says_why() -> None:
@@ -135,12 +150,17 @@ def test_without_categories_one_row_per_content_array() -> None:
         "shortFormVideos": [],
     }
     rows = build_rows(feed)
-    assert [(row.name, row.item_ids) for row in rows] == [("Movies", ("m1", "m2")), ("Live", ("l",))]
+    assert [(row.name, row.item_ids) for row in rows] == [
+        ("Movies", ("m1", "m2")),
+        ("Live", ("l",)),
+    ]
     assert all(row.source == "content" for row in rows)
 
 
 def test_duplicate_ids_keep_the_first_item() -> None:
-    items = top_level_items({"movies": [_sfv("a", ["first"])], "tvSpecials": [_sfv("a", ["second"])]})
+    items = top_level_items(
+        {"movies": [_sfv("a", ["first"])], "tvSpecials": [_sfv("a", ["second"])]}
+    )
     assert items["a"][0] == "movies"
 
 
