@@ -349,3 +349,25 @@ def test_not_a_feed_shows_a_message_not_a_blank_page(page: PageWatch, tmp_path: 
     assert message.is_visible()
     assert "it is JSON but not a feed" in message.inner_text()
     assert not page.console_errors
+
+
+def test_what_the_template_would_refuse_is_said_above_the_rows(
+    page: PageWatch, tmp_path: Path
+) -> None:
+    feed = channel_feed()
+    del feed["shortFormVideos"][2]["genres"]
+    padding = "x" * 1000  # over 1 KB per movie: 520 movies take the feed over 500 KB
+    feed["movies"] = [
+        {"id": f"m{n}", "title": f"Movie {n}", "genres": ["news"], "longDescription": padding}
+        for n in range(520)
+    ]
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed).replace(BASE_URL, "http://127.0.0.1:9/"), encoding="utf-8")
+    result = build_preview(str(path), tmp_path / "pv")
+    assert result.size_bytes > 500 * 1024
+    shown = open_page(page, result.page.as_uri())
+    banners = shown.locator("[data-template-warning]").all_inner_texts()
+    assert len(banners) == 2
+    assert "Feed is too large" in banners[0]
+    assert "1 item without genres (library)" in banners[1]
+    assert "bad" in (shown.locator("[data-size]").get_attribute("class") or "")

@@ -87,6 +87,25 @@
     ]);
   }
 
+  // What Roku's channel template would show instead of these rows (spec, "Verified against
+  // Roku's own channel template"): nothing when an item lacks genres, one tile when too large.
+  function templateBanners(data) {
+    var s = data.summary, banners = [];
+    var dropping = Object.keys(data.items).filter(function (id) {
+      return data.items[id].flags.some(function (f) { return f.kind === "drop"; });
+    });
+    if (s.sizeBytes >= s.limitBytes) {
+      banners.push("The feed is " + formatBytes(s.sizeBytes) + ", over the " + formatBytes(s.limitBytes) +
+        " limit: Roku's channel template shows a single \u201cFeed is too large\u201d tile instead of these rows.");
+    }
+    if (dropping.length) {
+      banners.push(plural(dropping.length, "item") + " without genres (" + dropping.slice(0, 5).join(", ") +
+        (dropping.length > 5 ? ", \u2026" : "") + "): Roku's channel template reads genres[0] of every item, " +
+        "so on the TV this channel shows nothing.");
+    }
+    return banners.map(function (text) { return el("p", { className: "template-warning", "data-template-warning": true, text: text }); });
+  }
+
   function problemLine(p) {
     return el("li", { className: p.severity }, [
       el("code", { text: p.pointer || "/" }), " ", el("strong", { text: p.severity }), " " + p.message,
@@ -150,7 +169,7 @@
     return el("button", { className: "tile" + (item.flags.length ? " flagged" : ""), type: "button",
       "data-item-id": item.id, "data-row-index": rowIndex, "data-col": col, title: title || item.title,
       onclick: function () { openDetails(item); },
-      onfocus: function () { state.rowIndex = rowIndex; state.columns[rowIndex] = col; } }, [
+      onfocus: function () { state.rowIndex = rowIndex; state.columns[rowIndex] = col; spotlight(item); } }, [
       posterBox(item), badges(item), el("span", { className: "tile-title", text: item.title }),
     ]);
   }
@@ -169,8 +188,18 @@
     ]);
   }
 
+  // The focused item's title, facts and description above the rows, as on a TV home screen.
+  function spotlight(item) {
+    var box = document.getElementById("spotlight");
+    if (!box) return;
+    box.textContent = "";
+    box.appendChild(el("h2", { text: item.title }));
+    box.appendChild(el("p", { className: "meta", text: metaLine(item) + (item.genres.length ? " · " + item.genres.join(", ") : "") }));
+    box.appendChild(el("p", { className: "short", text: item.shortDescription }));
+  }
+
   function renderHome(data) {
-    var home = el("main", { id: "home" });
+    var home = el("main", { id: "home" }, [el("div", { className: "spotlight", id: "spotlight", "aria-live": "polite" })]);
     data.rows.forEach(function (row, index) { home.appendChild(renderRow(row, index, data.items)); });
     if (!data.rows.length) {
       home.appendChild(el("div", { className: "message error", "data-error": true }, [
@@ -414,6 +443,7 @@
     var app = document.getElementById("app");
     app.textContent = "";
     app.appendChild(renderHeader(data));
+    templateBanners(data).forEach(function (banner) { app.appendChild(banner); });
     app.appendChild(renderProblemsPanel(data));
     app.appendChild(renderHome(data));
     app.appendChild(el("div", { id: "layer", hidden: true }));
