@@ -33,6 +33,7 @@ def page_data(
     for item_id, (kind, item) in top_level_items(feed).items():
         pointer = pointers.get(id(item), "")
         view = item_view(item, kind, map_url)
+        view["id"] = item_id  # "(no id) /movies/3" for an item without one
         view["pointer"] = pointer
         view["problems"] = problems_by_item.get(pointer, [])
         view["flags"] = template_flags(item, kind)

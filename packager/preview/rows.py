@@ -61,15 +61,19 @@ class Row:
 
 def top_level_items(feed: Any) -> dict[str, tuple[str, dict[str, Any]]]:
     """Every movie, series, short-form video, TV special and live feed by id, in feed order
-    (the first of two items with one id wins, as Roku keeps one)."""
+    (the first of two items with one id wins, as Roku keeps one). An item without an id is
+    kept under "(no id) <its JSON Pointer>", so the page shows it with its errors."""
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     if not isinstance(feed, dict):
         return found
     for kind in CONTENT_ARRAYS:
         entries = feed.get(kind)
-        for item in entries if isinstance(entries, list) else ():
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                found.setdefault(item["id"], (kind, item))
+        for index, item in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            item_id = item.get("id")
+            key = item_id if isinstance(item_id, str) else f"(no id) {to_pointer((kind, index))}"
+            found.setdefault(key, (kind, item))
     return found
 
 

@@ -369,5 +369,5 @@ def test_what_the_template_would_refuse_is_said_above_the_rows(
     banners = shown.locator("[data-template-warning]").all_inner_texts()
     assert len(banners) == 2
     assert "Feed is too large" in banners[0]
-    assert "1 item without genres (library)" in banners[1]
+    assert "1 item without genres (Central library reopens)" in banners[1]
     assert "bad" in (shown.locator("[data-size]").get_attribute("class") or "")

@@ -175,3 +175,8 @@ def test_duplicate_ids_keep_the_first_item() -> None:
 def test_broken_categories_never_raise(feed: dict[str, Any]) -> None:
     for row in build_rows(feed):
         assert isinstance(row.name, str) and row.name
+
+
+def test_items_without_an_id_are_kept_under_their_pointer() -> None:
+    feed = {"movies": [{"title": "no id"}, _sfv("m", ["x"])], "categories": []}
+    assert _rows(feed) == {"Movies": ("(no id) /movies/0", "m")}

@@ -99,7 +99,8 @@
         " limit: Roku's channel template shows a single \u201cFeed is too large\u201d tile instead of these rows.");
     }
     if (dropping.length) {
-      banners.push(plural(dropping.length, "item") + " without genres (" + dropping.slice(0, 5).join(", ") +
+      var titles = dropping.map(function (id) { return data.items[id].title; });
+      banners.push(plural(dropping.length, "item") + " without genres (" + titles.slice(0, 5).join(", ") +
         (dropping.length > 5 ? ", \u2026" : "") + "): Roku's channel template reads genres[0] of every item, " +
         "so on the TV this channel shows nothing.");
     }
