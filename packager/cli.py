@@ -788,27 +788,17 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     metavar="PNG",
     help="Also write a PNG of the home screen (needs Chromium).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a feed URL to answer.",
-)
+@output_option(("text", "json"), "text for people, json for programs (only JSON on stdout).")
 def preview(
-    source: str,
-    out_dir: Path | None,
-    serve: int | None,
-    screenshot: Path | None,
-    timeout: float,
+    source: str, out_dir: Path | None, serve: int | None, screenshot: Path | None, output: str
 ) -> None:
     """Write a static page showing the channel as a viewer will see it: rows, posters,
     details, player, and the feed's validation problems.
 
     SOURCE is a build output folder (the feed's URLs are mapped to its files, so the preview
     works before publishing), a feed file, or a feed URL. The page opens from file:// too.
-    Exits 4 (6 for an unreachable URL) when there is no feed to show; a feed with problems is
-    shown with its problems and exits 0.
+    Exits 4 (6 for an unreachable URL) when there is no feed to show, after writing a page
+    that says why; a feed with problems is shown with its problems and exits 0.
 
     \b
     Example:
@@ -818,29 +808,35 @@ def preview(
       packager preview output --serve 8000
       packager preview output --screenshot home.png
     """
-    from packager.preview import (
-        PreviewServer,
-        build_preview,
-        take_screenshot,
-        write_preview_error,
-    )
+    from packager.preview import PreviewServer, build_preview, take_screenshot
+    from packager.preview import write_preview_error as write_error
+
+    def fail(error: PackagerError) -> NoReturn:
+        if output == "json":
+            failure = {"status": "bad-input", "error": error.message, "hint": error.hint}
+            report.write_json(failure | {"exitCode": int(error.exit_code)}, sys.stdout)
+            sys.exit(int(error.exit_code))
+        _fail(error)
 
     try:
-        result = build_preview(source, out_dir, timeout=timeout)
+        result = build_preview(source, out_dir)
     except PackagerError as error:
-        with contextlib.suppress(OSError):
-            page = write_preview_error(source, out_dir, error)
-            click.echo(f"wrote {page}, which says why", err=True)
-        _fail(error)
-    click.echo(result.text())
-    if screenshot is not None:
-        try:
-            click.echo(f"screenshot: {take_screenshot(result.page.as_uri(), screenshot)}")
-        except PackagerError as error:
-            _fail(error)
+        with contextlib.suppress(OSError):  # the page says why too: never a blank page
+            click.echo(f"wrote {write_error(source, out_dir, error)}, which says why", err=True)
+        fail(error)
+    try:
+        shot = take_screenshot(result.page.as_uri(), screenshot) if screenshot else None
+    except PackagerError as error:
+        fail(error)
+    if output == "json":
+        report.write_json(
+            result.as_dict() | {"screenshot": str(shot) if shot else None}, sys.stdout
+        )
+    else:
+        click.echo(result.text() + (f"\nscreenshot: {shot}" if shot else ""))
     if serve is not None:
         server = PreviewServer(result.out_dir, result.local_root, serve)
-        click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)")
+        click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)", err=output == "json")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
         server.stop()

@@ -17,6 +17,7 @@ from packager.preview.pagedata import page_data
 from packager.preview.screenshot import find_chromium, take_screenshot
 from packager.preview.server import PreviewServer
 from packager.preview.source import PreviewSource, load_source
+from packager.spec import TEMPLATE_MAX_BYTES
 from packager.validate import check_document
 from packager.validate.loading import DEFAULT_TIMEOUT
 
@@ -47,6 +48,19 @@ class PreviewResult:
     warnings: int
     flagged: int
     size_bytes: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "status": "ok",
+            "page": str(self.page),
+            "rows": self.rows,
+            "items": self.items,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "flagged": self.flagged,
+            "sizeBytes": self.size_bytes,
+            "limitBytes": TEMPLATE_MAX_BYTES,
+        }
 
     def text(self) -> str:
         return (

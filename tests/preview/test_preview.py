@@ -153,9 +153,7 @@ def test_cli_not_a_feed_exits_4_and_writes_a_page_that_says_why(tmp_path: Path) 
 
 def test_cli_unreachable_url_exits_6_with_the_reason(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/feed.json"
-    result = CliRunner().invoke(
-        main, ["preview", url, "--out", str(tmp_path / "pv"), "--timeout", "2"]
-    )
+    result = CliRunner().invoke(main, ["preview", url, "--out", str(tmp_path / "pv")])
     assert result.exit_code == ExitCode.SOURCE_UNREACHABLE
     assert url in result.stderr
 
@@ -257,3 +255,44 @@ def test_cli_serve_prints_the_url_and_serves_the_page(small_channel: Path) -> No
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_cli_json_output(small_channel: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["preview", str(small_channel), "-o", "json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == {
+        "status": "ok",
+        "page": str(small_channel.resolve() / "preview" / "index.html"),
+        "rows": 4,
+        "items": 7,
+        "errors": 0,
+        "warnings": 1,
+        "flagged": 0,
+        "sizeBytes": (small_channel / "feed.json").stat().st_size,
+        "limitBytes": 512000,
+        "screenshot": None,
+    }
+
+
+def test_cli_json_output_of_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "feed.json").write_text("[]", encoding="utf-8")
+    result = CliRunner().invoke(main, ["preview", str(tmp_path / "feed.json"), "-o", "json"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    data = json.loads(result.stdout)
+    assert data["status"] == "bad-input" and "not a feed" in data["error"]
+
+
+def test_screenshot_without_chromium_keeps_the_preview_and_says_how_to_get_it(
+    small_channel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACKAGER_CHROMIUM", str(small_channel / "no-such-chromium"))
+    png = small_channel / "home.png"
+    result = CliRunner().invoke(main, ["preview", str(small_channel), "--screenshot", str(png)])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "Chromium is not installed" in result.stderr
+    assert "apt-get install chromium" in result.stderr
+    assert not png.exists()
+    assert 'id="preview-data"' in (small_channel / "preview" / "index.html").read_text("utf-8")
