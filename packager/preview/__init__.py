@@ -7,13 +7,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from packager.errors import PackagerError
 from packager.preview.page import PAGE_NAME, write_error_page, write_page
-from packager.preview.pagedata import page_data
+from packager.preview.pagedata import PageUrls, page_data
 from packager.preview.screenshot import find_chromium, take_screenshot
 from packager.preview.server import PreviewServer
 from packager.preview.source import PreviewSource, load_source
@@ -91,7 +90,7 @@ def build_preview(
     loaded = load_source(source, timeout=timeout)
     out = (out_dir if out_dir is not None else default_out_dir(source)).resolve()
     result = check_document(loaded.document)
-    data = page_data(loaded.feed, result, loaded.document.origin, _mapper(loaded, out))
+    data = page_data(loaded.feed, result, loaded.document.origin, _page_urls(loaded, out))
     title = data["channel"]["providerName"] or loaded.document.origin
     page = write_page(out, data, f"{title} — packager preview")
     return PreviewResult(
@@ -113,5 +112,9 @@ def write_preview_error(source: str, out_dir: Path | None, error: PackagerError)
     return write_error_page(out, source, error.message, error.hint)
 
 
-def _mapper(loaded: PreviewSource, out: Path) -> Callable[[str], str]:
-    return lambda url: loaded.url_for_page(url, out)
+def _page_urls(loaded: PreviewSource, out: Path) -> PageUrls:
+    return PageUrls(
+        media=lambda url: loaded.url_for_page(url, out),
+        captions=lambda url: loaded.data_url(url, "text/vtt") or loaded.url_for_page(url, out),
+        is_local=lambda url: loaded.local_file(url) is not None,
+    )

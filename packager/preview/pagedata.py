@@ -4,6 +4,7 @@ problems per item, and what Roku's channel template would drop or leave blank.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from packager.model import Problem
@@ -12,6 +13,19 @@ from packager.spec import CONTENT_ARRAYS, TEMPLATE_MAX_BYTES, FeedNode, walk_fee
 from packager.validate import ValidationResult
 
 UrlMapper = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class PageUrls:
+    """How the page names the feed's URLs: `media` for posters and videos (a relative path
+    to a local file, else the URL), `captions` for WebVTT (local files inlined as data: URLs),
+    and `is_local` telling whether a URL is a file of the output folder."""
+
+    media: UrlMapper
+    captions: UrlMapper
+    is_local: Callable[[str], bool]
+
+
 KIND_LABELS = {
     "movies": "Movie",
     "series": "Series",
@@ -24,7 +38,7 @@ MAX_FEED_PROBLEMS = 200  # listed in the header panel; the counts cover all of t
 
 
 def page_data(
-    feed: dict[str, Any], result: ValidationResult, origin: str, map_url: UrlMapper
+    feed: dict[str, Any], result: ValidationResult, origin: str, urls: PageUrls
 ) -> dict[str, Any]:
     """Everything the page needs, as JSON-ready data (embedded in index.html)."""
     problems_by_item, feed_problems = _problems_by_item(feed, result.problems)
@@ -32,13 +46,13 @@ def page_data(
     pointers = {id(node.item): node.pointer for node in walk_feed(feed)}
     for item_id, (kind, item) in top_level_items(feed).items():
         pointer = pointers.get(id(item), "")
-        view = item_view(item, kind, map_url)
+        view = item_view(item, kind, urls)
         view["id"] = item_id  # "(no id) /movies/3" for an item without one
         view["pointer"] = pointer
         view["problems"] = problems_by_item.get(pointer, [])
         view["flags"] = template_flags(item, kind)
         if kind == "series":
-            view["seasons"] = _seasons(item, map_url)
+            view["seasons"] = _seasons(item, urls)
         items[item_id] = view
     rows = [row.as_dict() for row in build_rows(feed)]
     return {
@@ -62,7 +76,7 @@ def page_data(
     }
 
 
-def item_view(item: dict[str, Any], kind: str, map_url: UrlMapper) -> dict[str, Any]:
+def item_view(item: dict[str, Any], kind: str, urls: PageUrls) -> dict[str, Any]:
     """What a tile and the details screen show of one item (spec §3 field names)."""
     raw_content = item.get("content")
     content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
@@ -75,7 +89,7 @@ def item_view(item: dict[str, Any], kind: str, map_url: UrlMapper) -> dict[str, 
         "kind": kind,
         "kindLabel": KIND_LABELS.get(kind, kind),
         "title": _text(item.get("title")) or _text(item.get("id")) or "(no title)",
-        "thumbnail": map_url(thumbnail) if _is_http(thumbnail) else "",
+        "thumbnail": urls.media(thumbnail) if _is_http(thumbnail) else "",
         "shortDescription": _text(item.get("shortDescription")),
         "longDescription": _text(item.get("longDescription")),
         "duration": content.get("duration") if isinstance(content.get("duration"), int) else None,
@@ -88,10 +102,14 @@ def item_view(item: dict[str, Any], kind: str, map_url: UrlMapper) -> dict[str, 
             for c in _list(item.get("credits"))
             if isinstance(c, dict)
         ],
-        "video": ({"url": map_url(url), "type": _video_type(first)} if _is_http(url) else None),
+        "video": (
+            {"url": urls.media(url), "type": _video_type(first), "local": urls.is_local(url)}
+            if _is_http(url)
+            else None
+        ),
         "captions": [
             {
-                "url": map_url(c["url"]),
+                "url": urls.captions(c["url"]),
                 "language": _text(c.get("language")) or "und",
                 "label": _caption_label(c),
             }
@@ -153,7 +171,7 @@ def _is_top(node: FeedNode) -> bool:
     return node.kind in CONTENT_ARRAYS
 
 
-def _seasons(series: dict[str, Any], map_url: UrlMapper) -> list[dict[str, Any]]:
+def _seasons(series: dict[str, Any], urls: PageUrls) -> list[dict[str, Any]]:
     """A series' seasons with their episodes; episodes given directly form one untitled
     season (spec §3.2: seasons or episodes)."""
     seasons = []
@@ -164,21 +182,19 @@ def _seasons(series: dict[str, Any], map_url: UrlMapper) -> list[dict[str, Any]]
         seasons.append(
             {
                 "title": f"Season {number}" if number not in (None, "") else f"Season {index + 1}",
-                "episodes": _episode_views(season.get("episodes"), map_url),
+                "episodes": _episode_views(season.get("episodes"), urls),
             }
         )
     if _list(series.get("episodes")):
-        seasons.append(
-            {"title": "Episodes", "episodes": _episode_views(series["episodes"], map_url)}
-        )
+        seasons.append({"title": "Episodes", "episodes": _episode_views(series["episodes"], urls)})
     return seasons
 
 
-def _episode_views(episodes: Any, map_url: UrlMapper) -> list[dict[str, Any]]:
+def _episode_views(episodes: Any, urls: PageUrls) -> list[dict[str, Any]]:
     views = []
     for episode in _list(episodes):
         if isinstance(episode, dict):
-            view = item_view(episode, "episode", map_url)
+            view = item_view(episode, "episode", urls)
             number = episode.get("episodeNumber")
             view["episodeNumber"] = number if isinstance(number, int) else None
             views.append(view)

@@ -3,6 +3,7 @@ feed and a way to turn the feed's URLs into the local files they will name once 
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from packager.validate.loading import (
 from packager.validate.search_check import is_search_feed
 
 MAX_FEED_BYTES = 20 * 1024 * 1024  # far above any feed Roku's template accepts (500 KB)
+MAX_INLINE_BYTES = 512 * 1024  # a caption file larger than this stays a link
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,22 @@ class PreviewSource:
             return url
         relative = os.path.relpath(self.local_root / name, page_dir)
         return quote(Path(relative).as_posix())
+
+    def data_url(self, url: str, media_type: str) -> str | None:
+        """`url`'s file of the output folder as a data: URL, or None when it names none (or a
+        large one). Captions go in the page this way: a file:// page may not load a <track>
+        from another file (browsers treat every file: URL as its own origin)."""
+        name = self.local_file(url)
+        if name is None or self.local_root is None:
+            return None
+        path = self.local_root / name
+        try:
+            if path.stat().st_size > MAX_INLINE_BYTES:
+                return None
+            body = path.read_bytes()
+        except OSError:
+            return None
+        return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
 
 
 def load_source(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> PreviewSource:

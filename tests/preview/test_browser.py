@@ -212,9 +212,24 @@ def test_preview_works_from_file_urls(page: PageWatch, served: tuple[str, Previe
     shown = open_page(page, served[1].page.as_uri())
     assert row_ids(shown) == EXPECTED_ROWS
     assert_all_posters_loaded(shown)
+    shown.keyboard.press("ArrowRight")
     shown.keyboard.press("Enter")
     shown.keyboard.press("Enter")
-    assert wait_playing(shown, "ferry", 0.2) > 0.2
+    assert wait_playing(shown, "port-strike", 0.2) > 0.2
+    shown.wait_for_function(  # the inlined captions load where a file: track could not
+        "() => { const t = document.querySelector('video[data-player]').textTracks[0];"
+        " t.mode = 'hidden'; return t.cues && t.cues.length === 2; }",
+        timeout=10_000,
+    )
+    shown.keyboard.press("Escape")
+    shown.keyboard.press("Escape")
+    shown.keyboard.press("ArrowDown")
+    shown.keyboard.press("ArrowLeft")
+    assert focused_id(shown) == "market-hls"
+    shown.keyboard.press("Enter")
+    shown.keyboard.press("Enter")
+    status = shown.locator("[data-player-status]")
+    assert "--serve" in status.inner_text(), "a local HLS stream on a file:// page says why"
     assert not page.console_errors
 
 

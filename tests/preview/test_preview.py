@@ -3,6 +3,7 @@ files, the embedded page data, bad input, serving, and the files the wheel ships
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -50,10 +51,13 @@ def test_build_folder_preview_goes_inside_it_with_local_paths(channel_dir: Path)
     data = page_data(result.page)
     port = data["items"]["port-strike"]
     assert port["thumbnail"] == "../images/port-strike.jpg"
-    assert port["video"] == {"url": "../videos/clip.mp4", "type": "MP4"}
-    assert port["captions"] == [
-        {"url": "../captions/clip.vtt", "language": "en", "label": "en (subtitle)"}
-    ]
+    assert port["video"] == {"url": "../videos/clip.mp4", "type": "MP4", "local": True}
+    # Captions are inlined: a file:// page may not load a <track> from another file.
+    (caption,) = port["captions"]
+    assert caption["label"] == "en (subtitle)" and caption["language"] == "en"
+    assert caption["url"].startswith("data:text/vtt;base64,")
+    vtt = (channel_dir / "captions" / "clip.vtt").read_bytes()
+    assert base64.b64decode(caption["url"].split(",", 1)[1]) == vtt
     assert data["items"]["market-hls"]["video"]["type"] == "HLS"
     for name in ASSET_FILES:
         assert (result.out_dir / ASSET_DIR / name).is_file()

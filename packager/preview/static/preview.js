@@ -302,6 +302,13 @@
   }
 
   function attachSource(video, source, status) {
+    if (source.type === "HLS" && source.local && location.protocol === "file:") {
+      // A file:// page may not read other files (each is its own origin), and an HLS player
+      // must read the playlist and its segments: the local stream plays over --serve.
+      status.textContent = "This HLS stream is a local file, which a page opened from file:// " +
+        "cannot read. Run: packager preview SOURCE --serve";
+      return;
+    }
     // HLS through hls.js where Media Source Extensions exist (the same player everywhere);
     // the browser's own HLS where it has one and hls.js cannot fetch (file:// pages).
     var native = Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
