@@ -4,6 +4,7 @@ files, the embedded page data, bad input, serving, and the files the wheel ships
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import subprocess
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from packager.cli import main
 from packager.errors import ExitCode, InputError
 from packager.preview import PreviewServer, build_preview, default_out_dir
-from packager.preview.page import ASSET_DIR, ASSET_FILES, embed_json
+from packager.preview.page import ASSET_DIR, ASSET_FILES, HLS_JS_VERSION, embed_json
 from packager.preview.server import local_prefix
 from packager.preview.source import load_source
 from tests.http_fixtures import LocalServer, Route, free_port
@@ -300,3 +301,14 @@ def test_screenshot_without_chromium_keeps_the_preview_and_says_how_to_get_it(
     assert "apt-get install chromium" in result.stderr
     assert not png.exists()
     assert 'id="preview-data"' in (small_channel / "preview" / "index.html").read_text("utf-8")
+
+
+def test_vendored_hls_js_is_the_version_vendor_md_names() -> None:
+    static = REPO / "packager" / "preview" / "static"
+    script = (static / "hls.min.js").read_text(encoding="utf-8")
+    assert f'"{HLS_JS_VERSION}"' in script
+    notes = (static / "VENDOR.md").read_text(encoding="utf-8")
+    assert f"| {HLS_JS_VERSION} |" in notes
+    digest = hashlib.sha256((static / "hls.min.js").read_bytes()).hexdigest()
+    assert digest in notes, "VENDOR.md records the sha256 of the shipped file"
+    assert "Apache License" in (static / "hls.js-LICENSE").read_text(encoding="utf-8")
