@@ -221,11 +221,11 @@ def _video_type(video: dict[str, Any]) -> str:
     declared = _text(video.get("videoType")).upper()
     if declared in ("HLS", "MP4", "DASH", "SMOOTH", "MOV", "M4V"):
         return declared
-    path = urlsplit_path(_text(video.get("url")))
+    path = _url_path(_text(video.get("url")))
     return "HLS" if path.endswith(".m3u8") else "MP4"
 
 
-def urlsplit_path(url: str) -> str:
+def _url_path(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0].lower()
 
 
