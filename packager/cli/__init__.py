@@ -14,6 +14,7 @@ from packager.cli.common import EXIT_CODES_HELP
 from packager.cli.diff import diff
 from packager.cli.extract import extract
 from packager.cli.init import init
+from packager.cli.preview import preview
 from packager.cli.publish import publish
 from packager.cli.republish import republish
 from packager.cli.validate import validate
@@ -27,5 +28,5 @@ def main() -> None:
     """Build, validate and publish Roku Direct Publisher channel feeds from news articles."""
 
 
-for _command in (init, validate, build, extract, diff, publish, republish):
+for _command in (init, validate, build, extract, diff, publish, republish, preview):
     main.add_command(_command)

@@ -1,0 +1,149 @@
+"""What a preview is made from: a build output folder, a feed file or a feed URL, read into the
+feed and a way to turn the feed's URLs into the local files they will name once published."""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from packager.errors import FeedInvalidError, InputError
+from packager.layout import FEED_NAME
+from packager.outputs import derive_public_url, feed_urls, walk_output
+from packager.spec import CONTENT_ARRAYS
+from packager.validate.loading import (
+    DEFAULT_TIMEOUT,
+    FeedDocument,
+    parse_feed_text,
+    read_feed_bytes,
+)
+from packager.validate.search_check import is_search_feed
+
+MAX_FEED_BYTES = 20 * 1024 * 1024  # far above any feed Roku's template accepts (500 KB)
+MAX_INLINE_BYTES = 512 * 1024  # a caption file larger than this stays a link
+
+
+@dataclass(frozen=True)
+class PreviewSource:
+    """A feed to preview: the parsed document, and for a local feed the folder its files are in
+    (`local_root`) with the public base URL they will be served under (`base_url`)."""
+
+    document: FeedDocument
+    local_root: Path | None = None
+    base_url: str = ""
+    local_names: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def feed(self) -> Any:
+        return self.document.data
+
+    def local_file(self, url: str) -> str | None:
+        """The file of `local_root` (a relative POSIX name) that `url` will name once published,
+        or None when it names none."""
+        if not self.base_url or not url.startswith(self.base_url):
+            return None
+        name = unquote(urlsplit(url[len(self.base_url) :]).path)
+        return name if name in self.local_names else None
+
+    def url_for_page(self, url: str, page_dir: Path) -> str:
+        """The URL the preview page in `page_dir` uses for `url`: a path relative to the page
+        for a file the output folder holds (the preview works before publishing), else `url`."""
+        name = self.local_file(url)
+        if name is None or self.local_root is None:
+            return url
+        relative = os.path.relpath(self.local_root / name, page_dir)
+        return quote(Path(relative).as_posix())
+
+    def data_url(self, url: str, media_type: str) -> str | None:
+        """`url`'s file of the output folder as a data: URL, or None when it names none (or a
+        large one). Captions go in the page this way: a file:// page may not load a <track>
+        from another file (browsers treat every file: URL as its own origin)."""
+        name = self.local_file(url)
+        if name is None or self.local_root is None:
+            return None
+        path = self.local_root / name
+        try:
+            if path.stat().st_size > MAX_INLINE_BYTES:
+                return None
+            body = path.read_bytes()
+        except OSError:
+            return None
+        return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
+
+
+def load_source(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> PreviewSource:
+    """Read SOURCE: a build output folder (its feed.json), a feed file, or an http(s) feed URL
+    (fetched with the guarded client, as `packager validate` does).
+
+    Raises InputError (SourceUnreachableError for a URL that cannot be fetched) when there is
+    no feed to preview: unreadable, not JSON, not a Roku Direct Publisher feed.
+    """
+    is_url = source.startswith(("http://", "https://"))
+    path = Path(source)
+    if not is_url and path.is_dir():
+        if not (path / FEED_NAME).is_file():
+            raise InputError(
+                f"cannot preview {source}: the folder has no {FEED_NAME}",
+                location=source,
+                hint="give a build output folder (packager build -o DIR), a feed file or a URL",
+            )
+        path = path / FEED_NAME
+    origin, raw = read_feed_bytes(
+        source if is_url else path, max_bytes=MAX_FEED_BYTES, timeout=timeout
+    )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot preview {origin}: it is not UTF-8 text (undecodable byte at {exc.start})",
+            location=origin,
+            hint="a Roku feed is UTF-8 JSON",
+        ) from exc
+    document = parse_feed_text(origin, text, len(raw))
+    check_is_feed(document)
+    if is_url:
+        return PreviewSource(document)
+    return _with_local_files(document, path.parent)
+
+
+def check_is_feed(document: FeedDocument) -> None:
+    """Refuse JSON that is not a Roku Direct Publisher feed, naming what it is instead."""
+    data = document.data
+    origin = document.origin
+    hint = "give a Roku Direct Publisher JSON feed (providerName, lastUpdated, movies/series/...)"
+    if not isinstance(data, dict):
+        kind = type(data).__name__.replace("dict", "object").replace("list", "array")
+        raise InputError(
+            f"cannot preview {origin}: it is JSON but not a feed (its top level is a {kind})",
+            location=origin,
+            hint=hint,
+        )
+    if is_search_feed(data):
+        raise InputError(
+            f"cannot preview {origin}: it is a Roku Search Feed, which has no rows to show",
+            location=origin,
+            hint="preview the channel feed (feed.json) instead",
+        )
+    if not any(key in data for key in (*CONTENT_ARRAYS, "categories", "providerName")):
+        keys = ", ".join(sorted(map(str, data))[:8]) or "none"
+        raise InputError(
+            f"cannot preview {origin}: it is JSON but not a Roku feed (no movies, series, "
+            f"shortFormVideos, tvSpecials or liveFeeds; its keys: {keys})",
+            location=origin,
+            hint=hint,
+        )
+
+
+def _with_local_files(document: FeedDocument, folder: Path) -> PreviewSource:
+    """Map the feed's URLs under its base URL to the files of `folder` (the way publish tells
+    which files the feed names, packager.outputs)."""
+    names = frozenset(path.relative_to(folder).as_posix() for path in walk_output(folder))
+    urls = list(feed_urls(document.data))
+    try:
+        base = derive_public_url(urls, set(names))
+    except FeedInvalidError:
+        base = ""  # assets under several bases: show the feed's own URLs
+    return PreviewSource(document, folder.resolve(), base, names)
