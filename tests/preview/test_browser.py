@@ -22,6 +22,8 @@ from packager.preview import PreviewResult, PreviewServer, build_preview
 from packager.preview.rows import build_rows
 from tests.http_fixtures import LocalServer, Route
 from tests.preview.conftest import (
+
+pytestmark = pytest.mark.browser
     BASE_URL,
     EXPECTED_ROWS,
     PageWatch,
