@@ -22,14 +22,14 @@ from packager.preview import PreviewResult, PreviewServer, build_preview
 from packager.preview.rows import build_rows
 from tests.http_fixtures import LocalServer, Route
 from tests.preview.conftest import (
-
-pytestmark = pytest.mark.browser
     BASE_URL,
     EXPECTED_ROWS,
     PageWatch,
     channel_feed,
     make_poster,
 )
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = Path(os.environ.get("PACKAGER_TEST_ARTIFACTS", REPO / "output" / "test-artifacts"))
