@@ -120,7 +120,8 @@ class ArticlePreparer:
 
     def prepare(self, article: Article) -> tuple[PreparedArticle, list[str]]:
         """Raises SourceError when the article cannot become a playable item."""
-        notes = list(article.warnings)
+        # Readers may name the origin in a warning; every note is shown after it once.
+        notes = [note.removeprefix(f"{article.origin}: ") for note in article.warnings]
         images = self._images(article, notes)
         self.counters.thumbnails_done += 1
         self._report(THUMBNAILS, self.counters.thumbnails_done, self.counters.articles, article)
@@ -148,9 +149,13 @@ class ArticlePreparer:
     def _date(self, article: Article, notes: list[str]) -> datetime:
         if not article.published:
             date = self.state.seen(article.id, self.now)
-            notes.append(
-                f"no publication date: using {date_time_text(date)}, when packager first saw it"
-            )
+            using = f"using {date_time_text(date)}, when packager first saw it"
+            # The reader may have said "no date" already (with how to add one): say it once.
+            said = next((i for i, note in enumerate(notes) if note.startswith("no date")), None)
+            if said is None:
+                notes.append(f"no publication date: {using}")
+            else:
+                notes[said] = f"{notes[said]}; meanwhile {using}"
             return date
         date = utc(article.published)
         if date > self.now + FUTURE_DATE_SLACK:
@@ -217,7 +222,7 @@ class ArticlePreparer:
         self.counters.renders_done += 1
         self._report(RENDERING, self.counters.renders_done, self.counters.renders_expected, article)
         notes.extend(rendered.warnings)
-        duration = _whole_seconds(rendered.duration_seconds, article)
+        duration = _whole_seconds(rendered.duration_seconds)
         caption = CaptionTrack(self.config.asset_url(rendered.captions_path), rendered.language)
         if self.config.video_hls:
             playlist = package_hls(self.out_dir / rendered.video_path, self.out_dir)
@@ -286,7 +291,7 @@ class ArticlePreparer:
             self.config.asset_url(relative),
             kind,
             quality_for(info.height),
-            max(1, round(duration)) if math.isfinite(duration) else MAX_ROKU_INT + 1,
+            _whole_seconds(duration),
             info.bitrate_kbps,
         )
 
@@ -310,7 +315,7 @@ class ArticlePreparer:
             location,
             kind,
             self.config.default_video_quality,
-            max(1, round(duration)) if math.isfinite(duration) else MAX_ROKU_INT + 1,
+            _whole_seconds(duration),
             video.bitrate_kbps if kind in LOCAL_VIDEO_TYPES else None,
         )
 
@@ -337,9 +342,13 @@ def output_names(prepared: PreparedArticle, config: ChannelConfig) -> list[str]:
     return [url[len(prefix) :] for url in urls if url.startswith(prefix)]
 
 
-def _whole_seconds(seconds: float, article: Article) -> int:
+def _whole_seconds(seconds: float) -> int:
+    """A video's duration as the feed gives it: whole seconds, at least 1."""
     if not math.isfinite(seconds):
-        _check_roku_integers(PlayableVideo("", "", "", MAX_ROKU_INT + 1), article)
+        raise SourceError(
+            f"video duration {seconds} is not a number of seconds",
+            hint="correct the video's duration in the article (e.g. `duration: 90`)",
+        )
     return max(1, round(seconds))
 
 
@@ -351,7 +360,7 @@ def _check_roku_integers(video: PlayableVideo, article: Article) -> None:
         ("bitrate", video.bitrate_kbps, "kbps"),
     ):
         if value is not None and value > MAX_ROKU_INT:
-            shown = f"{value:,}" if value <= MAX_ROKU_INT + 1 else f"{value:.3g}"
+            shown = f"{value:,}" if value < 10**15 else f"{value:.3g}"
             raise SourceError(
                 f"video {field_name} {shown} {unit} is beyond what Roku reads "
                 f"(at most {MAX_ROKU_INT:,})",
