@@ -100,6 +100,22 @@ def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirr
     passes the live feed's `dateAdded`s): articles without a date of their own keep those
     dates, so a build on a fresh machine gives the same feed.
     """
+    sources = _checked_sources(sources, config, workers)
+    run = _Run(utc(now or datetime.now(UTC)), progress, strict, allow_shrink, rerender, workers)
+    _check_writable(out_dir)
+    try:
+        with output_lock(out_dir / STATE_DIR, lock_wait):
+            return _build(sources, out_dir, config, run, known_dates)
+    except OSError as error:
+        if error.errno in _UNWRITABLE:
+            raise _unwritable(out_dir, error) from error
+        raise
+
+
+def _checked_sources(
+    sources: Sequence[str | Path], config: ChannelConfig, workers: int
+) -> list[str | Path]:
+    """The sources to build (given, else the config's), once the settings are known usable."""
     if workers < 1:
         raise ConfigError(
             f"bad number of build workers: {workers}",
@@ -118,15 +134,7 @@ def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirr
             "nothing to build: no SOURCE given and none in the config",
             hint="pass a folder of article bundles, or set [channel] sources",
         )
-    run = _Run(utc(now or datetime.now(UTC)), progress, strict, allow_shrink, rerender, workers)
-    _check_writable(out_dir)
-    try:
-        with output_lock(out_dir / STATE_DIR, lock_wait):
-            return _build(sources, out_dir, config, run, known_dates)
-    except OSError as error:
-        if error.errno in _UNWRITABLE:
-            raise _unwritable(out_dir, error) from error
-        raise
+    return sources
 
 
 def _build(

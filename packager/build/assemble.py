@@ -118,10 +118,18 @@ def assemble_feed(  # noqa: PLR0913, RUF100 - the build's context, passed once f
         previous_feed=previous is not None,
         shrink_refused=refusal,
     )
-    report_name = BUILD_REPORT_NAME if written or previous is None else FAILED_REPORT_NAME
-    report_dir = out_dir if report_name == BUILD_REPORT_NAME else state.folder
-    write_atomic(report_dir / report_name, pretty_bytes(result.as_dict()))
+    _write_report(result, state)
     return result
+
+
+def _write_report(result: BuildResult, state: BuildState) -> None:
+    """build-report.json beside the feed it describes; a build that replaced a feed by nothing
+    leaves the previous report (publish reads it) and writes its own to the state folder."""
+    if result.feed_written or not result.previous_feed:
+        path = result.out_dir / BUILD_REPORT_NAME
+    else:
+        path = state.folder / FAILED_REPORT_NAME
+    write_atomic(path, pretty_bytes(result.as_dict()))
 
 
 def _report(options: AssemblyOptions, stage: str, done: int, total: int) -> None:
