@@ -93,6 +93,8 @@ class ArticlePreparer:
             path = self.out_dir / name
             if not path.is_file() or (path.suffix == ".mp4" and mp4_problem(path)):
                 return False
+            if path.suffix == ".vtt" and not _starts_like_webvtt(path):
+                return False
         return True
 
     def will_render(self, article: Article) -> bool:
@@ -368,6 +370,16 @@ def _check_roku_integers(video: PlayableVideo, article: Article) -> None:
                 hint=f"correct the video's {field_name} in the article (or leave it out "
                 "for a local file, which is probed)",
             )
+
+
+def _starts_like_webvtt(path: Path) -> bool:
+    """Whether a caption file starts as WebVTT must (W3C WebVTT §4.1: an optional BOM, then
+    "WEBVTT"): an empty or overwritten one is made again."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(9).removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT")
+    except OSError:
+        return False
 
 
 def _modified_before(path: Path, moment_ns: int) -> bool:

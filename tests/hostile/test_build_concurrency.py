@@ -213,3 +213,17 @@ def test_two_builds_at_once_leave_only_decodable_videos(tmp_path: Path) -> None:
         path = out / url.removeprefix(BASE_URL)
         assert mp4_is_complete(path) and _decodes(path), url
     assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.partial.mp4"))
+
+
+def test_an_emptied_caption_file_is_not_reused(tmp_path: Path, config: ChannelConfig) -> None:
+    root = tmp_path / "articles"
+    bundle = make_bundle(root, "story", hls_article("Story", 1))
+    (bundle / "story.en.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n")
+    out = tmp_path / "out"
+    assert build_feed([root], out, config, now=NOW).exit_code == 0
+    (caption,) = (out / "captions").glob("*.vtt")
+    caption.write_bytes(b"")  # cut short to nothing
+
+    again = build_feed([root], out, config, now=NOW)
+    assert again.reused == 0
+    assert caption.read_bytes() == (bundle / "story.en.vtt").read_bytes()
