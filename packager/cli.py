@@ -351,7 +351,7 @@ def build(
 
     \b
     Example:
-      packager build examples/channel --config examples/channel/channel.toml --out output
+      packager build --config examples/channel/channel.toml --out output
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
     """
     size = _size(thumbnail_size)
@@ -411,12 +411,14 @@ def run_build(options: BuildOptions) -> ExitCode:
         if result.shrink_refused:
             click.echo(f"feed NOT replaced: {result.shrink_refused}")
         for name, validation in result.extra_files.items():
-            if validation.ok:
+            if validation.ok and result.feed_written:
                 click.echo(
                     f"built {result.out_dir / name}: "
                     f"{report.summarize_counts(validation.item_counts)}; "
                     f"{validation.size_bytes:,} bytes"
                 )
+            elif validation.ok:
+                click.echo(f"{name} NOT written: the feed was not written")
             else:
                 click.echo(f"{name} NOT written: it does not validate")
             report.write_problems(validation.problems, sys.stdout, limit=30)

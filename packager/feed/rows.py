@@ -91,6 +91,8 @@ def empty_rules(entries: Sequence[RowEntry], rules: Sequence[RowRule]) -> list[s
     )
     tags = sorted({t for e in entries for t in e.tags}, key=str.casefold)
     found: list[str] = []
+    if not entries:  # no article at all: that, not the rows, is the problem to report
+        return found
     for rule in rules:
         if rule.latest or any(_matches(rule, e) for e in entries):
             continue

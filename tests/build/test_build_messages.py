@@ -9,6 +9,7 @@ from packager.build import build_feed
 from packager.build.collect import origin_note
 from packager.build.progress import READING, THUMBNAILS, VALIDATING, WRITING, Progress
 from packager.config import ChannelConfig, RowRule
+from packager.feed.rows import empty_rules
 from tests.build.conftest import BASE_URL, make_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -86,3 +87,7 @@ def test_progress_reports_every_stage(tmp_path: Path) -> None:
     thumbnails = [(e.done, e.total) for e in events if e.stage == THUMBNAILS]
     assert thumbnails == [(1, 3), (2, 3), (3, 3)]
     assert all(e.done <= e.total for e in events)
+
+
+def test_rows_are_not_blamed_when_there_is_no_article() -> None:
+    assert empty_rules([], [RowRule(name="Local", section="Local")]) == []

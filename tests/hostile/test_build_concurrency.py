@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from packager.build import build_feed
 from packager.build.lock import BUILD_LOCK_NAME, output_lock
 from packager.build.prepare import copy_hashed
+from packager.build.progress import RENDERING, Progress
 from packager.cli import main
 from packager.config import ChannelConfig
 from packager.errors import ExitCode, LockBusyError
@@ -140,9 +141,11 @@ def test_a_half_written_render_is_rendered_again(tmp_path: Path) -> None:
     whole = video.read_bytes()
     video.write_bytes(whole[: len(whole) // 3])  # the renderer's ffmpeg killed mid-write
 
-    again = build_feed([root], out, config, now=NOW)
+    events: list[Progress] = []
+    again = build_feed([root], out, config, now=NOW, progress=events.append)
     assert again.exit_code == 0 and again.reused == 0
     assert mp4_is_complete(video) and _decodes(video)
+    assert [(e.done, e.total) for e in events if e.stage == RENDERING] == [(1, 1)]
 
 
 @pytest.mark.slow

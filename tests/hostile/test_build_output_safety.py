@@ -71,6 +71,10 @@ def test_the_readme_mistake_replaces_nothing(tmp_path: Path) -> None:
     assert "--allow-shrink" in result.output
     assert _snapshot(out) == before  # feed.json, feed.xml, search.json, the report: untouched
 
+    meant = CliRunner().invoke(main, [*mistaken, "--allow-shrink"], catch_exceptions=False)
+    assert meant.exit_code == 0, meant.output
+    assert len(json.loads((out / "feed.json").read_bytes())["shortFormVideos"]) == 1
+
 
 def test_allow_shrink_replaces_the_feed(tmp_path: Path) -> None:
     articles = _channel(tmp_path / "articles", 4)
