@@ -55,6 +55,7 @@ class _Bundle:
     key: str | None
     reused: tuple[PreparedArticle, list[str]] | None = None
     found: Article | SourceError | None = None
+    started: bool = False  # its thumbnails are being made in the pool
 
 
 def collect(
@@ -65,68 +66,94 @@ def collect(
     lookahead: int,
 ) -> None:
     """Read every source, then prepare its articles in order into `collected`."""
-    fingerprint = config_fingerprint(preparer.config)
-    bundles: list[_Bundle] = []
-    for source in sources:
-        bundles += _read_source(source, fingerprint, preparer, options, collected)
-    articles = [b.found for b in bundles if isinstance(b.found, Article)]
-    preparer.counters.articles = len(articles)
-    preparer.counters.renders_expected = sum(map(preparer.will_render, articles))
-    pending: deque[_Bundle] = deque()
-    for bundle in bundles:
-        pending.append(bundle)
-        if isinstance(bundle.found, Article):
-            preparer.make_thumbnails_ahead(bundle.found)
-        while len(pending) > lookahead:
-            _finish(pending.popleft(), preparer, collected)
-    while pending:
-        _finish(pending.popleft(), preparer, collected)
+    _Collector(preparer, options, collected, lookahead).run(sources)
 
 
-def _read_source(
-    source: str,
-    fingerprint: str,
-    preparer: ArticlePreparer,
-    options: ReadOptions,
-    collected: Collected,
-) -> list[_Bundle]:
-    progress = preparer.progress
-    if source.startswith(("http://", "https://")):
-        found_all = list(read_remote([source], fetcher=preparer.fetcher))
-        for found in found_all:
-            if _source_unreachable(found, source):
-                collected.unreachable.append(redact(source))
-        if progress:
-            progress(Progress(READING, 1, 1, redact(source)))
-        return [_Bundle(None, found=found) for found in found_all]
-    folders = bundle_folders(Path(source))
-    bundles = []
-    for done, folder in enumerate(folders, start=1):
-        bundles.append(_open_bundle(folder, fingerprint, preparer, options))
-        if progress:
-            progress(Progress(READING, done, len(folders), folder.name))
-    return bundles
+class _Collector:
+    """Reads the sources, then prepares their articles with thumbnails `lookahead` ahead."""
 
+    def __init__(
+        self, preparer: ArticlePreparer, options: ReadOptions, collected: Collected, lookahead: int
+    ) -> None:
+        self.preparer = preparer
+        self.options = options
+        self.collected = collected
+        self.lookahead = lookahead
+        self.fingerprint = config_fingerprint(preparer.config)
+        self.started = 0  # thumbnails started while reading: the first `lookahead` articles
 
-def _open_bundle(
-    folder: Path, fingerprint: str, preparer: ArticlePreparer, options: ReadOptions
-) -> _Bundle:
-    """The cached result of an unchanged bundle, or its article (or why it has none)."""
-    signature = folder_signature(folder) if _has_article_file(folder) else None
-    bundle = _Bundle(
-        cache_key(fingerprint, str(folder.resolve()), signature) if signature is not None else None
-    )
-    cached = preparer.state.cached(bundle.key) if bundle.key and not preparer.rerender else None
-    if cached is not None:
-        prepared, notes = prepared_from_dict(cached)
-        if preparer.outputs_whole(prepared):
-            bundle.reused = (prepared, notes)
-            return bundle
-    try:
-        bundle.found = read_bundle(folder, options)
-    except SourceError as error:
-        bundle.found = error
-    return bundle
+    def run(self, sources: list[str]) -> None:
+        bundles: list[_Bundle] = []
+        for source in sources:
+            bundles += self._read_source(source)
+        articles = [b.found for b in bundles if isinstance(b.found, Article)]
+        self.preparer.counters.articles = len(articles)
+        self.preparer.counters.renders_expected = sum(map(self.preparer.will_render, articles))
+        pending: deque[_Bundle] = deque()
+        for bundle in bundles:
+            pending.append(bundle)
+            self._start(bundle)
+            while len(pending) > self.lookahead:
+                self._finish(pending.popleft())
+        while pending:
+            self._finish(pending.popleft())
+
+    def _start(self, bundle: _Bundle) -> None:
+        if isinstance(bundle.found, Article) and not bundle.started:
+            self.preparer.make_thumbnails_ahead(bundle.found)
+            bundle.started = True
+
+    def _read_source(self, source: str) -> list[_Bundle]:
+        progress = self.preparer.progress
+        if source.startswith(("http://", "https://")):
+            found_all = list(read_remote([source], fetcher=self.preparer.fetcher))
+            for found in found_all:
+                if _source_unreachable(found, source):
+                    self.collected.unreachable.append(redact(source))
+            if progress:
+                progress(Progress(READING, 1, 1, redact(source)))
+            return [_Bundle(None, found=found) for found in found_all]
+        folders = bundle_folders(Path(source))
+        bundles = []
+        for done, folder in enumerate(folders, start=1):
+            bundle = self._open_bundle(folder)
+            if self.started < self.lookahead and isinstance(bundle.found, Article):
+                self._start(bundle)  # the pool starts while the rest is read
+                self.started += 1
+            bundles.append(bundle)
+            if progress:
+                progress(Progress(READING, done, len(folders), folder.name))
+        return bundles
+
+    def _open_bundle(self, folder: Path) -> _Bundle:
+        """The cached result of an unchanged bundle, or its article (or why it has none)."""
+        signature = folder_signature(folder) if _has_article_file(folder) else None
+        key = None
+        if signature is not None:
+            key = cache_key(self.fingerprint, str(folder.resolve()), signature)
+        bundle = _Bundle(key)
+        preparer = self.preparer
+        cached = preparer.state.cached(key) if key and not preparer.rerender else None
+        if cached is not None:
+            prepared, notes = prepared_from_dict(cached)
+            if preparer.outputs_whole(prepared):
+                bundle.reused = (prepared, notes)
+                return bundle
+        try:
+            bundle.found = read_bundle(folder, self.options)
+        except SourceError as error:
+            bundle.found = error
+        return bundle
+
+    def _finish(self, bundle: _Bundle) -> None:
+        collected = self.collected
+        if bundle.reused is not None:
+            prepared, notes = bundle.reused
+            collected.prepared.append(prepared)
+            collected.notes.extend(origin_note(prepared.article.origin, n) for n in notes)
+            collected.reused += 1
+        elif bundle.found is not None:
+            _take(bundle.found, bundle.key, self.preparer, collected)
 
 
 def _has_article_file(folder: Path) -> bool:
@@ -136,16 +163,6 @@ def _has_article_file(folder: Path) -> bool:
         return any(entry.name.lower() in ARTICLE_KIND_BY_NAME for entry in folder.iterdir())
     except OSError:
         return False
-
-
-def _finish(bundle: _Bundle, preparer: ArticlePreparer, collected: Collected) -> None:
-    if bundle.reused is not None:
-        prepared, notes = bundle.reused
-        collected.prepared.append(prepared)
-        collected.notes.extend(origin_note(prepared.article.origin, n) for n in notes)
-        collected.reused += 1
-    elif bundle.found is not None:
-        _take(bundle.found, bundle.key, preparer, collected)
 
 
 def _source_unreachable(found: Article | SourceError, source: str) -> bool:
