@@ -87,8 +87,13 @@ class ArticlePreparer:
         )
 
     def outputs_whole(self, prepared: PreparedArticle) -> bool:
-        """Whether every file a cached article names is in the output folder, each MP4 whole
-        (one cut short by a killed or concurrent build is made again, never reused)."""
+        """Whether a cached article can be used as it is: its numbers fit the feed, and every
+        file it names is in the output folder, each MP4 whole (one cut short by a killed or
+        concurrent build is made again, never reused)."""
+        try:  # a cache written before numbers were checked must not bring them back
+            _check_roku_integers(prepared.video, prepared.article)
+        except SourceError:
+            return False
         for name in output_names(prepared, self.config):
             path = self.out_dir / name
             if not path.is_file() or (path.suffix == ".mp4" and mp4_problem(path)):

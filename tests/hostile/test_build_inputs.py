@@ -3,6 +3,7 @@ in the future, numbers Roku's 32-bit integers cannot hold."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -101,3 +102,24 @@ def test_a_bitrate_beyond_32_bits_is_refused() -> None:
     with pytest.raises(SourceError, match=r"bitrate 1e\+30 kbps is beyond what Roku reads"):
         _check_roku_integers(huge, article)
     _check_roku_integers(PlayableVideo("u", "MP4", "HD", MAX_ROKU_INT, MAX_ROKU_INT), article)
+
+
+def test_a_cached_article_with_a_huge_duration_is_not_reused(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    root = tmp_path / "articles"
+    make_bundle(root, "01-story", hls_article("Story", 1))
+    out = tmp_path / "out"
+    assert build_feed([root], out, config, now=NOW).exit_code == 0
+    # What a build before the check would have cached.
+    (cached,) = (out / ".packager" / "articles").glob("*.json")
+    data = json.loads(cached.read_text(encoding="utf-8"))
+    data["video"]["duration_seconds"] = 10**12
+    cached.write_text(json.dumps(data), encoding="utf-8")
+
+    again = build_feed([root], out, config, now=NOW)
+    assert again.reused == 0 and again.prepared == 1
+    assert (
+        json.loads((out / "feed.json").read_bytes())["shortFormVideos"][0]["content"]["duration"]
+        == 90
+    )
