@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import shutil
-import tempfile
 import time
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -19,7 +16,7 @@ from packager.config import ChannelConfig
 from packager.errors import PackagerError, SourceError
 from packager.feed.document import quality_for
 from packager.feed.items import CaptionTrack, PlayableVideo, PreparedArticle, date_time_text, utc
-from packager.files import FILE_MODE
+from packager.files import copy_atomic
 from packager.http import Fetcher
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker
@@ -406,24 +403,11 @@ def copy_hashed(path: Path, out_dir: Path, folder: str) -> str:
     """Copy `path` to OUT/folder/<content hash><ext> (once) and return its relative path.
 
     An existing copy is reused only when it is whole (the source's size; for an MP4 also its
-    boxes): a copy cut short is made again. The copy goes through a temp file of its own
-    (unique name) in the same folder, then `os.replace`, so two builds never share one."""
+    boxes): a copy cut short is made again, atomically (`files.copy_atomic`)."""
     relative = f"{folder}/{file_digest(path)}{path.suffix.lower()}"
     target = out_dir / relative
-    if _copy_is_whole(target, path):
-        return relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "wb") as temp, path.open("rb") as source:
-            shutil.copyfileobj(source, temp, 1 << 20)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    if not _copy_is_whole(target, path):
+        copy_atomic(path, target)
     return relative
 
 
