@@ -21,7 +21,7 @@ from packager.files import write_atomic
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
-from packager.layout import BUILD_REPORT_NAME, FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME
+from packager.layout import FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME
 from packager.outputs import Pruned, prune_output
 from packager.spec import CONTENT_ARRAYS, walk_feed
 from packager.validate import (
@@ -36,10 +36,6 @@ from .collect import Collected
 from .prepare import output_names
 from .result import BuildResult, Skipped
 from .state import BuildState
-
-# Where a build that wrote nothing leaves its report, so the previous build's report (which
-# `publish` reads to know the other formats it wrote) stays beside the feed it describes.
-FAILED_REPORT_NAME = "failed-build-report.json"
 
 
 @dataclass(frozen=True)
@@ -118,18 +114,13 @@ def assemble_feed(  # noqa: PLR0913, RUF100 - the build's context, passed once f
         previous_feed=previous is not None,
         shrink_refused=refusal,
     )
-    _write_report(result, state)
+    _write_report(result)
     return result
 
 
-def _write_report(result: BuildResult, state: BuildState) -> None:
-    """build-report.json beside the feed it describes; a build that replaced a feed by nothing
-    leaves the previous report (publish reads it) and writes its own to the state folder."""
-    if result.feed_written or not result.previous_feed:
-        path = result.out_dir / BUILD_REPORT_NAME
-    else:
-        path = state.folder / FAILED_REPORT_NAME
-    write_atomic(path, pretty_bytes(result.as_dict()))
+def _write_report(result: BuildResult) -> None:
+    """The build report, where `BuildResult.report_path` says."""
+    write_atomic(result.report_path, pretty_bytes(result.as_dict()))
 
 
 def _report(options: AssemblyOptions, stage: str, done: int, total: int) -> None:

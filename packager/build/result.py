@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from packager.errors import ExitCode, PackagerError
-from packager.layout import FEED_NAME
+from packager.layout import BUILD_REPORT_NAME, FEED_NAME, STATE_DIR
 from packager.outputs import Pruned
 from packager.validate import ValidationResult
+
+# Where a build that wrote nothing over a previous feed leaves its report (in OUT/.packager/).
+FAILED_REPORT_NAME = "failed-build-report.json"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,15 @@ class BuildResult:
     previous_feed: bool = False
     # Why a valid feed was not written because it lost too many of the previous feed's items.
     shrink_refused: str = ""
+
+    @property
+    def report_path(self) -> Path:
+        """Where this build's report is: OUT/build-report.json, or, when the build left a
+        previous feed in place, OUT/.packager/failed-build-report.json (the previous report
+        stays beside the feed it describes: publish reads it)."""
+        if self.feed_written or not self.previous_feed:
+            return self.out_dir / BUILD_REPORT_NAME
+        return self.out_dir / STATE_DIR / FAILED_REPORT_NAME
 
     @property
     def exit_code(self) -> ExitCode:

@@ -110,7 +110,8 @@ def test_an_invalid_other_format_keeps_every_previous_file(
     result = build_feed([articles], out, config, now=NOW)
     assert result.exit_code == ExitCode.FEED_INVALID and not result.feed_written
     assert _snapshot(out) == before
-    failed = json.loads((out / ".packager" / "failed-build-report.json").read_bytes())
+    assert result.report_path == out / ".packager" / "failed-build-report.json"
+    failed = json.loads(result.report_path.read_bytes())
     assert failed["feedWritten"] is False
     assert failed["otherFormats"]["feed.xml"]["written"] is False
 
@@ -122,7 +123,8 @@ def test_first_build_that_fails_still_reports(tmp_path: Path) -> None:
     result = build_feed([root], tmp_path / "out", config, now=NOW)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert not result.previous_feed
-    assert (tmp_path / "out" / "build-report.json").is_file()
+    assert result.report_path == tmp_path / "out" / "build-report.json"
+    assert result.report_path.is_file()
 
 
 def _unwritable_folder(tmp_path: Path) -> Path:
