@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +32,24 @@ def write_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
                 temp.flush()
                 os.fsync(temp.fileno())
         os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy `source` to `target` through a temp file of its own (a unique name in the target's
+    folder, so two writers never share one) and `os.replace`: readers see the old file or the
+    whole new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        os.fchmod(handle, FILE_MODE)
+        with os.fdopen(handle, "wb") as temp, source.open("rb") as original:
+            shutil.copyfileobj(original, temp, 1 << 20)
+        os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

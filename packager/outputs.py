@@ -28,6 +28,8 @@ from packager.layout import (
     FEED_NAME,
     SIBLING_FEED_NAMES,
 )
+from packager.spec import to_pointer, walk_feed
+from packager.validate import validate_feed
 from packager.video.hls import playlist_files
 
 PRUNE_AFTER_SECONDS = 7 * 24 * 3600
@@ -57,8 +59,6 @@ _XML_URL = re.compile(r"""(?:url|href)\s*=\s*["'](https?://[^"']+)["']""")
 def check_sibling_feed(path: Path, names: set[str], base: str) -> set[str]:
     """Validate one of the other formats and return the local files it refers to; refuse it
     when it is invalid or names a file the output folder lacks."""
-    from packager.validate import validate_feed
-
     result = validate_feed(path)
     if not result.ok:
         first = result.errors[0]
@@ -111,17 +111,30 @@ def walk_output(root: Path, folder: Path | None = None) -> Iterator[Path]:
             yield entry
 
 
-def feed_urls(feed: object, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """(JSON Pointer, URL) for every http(s) URL string anywhere in the feed."""
-    if isinstance(feed, dict):
-        for key, value in feed.items():
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
-            yield from feed_urls(value, f"{pointer}/{escaped}")
-    elif isinstance(feed, list):
-        for index, value in enumerate(feed):
-            yield from feed_urls(value, f"{pointer}/{index}")
-    elif isinstance(feed, str) and feed.startswith(("http://", "https://")):
-        yield pointer, feed
+def feed_urls(feed: object) -> Iterator[tuple[str, str]]:
+    """(JSON Pointer, URL) for every http(s) URL string of the feed's items, seasons and
+    episodes (thumbnails, videos, captions, ...), in feed order."""
+    for node in walk_feed(feed, seasons=True):
+        # A series' seasons and episodes, and a season's episodes, are nodes of their own.
+        nested = {"seasons", "episodes"} if node.kind in ("series", "season") else set()
+        for path, url in _urls_in(node.item, nested):
+            yield node.pointer + to_pointer(path), url
+
+
+def _urls_in(
+    value: object, skip: AbstractSet[str] = frozenset()
+) -> Iterator[tuple[list[str | int], str]]:
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if key not in skip:
+                for path, url in _urls_in(member):
+                    yield [str(key), *path], url
+    elif isinstance(value, list):
+        for index, member in enumerate(value):
+            for path, url in _urls_in(member):
+                yield [index, *path], url
+    elif isinstance(value, str) and value.startswith(("http://", "https://")):
+        yield [], value
 
 
 def derive_public_url(urls: list[tuple[str, str]], names: set[str]) -> str:

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from packager.outputs import prune_output
+from packager.outputs import feed_urls, prune_output
 
 BASE = "https://cdn.example.com/ch/"
 WEEK = 7 * 24 * 3600
@@ -96,3 +96,35 @@ def test_nothing_is_pruned_when_the_feed_cannot_say_what_it_uses(tmp_path: Path)
     pruned = prune_output(out, "https://elsewhere.example/")
     assert pruned.names == () and "no URL in the feed names a file" in pruned.skipped
     assert (out / "images/a.jpg").is_file()
+
+
+def test_feed_urls_walks_items_seasons_and_episodes_once_with_escaped_pointers() -> None:
+    base = "https://cdn.example.com/c/"
+    episode = {
+        "id": "e1",
+        "thumbnail": base + "e1.jpg",
+        "content": {"videos": [{"url": base + "e1.mp4"}]},
+    }
+    feed = {
+        "providerName": "https://not-an-item.example/",  # the root is not an asset
+        "series": [
+            {
+                "id": "s",
+                "thumbnail": base + "s.jpg",
+                "seasons": [
+                    {"seasonNumber": 1, "thumbnail": base + "season.jpg", "episodes": [episode]}
+                ],
+                "episodes": [{**episode, "id": "e2", "thumbnail": base + "e2.jpg"}],
+            }
+        ],
+        "shortFormVideos": [{"id": "x", "a/b~c": base + "odd.jpg"}],
+    }
+    assert list(feed_urls(feed)) == [
+        ("/series/0/thumbnail", base + "s.jpg"),
+        ("/series/0/seasons/0/thumbnail", base + "season.jpg"),
+        ("/series/0/seasons/0/episodes/0/thumbnail", base + "e1.jpg"),
+        ("/series/0/seasons/0/episodes/0/content/videos/0/url", base + "e1.mp4"),
+        ("/series/0/episodes/0/thumbnail", base + "e2.jpg"),
+        ("/series/0/episodes/0/content/videos/0/url", base + "e1.mp4"),
+        ("/shortFormVideos/0/a~1b~0c", base + "odd.jpg"),
+    ]

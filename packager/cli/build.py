@@ -26,6 +26,9 @@ class BuildOptions:
     strict: bool
     now: datetime | None
     workers: int
+    allow_shrink: bool = False
+    rerender: bool = False
+    lock_wait: float = 0.0
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -77,6 +80,24 @@ def _size(text: str | None) -> tuple[int, int] | None:
     "The feed is the same for any number.",
 )
 @click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Replace the feed even if it loses more than half of its items (else exit 7).",
+)
+@click.option(
+    "--rerender",
+    is_flag=True,
+    help="Render the rendered articles' videos again (which articles are rendered stays).",
+)
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another build of the same --out to finish (else exit 9).",
+)
+@click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def build(
@@ -91,6 +112,9 @@ def build(
     output: str,
     strict: bool,
     workers: int | None,
+    allow_shrink: bool,
+    rerender: bool,
+    lock_wait: float,
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
@@ -101,7 +125,7 @@ def build(
 
     \b
     Example:
-      packager build examples/channel --config examples/channel/channel.toml --out output
+      packager build --config examples/channel/channel.toml --out output
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
     """
     size = _size(thumbnail_size)
@@ -117,7 +141,17 @@ def build(
     from packager.build import DEFAULT_WORKERS
 
     options = BuildOptions(
-        sources, out_dir, config_path, overrides, output, strict, now, workers or DEFAULT_WORKERS
+        sources,
+        out_dir,
+        config_path,
+        overrides,
+        output,
+        strict,
+        now,
+        workers or DEFAULT_WORKERS,
+        allow_shrink,
+        rerender,
+        lock_wait,
     )
     sys.exit(int(run_build(options)))
 
@@ -137,6 +171,9 @@ def run_build(options: BuildOptions) -> ExitCode:
             progress=progress,
             strict=options.strict,
             workers=options.workers,
+            allow_shrink=options.allow_shrink,
+            rerender=options.rerender,
+            lock_wait=options.lock_wait,
         )
     except PackagerError as error:
         fail(error, options.output)
@@ -181,10 +218,12 @@ def _progress_printer() -> Any:
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
 
-    def show(done: int, total: int, label: str) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\r  {done}/{total} {label[:50]:<50}", nl=False, err=True)
-        if end:
+    def show(event: Any) -> None:  # packager.build.progress.Progress
+        label = Path(event.label).name if event.label else ""
+        click.echo(
+            f"\r  {event.stage} {event.done}/{event.total} {label[:40]:<40}", nl=False, err=True
+        )
+        if event.finished:
             click.echo("", err=True)
 
     return show

@@ -81,3 +81,29 @@ def _unique_name(name: str, used: set[str]) -> str:
         number += 1
     used.add(candidate.casefold())
     return candidate
+
+
+def empty_rules(entries: Sequence[RowEntry], rules: Sequence[RowRule]) -> list[str]:
+    """Why each configured row that no item matches is empty, naming what does exist, so a
+    misspelt section does not silently remove the row."""
+    sections = sorted(
+        {s.strip() for e in entries for s in e.sections if s.strip()}, key=str.casefold
+    )
+    tags = sorted({t for e in entries for t in e.tags}, key=str.casefold)
+    found: list[str] = []
+    if not entries:  # no article at all: that, not the rows, is the problem to report
+        return found
+    for rule in rules:
+        if rule.latest or any(_matches(rule, e) for e in entries):
+            continue
+        if rule.section:
+            found.append(
+                f"row {rule.name!r} is empty and left out: no article has the section "
+                f"{rule.section!r}; the sections are: {', '.join(sections) or 'none'}"
+            )
+        else:
+            found.append(
+                f"row {rule.name!r} is empty and left out: no article has the tag "
+                f"{rule.tag!r}; the tags are: {', '.join(tags) or 'none'}"
+            )
+    return found

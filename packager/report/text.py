@@ -138,13 +138,17 @@ def write_validation(
 
 def write_extra_files(result: Any, out: TextIO) -> None:
     """The other formats a build wrote beside feed.json (feed.xml, search.json) and their problems."""
+    if result.shrink_refused:
+        out.write(f"feed NOT replaced: {result.shrink_refused}\n")
     for name, validation in result.extra_files.items():
-        if validation.ok:
+        if validation.ok and result.feed_written:
             out.write(
                 f"built {result.out_dir / name}: "
                 f"{summarize_counts(validation.item_counts)}; "
                 f"{validation.size_bytes:,} bytes\n"
             )
+        elif validation.ok:
+            out.write(f"{name} NOT written: the feed was not written\n")
         else:
             out.write(f"{name} NOT written: it does not validate\n")
         write_problems(validation.problems, out, limit=30)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from packager.build import build_feed
+from packager.build.progress import READING, Progress
 from packager.cli import main
 from packager.config import ChannelConfig, LiveStream
 from packager.errors import ConfigError, InputError
@@ -241,8 +242,9 @@ def test_thumbnail_threads_do_not_change_the_result(tmp_path: Path, config: Chan
         out = tmp_path / f"out-{workers}"
         names: list[str] = []
 
-        def progress(done: int, total: int, name: str, names: list[str] = names) -> None:
-            names.append(name)
+        def progress(event: Progress, names: list[str] = names) -> None:
+            if event.stage == READING:
+                names.append(event.label)
 
         result = build_feed([root], out, config, now=NOW, workers=workers, progress=progress)
         report = result.as_dict()

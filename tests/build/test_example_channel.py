@@ -22,6 +22,9 @@ from packager.config import load_config
 from packager.validate import validate_feed
 from packager.video import probe_video
 
+# Every test here uses the example channel built once, five videos rendered: slow.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "channel"
 GOLDEN = Path(__file__).parent / "golden" / "example-channel-feed.json"

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from packager.build import build_feed
 from packager.config import ChannelConfig
 from packager.publish import publish
@@ -21,6 +23,7 @@ TEXT = (
 )
 
 
+@pytest.mark.slow  # renders a video
 def test_rendered_video_is_played_as_hls_and_published_whole(tmp_path: Path) -> None:
     make_bundle(tmp_path / "articles", "bridge", TEXT)
     out = tmp_path / "out"

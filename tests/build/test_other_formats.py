@@ -88,6 +88,7 @@ def feed_json_items(feed: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_all_three_formats_are_written_and_valid(built: tuple[BuildResult, Path]) -> None:
     result, out = built
     assert result.exit_code == 0, result.as_dict()
@@ -101,6 +102,7 @@ def test_all_three_formats_are_written_and_valid(built: tuple[BuildResult, Path]
     assert report["otherFormats"]["search.json"]["validation"]["kind"] == "roku-search"
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_mrss_round_trip_gives_the_items_of_feed_json(built: tuple[BuildResult, Path]) -> None:
     _, out = built
     feed = json.loads((out / "feed.json").read_text())
@@ -115,6 +117,7 @@ def test_mrss_round_trip_gives_the_items_of_feed_json(built: tuple[BuildResult, 
     assert dates == sorted(dates, reverse=True)
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_search_feed_has_every_item_with_the_same_id_title_image_and_video(
     built: tuple[BuildResult, Path],
 ) -> None:
@@ -140,6 +143,7 @@ def test_search_feed_has_every_item_with_the_same_id_title_image_and_video(
     assert "harbor-live" not in by_id
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_series_season_and_episode_are_linked_by_id(built: tuple[BuildResult, Path]) -> None:
     _, out = built
     feed = json.loads((out / "feed.json").read_text())
@@ -165,12 +169,14 @@ def test_series_season_and_episode_are_linked_by_id(built: tuple[BuildResult, Pa
     assert [e["episodeInfo"] for e in episodes] == expected
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_live_stream_left_out_is_reported(built: tuple[BuildResult, Path]) -> None:
     result, out = built
     assert any(note.startswith("live stream harbor-live: not in feed.xml") for note in result.notes)
     assert b"harbor-live" not in (out / "feed.xml").read_bytes()
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_unchanged_rebuild_gives_identical_files(built: tuple[BuildResult, Path]) -> None:
     _, out = built
     before = {name: (out / name).read_bytes() for name in ("feed.xml", "search.json")}
@@ -179,6 +185,7 @@ def test_unchanged_rebuild_gives_identical_files(built: tuple[BuildResult, Path]
     assert {name: (out / name).read_bytes() for name in before} == before
 
 
+@pytest.mark.slow  # the example channel, videos rendered
 def test_turning_formats_on_keeps_the_article_cache(built: tuple[BuildResult, Path]) -> None:
     """Formats do not change how an article is prepared, so no video is rendered again."""
     _, out = built
