@@ -22,7 +22,7 @@ from packager.cli import main
 from packager.config import ChannelConfig
 from packager.errors import ExitCode
 from packager.publish.base import Host, RemoteFile, Upload, open_host
-from packager.publish.core import RetryPolicy
+from packager.publish.retry import RetryPolicy
 from packager.republish import RepublishResult, republish
 from packager.validate import validate_feed
 from tests.http_fixtures import LocalServer, Route

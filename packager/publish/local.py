@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+from packager.publish.base import HostCounters, HostError, RemoteFile, Upload
+from packager.publish.target import Target
 
 
 class LocalHost:

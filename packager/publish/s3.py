@@ -30,10 +30,10 @@ from packager.publish.base import (
     HostCounters,
     HostError,
     RemoteFile,
-    Target,
     Upload,
     stat_names,
 )
+from packager.publish.target import Target
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
 # Batch lookups by listing a folder once it saves requests: HEAD each below this many names.

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload, stat_names
+from packager.publish.base import HostCounters, HostError, RemoteFile, Upload, stat_names
+from packager.publish.target import Target
 
 CONNECT_TIMEOUT = 15.0
 _STAT_LIMIT = 16  # beyond this many names, listing each folder once is cheaper

@@ -24,10 +24,10 @@ from packager.publish.base import (
     HostCounters,
     HostError,
     RemoteFile,
-    Target,
     Upload,
     stat_names,
 )
+from packager.publish.target import Target
 
 TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
 _HEAD_LIMIT = 4  # beyond this many names, one PROPFIND per folder is cheaper than HEADs
