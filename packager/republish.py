@@ -21,10 +21,12 @@ from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
 from packager.layout import FEED_NAME
 from packager.outputs import current_sibling_feeds
-from packager.publish import publish
-from packager.publish.base import Host, HostError, open_host, parse_target, redact
-from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, RetryPolicy
+from packager.publish.base import Host, HostError, open_host
+from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
+from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.target import parse_target
+from packager.secrets import redact
 from packager.timestamps import parse_timestamp
 
 DEFAULT_MAX_SHRINK = 0.5
@@ -39,6 +41,12 @@ STATUS_EXIT_CODES: dict[str, ExitCode] = {
     "source-unreachable": ExitCode.SOURCE_UNREACHABLE,
     "shrink-refused": ExitCode.SHRINK_REFUSED,
     "busy": ExitCode.BUSY,
+}
+# A PackagerError's exit code → the status a republish reports for it.
+STATUS_BY_EXIT_CODE: dict[ExitCode, str] = {
+    ExitCode.FEED_INVALID: "invalid-feed",
+    ExitCode.SOURCE_UNREACHABLE: "source-unreachable",
+    ExitCode.BUSY: "busy",
 }
 
 
@@ -168,18 +176,18 @@ def republish(
     """
     if not 0.0 <= max_shrink <= 1.0:
         raise ValueError("max_shrink is a share between 0 and 1")
-    parsed = parse_target(target)
-    display = parsed.display
     own_host = host is None
     try:
+        parsed = parse_target(target)
         host = host or open_host(target)
-    except PublishError as error:
-        return RepublishResult("host-failed", display, error.message, error.hint)
+    except PackagerError as error:
+        status = "host-failed" if isinstance(error, PublishError) else "bad-input"
+        return RepublishResult(status, getattr(error, "location", ""), error.message, error.hint)
     retry = retry or RetryPolicy()
     start = host.counters.requests
     try:
         try:
-            lock = _with_retries(
+            lock = with_retries(
                 retry,
                 lambda: acquire_lock(
                     host,
@@ -194,9 +202,9 @@ def republish(
             return RepublishResult(
                 "busy", host.target, error.message, error.hint, host_requests=_used(host, start)
             )
-        except HostError as error:
-            failed = _host_failed(host, "taking the publish lock", error, parsed.secrets)
-            return replace(failed, host_requests=_used(host, start))
+        except RetriesExhausted as failed:
+            result = _host_failed(host, "taking the publish lock", failed.error, parsed.secrets)
+            return replace(result, host_requests=_used(host, start))
         try:
             result = _locked_run(
                 config,
@@ -210,6 +218,7 @@ def republish(
                 retry=retry,
                 secrets=parsed.secrets,
                 verify=verify,
+                guard=_lock_guard(host, lock, retry, lock_ttl, clock, parsed.secrets),
             )
         finally:
             note = _release(lock, retry, parsed.secrets)
@@ -233,6 +242,7 @@ def _locked_run(
     retry: RetryPolicy,
     secrets: tuple[str, ...],
     verify: bool,
+    guard: Callable[[], None],
 ) -> RepublishResult:
     warnings: list[str] = []
     if lock.took_over is not None:
@@ -242,9 +252,9 @@ def _locked_run(
         )
     waited = lock.waited_seconds
     try:
-        fetched = _with_retries(retry, lambda: host.read(FEED_NAME))
-    except HostError as error:
-        return _host_failed(host, f"reading the live {FEED_NAME}", error, secrets)
+        fetched = with_retries(retry, lambda: host.read(FEED_NAME))
+    except RetriesExhausted as failed:
+        return _host_failed(host, f"reading the live {FEED_NAME}", failed.error, secrets)
     live: Any = None
     if fetched is not None:
         try:
@@ -336,9 +346,10 @@ def _locked_run(
             grace_period=grace_period,
             retry=retry,
             verify=verify,
+            guard=guard,
         )
     except PackagerError as error:
-        status = "invalid-feed" if error.exit_code == ExitCode.FEED_INVALID else "host-failed"
+        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "host-failed")
         return outcome(status, error.message, error.hint, diff=diff)
     warnings += published.warnings
     touched = published.uploaded or published.deleted or published.feed_replaced
@@ -378,16 +389,29 @@ def _other_formats_changed(host: Host, out_dir: Path) -> bool:
     return False
 
 
-def _with_retries(retry: RetryPolicy, operation: Callable[[], Any]) -> Any:
-    attempt = 0
-    while True:
-        attempt += 1
+def _lock_guard(
+    host: Host,
+    lock: HostLock,
+    retry: RetryPolicy,
+    ttl: timedelta,
+    clock: Callable[[], datetime],
+    secrets: tuple[str, ...],
+) -> Callable[[], None]:
+    """Before publish writes anything, and again right before it swaps the feed: renew the
+    lock, or stop (LockLostError, status busy) when another run took it over meanwhile."""
+
+    def guard() -> None:
         try:
-            return operation()
-        except HostError as error:
-            if not error.transient or attempt >= retry.attempts:
-                raise
-            retry.sleep(retry.delay(attempt))
+            with_retries(retry, lambda: lock.renew(ttl=ttl, clock=clock))
+        except RetriesExhausted as failed:
+            raise PublishError(
+                f"not published: renewing the publish lock on {host.target} failed — "
+                f"{redact(str(failed.error), secrets)}; the live feed is untouched by this run",
+                target=host.target,
+                hint=failed.error.hint or "check that the host is up; the next run publishes",
+            ) from None
+
+    return guard
 
 
 def _used(host: Host, start: int) -> int:
@@ -401,18 +425,19 @@ def _host_failed(
         "host-failed",
         host.target,
         f"not published: {what} on {host.target} failed — {redact(str(error), secrets)}",
-        "check the target URL, the credentials and that the host is up; nothing was changed",
+        error.hint
+        or "check the target URL, the credentials and that the host is up; nothing was changed",
     )
 
 
 def _release(lock: HostLock, retry: RetryPolicy, secrets: tuple[str, ...]) -> str:
     """Give the lock back (also after a failure); a warning when that did not work."""
     try:
-        released = _with_retries(retry, lock.release)
-    except HostError as error:
+        released = with_retries(retry, lock.release)
+    except RetriesExhausted as failed:
         return (
-            f"could not release the lock: {redact(str(error), secrets)}; the next run takes "
-            "it over once it expires"
+            f"could not release the lock: {redact(str(failed.error), secrets)}; the next run "
+            "takes it over once it expires"
         )
     return "" if released else "the lock was taken over by another run while this one ran"
 
