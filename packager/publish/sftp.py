@@ -23,7 +23,15 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Upload, stat_names
+from packager.publish.base import (
+    READ_ONLY_HINT,
+    HostCounters,
+    HostError,
+    RemoteFile,
+    Upload,
+    describe_network_error,
+    stat_names,
+)
 from packager.publish.target import Target
 
 CONNECT_TIMEOUT = 15.0
@@ -108,6 +116,8 @@ class SftpHost:
                 "authentication failed (check the SSH agent, PACKAGER_SFTP_KEY_FILE or "
                 "PACKAGER_SFTP_PASSWORD)",
                 transient=False,
+                hint="load the deploy key into the SSH agent, or set PACKAGER_SFTP_KEY_FILE "
+                "(and PACKAGER_SFTP_KEY_PASSPHRASE) or PACKAGER_SFTP_PASSWORD for this user",
             ) from None
         except paramiko.SSHException as exc:
             client.close()
@@ -146,7 +156,12 @@ class SftpHost:
         if isinstance(exc, IOError) and getattr(exc, "errno", None) is not None:
             code = exc.errno
             transient = code not in (errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR)
-            return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=transient)
+            read_only = code in (errno.EACCES, errno.EPERM, errno.EROFS)
+            return HostError(
+                f"cannot {action} {name}: {_describe(exc)}",
+                transient=transient and not read_only,
+                hint=READ_ONLY_HINT if read_only else "",
+            )
         # The session broke (reset, EOF, SSH error): reconnect on the next attempt.
         self._drop()
         return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=True)
@@ -316,8 +331,8 @@ def _version(info: paramiko.SFTPAttributes) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "timed out"
+    if isinstance(exc, socket.gaierror | ConnectionRefusedError | socket.timeout | TimeoutError):
+        return describe_network_error(exc)
     if isinstance(exc, ConnectionError | EOFError):
         return "connection lost"
     if isinstance(exc, OSError) and exc.strerror:
