@@ -19,7 +19,7 @@ from packager.build import BuildResult, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
-from packager.layout import FEED_NAME
+from packager.layout import BUILD_REPORT_NAME, FEED_NAME
 from packager.outputs import current_sibling_feeds
 from packager.publish.base import Host, HostError, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
@@ -146,6 +146,26 @@ def shrink_refusal(diff: FeedDiff, max_shrink: float) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One republish run's settings, as `republish` was called."""
+
+    config: ChannelConfig
+    out_dir: Path
+    allow_shrink: bool
+    max_shrink: float
+    now: datetime | None
+    grace_period: timedelta
+    lock_ttl: timedelta
+    retry: RetryPolicy
+    clock: Callable[[], datetime]
+    verify: bool
+    secrets: tuple[str, ...]
+    owner: str | None
+    wait_seconds: float
+    sleep: Callable[[float], None]
+
+
 def republish(
     config: ChannelConfig,
     target: str,
@@ -168,7 +188,9 @@ def republish(
     on `target`, and publish it there only when something changed.
 
     Runs under the target's lock (`packager-lock.json`); waits up to `wait_seconds` for another
-    run. Refuses (status "shrink-refused") a feed that drops at least `max_shrink` of the live
+    run. The lock is renewed before the first write and right before the feed swap: a run
+    whose lock was taken over meanwhile (it outlived `lock_ttl`) stops with status "busy".
+    Refuses (status "shrink-refused") a feed that drops at least `max_shrink` of the live
     items, or all of them, unless `allow_shrink`. Every outcome is a result with a status;
     only a bad config (ConfigError) or a bug raises. `verify` also checks that the host
     still holds every file the feed needs and sends again what is missing, even when the
@@ -183,152 +205,160 @@ def republish(
     except PackagerError as error:
         status = "host-failed" if isinstance(error, PublishError) else "bad-input"
         return RepublishResult(status, getattr(error, "location", ""), error.message, error.hint)
-    retry = retry or RetryPolicy()
+    job = _Job(
+        config=config,
+        out_dir=out_dir,
+        allow_shrink=allow_shrink,
+        max_shrink=max_shrink,
+        now=now,
+        grace_period=grace_period,
+        lock_ttl=lock_ttl,
+        retry=retry or RetryPolicy(),
+        clock=clock,
+        verify=verify,
+        secrets=parsed.secrets,
+        owner=owner,
+        wait_seconds=wait_seconds,
+        sleep=sleep,
+    )
     start = host.counters.requests
     try:
-        try:
-            lock = with_retries(
-                retry,
-                lambda: acquire_lock(
-                    host,
-                    owner=owner,
-                    ttl=lock_ttl,
-                    wait_seconds=wait_seconds,
-                    clock=clock,
-                    sleep=sleep,
-                ),
-            )
-        except LockBusyError as error:
-            return RepublishResult(
-                "busy", host.target, error.message, error.hint, host_requests=_used(host, start)
-            )
-        except RetriesExhausted as failed:
-            result = _host_failed(host, "taking the publish lock", failed.error, parsed.secrets)
-            return replace(result, host_requests=_used(host, start))
-        try:
-            result = _locked_run(
-                config,
-                host,
-                lock,
-                out_dir=out_dir,
-                allow_shrink=allow_shrink,
-                max_shrink=max_shrink,
-                now=now,
-                grace_period=grace_period,
-                retry=retry,
-                secrets=parsed.secrets,
-                verify=verify,
-                guard=_lock_guard(host, lock, retry, lock_ttl, clock, parsed.secrets),
-            )
-        finally:
-            note = _release(lock, retry, parsed.secrets)
-        warnings = result.warnings + ((note,) if note else ())
-        return replace(result, warnings=warnings, host_requests=_used(host, start))
+        result = _run_under_lock(job, host)
+        return replace(result, host_requests=host.counters.requests - start)
     finally:
         if own_host:
             host.close()
 
 
-def _locked_run(
-    config: ChannelConfig,
-    host: Host,
-    lock: HostLock,
-    *,
-    out_dir: Path,
-    allow_shrink: bool,
-    max_shrink: float,
-    now: datetime | None,
-    grace_period: timedelta,
-    retry: RetryPolicy,
-    secrets: tuple[str, ...],
-    verify: bool,
-    guard: Callable[[], None],
-) -> RepublishResult:
-    warnings: list[str] = []
+def _run_under_lock(job: _Job, host: Host) -> RepublishResult:
+    """Take the lock (waiting as asked), run, and give the lock back whatever happened."""
+    take = lambda: acquire_lock(  # noqa: E731 - one retried call
+        host,
+        owner=job.owner,
+        ttl=job.lock_ttl,
+        wait_seconds=job.wait_seconds,
+        clock=job.clock,
+        sleep=job.sleep,
+    )
+    try:
+        lock = with_retries(job.retry, take)
+    except LockBusyError as error:
+        return RepublishResult("busy", host.target, error.message, error.hint)
+    except RetriesExhausted as failed:
+        return _host_failed(host, "taking the publish lock", failed.error, job.secrets)
+    try:
+        result = _locked_run(job, host, lock)
+    finally:
+        note = _release(lock, job.retry, job.secrets)
+    return replace(result, warnings=result.warnings + ((note,) if note else ()))
+
+
+@dataclass
+class _Outcome:
+    """Makes the result of a run from what it has learnt so far."""
+
+    target: str
+    live_items: int | None = None
+    waited: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    build: BuildResult | None = None
+
+    def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
+        return RepublishResult(
+            status,
+            self.target,
+            message,
+            hint,
+            build=self.build,
+            live_items=self.live_items,
+            lock_waited_seconds=self.waited,
+            warnings=tuple(self.warnings),
+            **extra,
+        )
+
+
+def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
+    outcome = _Outcome(host.target, waited=lock.waited_seconds)
     if lock.took_over is not None:
-        warnings.append(
+        outcome.warnings.append(
             f"took over a stale lock of {lock.took_over.describe()} "
             f"(expired {lock.took_over.expires.isoformat()})"
         )
-    waited = lock.waited_seconds
     try:
-        fetched = with_retries(retry, lambda: host.read(FEED_NAME))
+        fetched = with_retries(job.retry, lambda: host.read(FEED_NAME))
     except RetriesExhausted as failed:
-        return _host_failed(host, f"reading the live {FEED_NAME}", failed.error, secrets)
+        return _host_failed(host, f"reading the live {FEED_NAME}", failed.error, job.secrets)
     live: Any = None
     if fetched is not None:
         try:
             live = json.loads(fetched[0])
         except ValueError:
-            warnings.append(f"the live {FEED_NAME} on {host.target} is not JSON; replacing it")
-    live_count = len(feed_items(live)) if live is not None else None
-
+            outcome.warnings.append(
+                f"the live {FEED_NAME} on {host.target} is not JSON; replacing it"
+            )
+    outcome.live_items = len(feed_items(live)) if live is not None else None
     try:
-        build = build_feed([], out_dir, config, now=now, known_dates=live_dates(live))
+        outcome.build = build_feed(
+            [], job.out_dir, job.config, now=job.now, known_dates=live_dates(live)
+        )
     except PackagerError as error:
         status = "source-unreachable" if error.exit_code == ExitCode.SOURCE_UNREACHABLE else None
-        return RepublishResult(
-            status or "bad-input",
-            host.target,
-            f"build failed: {error.message}",
-            error.hint,
-            live_items=live_count,
-            lock_waited_seconds=waited,
-            warnings=tuple(warnings),
-        )
+        return outcome(status or "bad-input", f"build failed: {error.message}", error.hint)
+    refused = _build_refusal(outcome, outcome.build, job.out_dir)
+    if refused is not None:
+        return refused
+    guard = _lock_guard(host, lock, job)
+    return _publish_changes(job, host, live, outcome, guard)
 
-    def outcome(status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
-        return RepublishResult(
-            status,
-            host.target,
-            message,
-            hint,
-            build=build,
-            live_items=live_count,
-            lock_waited_seconds=waited,
-            warnings=tuple(warnings),
-            **extra,
-        )
 
+def _build_refusal(outcome: _Outcome, build: BuildResult, out_dir: Path) -> RepublishResult | None:
+    """Why this build must not be published (unreachable source, invalid or empty feed)."""
+    report = out_dir / BUILD_REPORT_NAME
     if build.unreachable:
-        names = ", ".join(build.unreachable)
         return outcome(
             "source-unreachable",
-            f"not published: cannot fetch {names}; the live feed on {host.target} is untouched",
+            f"not published: cannot fetch {', '.join(build.unreachable)}; the live feed on "
+            f"{outcome.target} is untouched",
             "check that the source is up and its URL is right; the next scheduled run "
             "publishes once it answers",
         )
-    if not build.feed_written:
-        if build.validation is not None and not build.validation.ok:
-            errors = build.validation.errors
-            first = "; ".join(f"{p.pointer}: {p.message}" for p in errors[:3])
-            return outcome(
-                "invalid-feed",
-                f"not published: the built feed has {len(errors)} error(s): {first}",
-                f"see {out_dir / 'build-report.json'}; the live feed is untouched",
-            )
-        if live_count:
-            return outcome(
-                "shrink-refused",
-                f"not published: the build produced no items and would empty the "
-                f"{live_count}-item live feed on {host.target}",
-                f"{len(build.skipped)} article(s) were skipped; see "
-                f"{out_dir / 'build-report.json'}",
-            )
+    if build.feed_written:
+        return None
+    if build.validation is not None and not build.validation.ok:
+        errors = build.validation.errors
+        first = "; ".join(f"{p.pointer}: {p.message}" for p in errors[:3])
         return outcome(
-            "bad-input",
-            "not published: nothing could be built from the sources",
-            f"see {out_dir / 'build-report.json'} for the skipped articles",
+            "invalid-feed",
+            f"not published: the built feed has {len(errors)} error(s): {first}",
+            f"see {report}; the live feed is untouched",
         )
+    if outcome.live_items:
+        return outcome(
+            "shrink-refused",
+            f"not published: the build produced no items and would empty the "
+            f"{outcome.live_items}-item live feed on {outcome.target}",
+            f"{len(build.skipped)} article(s) were skipped; see {report}",
+        )
+    return outcome(
+        "bad-input",
+        "not published: nothing could be built from the sources",
+        f"see {report} for the skipped articles",
+    )
 
-    new = json.loads((out_dir / FEED_NAME).read_bytes())
+
+def _publish_changes(
+    job: _Job, host: Host, live: Any, outcome: _Outcome, guard: Callable[[], None]
+) -> RepublishResult:
+    """Diff the build against the live feed; publish it unless nothing changed or it shrinks
+    too much."""
+    new = json.loads((job.out_dir / FEED_NAME).read_bytes())
     diff = diff_feeds(live if isinstance(live, dict) else {}, new)
     unchanged = (
-        live is not None and not diff.has_changes and not _other_formats_changed(host, out_dir)
+        live is not None and not diff.has_changes and not _other_formats_changed(host, job.out_dir)
     )
-    if unchanged and not verify:
+    if unchanged and not job.verify:
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
-    refusal = "" if allow_shrink else shrink_refusal(diff, max_shrink)
+    refusal = "" if job.allow_shrink else shrink_refusal(diff, job.max_shrink)
     if refusal:
         return outcome(
             "shrink-refused",
@@ -339,31 +369,38 @@ def _locked_run(
         )
     try:
         published = publish(
-            out_dir,
+            job.out_dir,
             host.target,
             host=host,
-            now=now,
-            grace_period=grace_period,
-            retry=retry,
-            verify=verify,
+            now=job.now,
+            grace_period=job.grace_period,
+            retry=job.retry,
+            verify=job.verify,
             guard=guard,
         )
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "host-failed")
         return outcome(status, error.message, error.hint, diff=diff)
-    warnings += published.warnings
+    outcome.warnings += published.warnings
+    return _published(outcome, diff, published, unchanged=unchanged)
+
+
+def _published(
+    outcome: _Outcome, diff: FeedDiff, published: PublishResult, *, unchanged: bool
+) -> RepublishResult:
     touched = published.uploaded or published.deleted or published.feed_replaced
+    target = outcome.target
     if unchanged and not touched:
         return outcome(
             "no-changes",
-            f"no changes: {host.target} is current and holds every file",
+            f"no changes: {target} is current and holds every file",
             diff=diff,
             published=published,
         )
     if unchanged:
         return outcome(
             "published",
-            f"repaired {host.target}: the feed's items did not change; "
+            f"repaired {target}: the feed's items did not change; "
             f"{len(published.uploaded)} file(s) sent again, {len(published.deleted)} deleted"
             + (", feed.json replaced" if published.feed_replaced else "")
             + f", {published.bytes_sent:,} bytes",
@@ -372,7 +409,7 @@ def _locked_run(
         )
     return outcome(
         "published",
-        f"published to {host.target}: {diff.summary()}; {len(published.uploaded)} file(s) "
+        f"published to {target}: {diff.summary()}; {len(published.uploaded)} file(s) "
         f"uploaded, {published.bytes_sent:,} bytes",
         diff=diff,
         published=published,
@@ -389,24 +426,17 @@ def _other_formats_changed(host: Host, out_dir: Path) -> bool:
     return False
 
 
-def _lock_guard(
-    host: Host,
-    lock: HostLock,
-    retry: RetryPolicy,
-    ttl: timedelta,
-    clock: Callable[[], datetime],
-    secrets: tuple[str, ...],
-) -> Callable[[], None]:
+def _lock_guard(host: Host, lock: HostLock, job: _Job) -> Callable[[], None]:
     """Before publish writes anything, and again right before it swaps the feed: renew the
     lock, or stop (LockLostError, status busy) when another run took it over meanwhile."""
 
     def guard() -> None:
         try:
-            with_retries(retry, lambda: lock.renew(ttl=ttl, clock=clock))
+            with_retries(job.retry, lambda: lock.renew(ttl=job.lock_ttl, clock=job.clock))
         except RetriesExhausted as failed:
             raise PublishError(
                 f"not published: renewing the publish lock on {host.target} failed — "
-                f"{redact(str(failed.error), secrets)}; the live feed is untouched by this run",
+                f"{redact(str(failed.error), job.secrets)}; the live feed is untouched by this run",
                 target=host.target,
                 hint=failed.error.hint or "check that the host is up; the next run publishes",
             ) from None

@@ -106,9 +106,11 @@ def publish(
     start_requests, start_bytes = host.counters.requests, host.counters.bytes_sent
     try:
         state = read_state(host, run.call)
-        probes = probe_host(host, run.call, channel.files, channel.feed, state, verify=verify)
-        options = PlanOptions(now, grace_period, verify, dry_run, channel.public_url, keys or {})
-        plan = make_plan(channel.files, channel.feed, state, probes, options, target=host.target)
+        probes = probe_host(host, run.call, channel, state, verify=verify)
+        options = PlanOptions(
+            now, grace_period, verify, dry_run, channel.public_url, keys or {}, host.target
+        )
+        plan = make_plan(channel.files, channel.feed, state, probes, options)
         done = None
         if not dry_run:
             done = run_plan(run, plan, channel.files, channel.feed, state.manifest_version)

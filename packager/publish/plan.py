@@ -9,7 +9,7 @@ and only then deletions of files past their grace period, and the journal last.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -66,6 +66,7 @@ class PlanOptions:
     dry_run: bool = False
     public_url: str = ""
     keys: Mapping[str, ContentKey] = field(default_factory=dict)
+    target: str = ""  # the host as shown in messages
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,12 +280,12 @@ def verify_repairs(
     return repaired, [name for name in skip if name not in set(repaired)]
 
 
-def _repair_warning(repaired: list[str], target: str, dry_run: bool) -> tuple[str, ...]:
+def _repair_warning(repaired: list[str], options: PlanOptions) -> tuple[str, ...]:
     if not repaired:
         return ()
     return (
         f"{len(repaired)} file(s) the manifest lists were missing or different on "
-        f"{target}; {'they would be' if dry_run else 'they are'} sent again: "
+        f"{options.target}; {'they would be' if options.dry_run else 'they are'} sent again: "
         f"{', '.join(repaired[:5])}" + (" ..." if len(repaired) > 5 else ""),
     )
 
@@ -312,8 +313,6 @@ def make_plan(
     state: HostState,
     probes: Probes,
     options: PlanOptions,
-    *,
-    target: str = "",
 ) -> PublishPlan:
     """The ordered operations that publish `local` + `feed` over `state`; no operations when
     the host is current. Pure: the same facts always give the same plan."""
@@ -334,38 +333,35 @@ def make_plan(
         bytes_to_send=sum(local[n].size for n in upload) + (0 if feed_current else feed.size),
         public_url=options.public_url,
         repaired=tuple(repaired),
-        warnings=state.warnings + _repair_warning(repaired, target, options.dry_run),
+        warnings=state.warnings + _repair_warning(repaired, options),
     )
-    final = _final_manifest(files, unreferenced, local, feed, state, plan, options)
+    live = state.live_feed
+    final = Manifest(
+        feed_sha256=feed.sha256,
+        feed_version=live.version if live and feed_current else "",
+        files=_held_after(files, local, plan.delete, options),
+        unreferenced={n: since for n, since in unreferenced.items() if n not in delete},
+        deleting=list(delete),
+        updated=utc_z(options.now),
+    )
     if not _needs_bookkeeping(files, unreferenced, final, state, plan):
         return plan
     return replace(plan, operations=_operations(plan, local, feed, state, final))
 
 
-def _final_manifest(
+def _held_after(
     files: Mapping[str, FileEntry],
-    unreferenced: Mapping[str, str],
     local: Mapping[str, LocalFile],
-    feed: LocalFile,
-    state: HostState,
-    plan: PublishPlan,
+    delete: Sequence[str],
     options: PlanOptions,
-) -> Manifest:
-    """The manifest as it is once the plan ran: every local file, minus what was deleted."""
+) -> dict[str, FileEntry]:
+    """What the host holds once the plan ran: every local file, minus what was deleted."""
     held = dict(files)
     for name, file in local.items():
         held[name] = entry_for(name, file, files.get(name), options)
-    for name in plan.delete:
+    for name in delete:
         held.pop(name, None)
-    live = state.live_feed
-    return Manifest(
-        feed_sha256=feed.sha256,
-        feed_version=live.version if live and not plan.feed_changed else "",
-        files=held,
-        unreferenced={n: since for n, since in unreferenced.items() if n not in plan.delete},
-        deleting=list(plan.delete),
-        updated=utc_z(options.now),
-    )
+    return held
 
 
 def _needs_bookkeeping(

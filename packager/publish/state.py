@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 from packager.publish.base import Host, RemoteFile, open_host
-from packager.publish.channel import LocalFile
+from packager.publish.channel import LocalChannel
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.publish.plan import HostState, Probes, needs_live_feed_hash, unchanged
 from packager.publish.retry import RetryPolicy, with_retries
@@ -51,13 +51,7 @@ def read_state(host: Host, call: Call) -> HostState:
 
 
 def probe_host(
-    host: Host,
-    call: Call,
-    local: Mapping[str, LocalFile],
-    feed: LocalFile,
-    state: HostState,
-    *,
-    verify: bool,
+    host: Host, call: Call, channel: LocalChannel, state: HostState, *, verify: bool
 ) -> Probes:
     """Ask the host what the state cannot tell: did the journal's files arrive, are the files
     believed unchanged really there (verify), is the live feed already the new one."""
@@ -67,11 +61,11 @@ def probe_host(
         names = sorted(journal.pending)
         pending = call(JOURNAL_NAME, lambda: host.stat(names))
     held: Mapping[str, RemoteFile] | None = None
-    skip = unchanged(local, state, pending)
+    skip = unchanged(channel.files, state, pending)
     if verify and skip:
         held = call("(verify)", lambda: host.stat(skip))
     feed_sha: str | None = None
-    if needs_live_feed_hash(state, feed):
+    if needs_live_feed_hash(state, channel.feed):
         got = call(FEED_NAME, lambda: host.read(FEED_NAME))
         feed_sha = hashlib.sha256(got[0]).hexdigest() if got else ""
     return Probes(pending=pending, held=held, live_feed_sha256=feed_sha)

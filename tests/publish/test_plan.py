@@ -179,8 +179,8 @@ def test_a_leftover_journal_alone_is_finished() -> None:
 
 def test_verify_resends_what_the_host_lost() -> None:
     held = {IMG_A.name: RemoteFile(size=IMG_A.size, version="x")}
-    options = PlanOptions(now=NOW, grace_period=WEEK, verify=True, dry_run=True)
-    plan = make_plan(LOCAL, FEED, current_state(), Probes(held=held), options, target="T")
+    options = PlanOptions(now=NOW, grace_period=WEEK, verify=True, dry_run=True, target="T")
+    plan = make_plan(LOCAL, FEED, current_state(), Probes(held=held), options)
     assert plan.repaired == (IMG_B.name,) and plan.upload == (IMG_B.name,)
     assert plan.warnings == (
         f"1 file(s) the manifest lists were missing or different on T; they would be sent "

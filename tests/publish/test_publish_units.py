@@ -18,10 +18,10 @@ from packager.publish.base import (
     cache_control_for,
     content_type_for,
 )
+from packager.publish.manifest import FileEntry, Manifest
+from packager.publish.retry import RetryPolicy
 from packager.publish.target import parse_target
 from packager.secrets import redact
-from packager.publish.retry import RetryPolicy
-from packager.publish.manifest import FileEntry, Manifest
 
 NAMES = {"images/ab12cd34ef56ab78cd90.jpg", "captions/x.vtt"}
 
