@@ -187,14 +187,12 @@ def republish(
     """Build the channel from `config.sources` into `out_dir`, diff it against the feed live
     on `target`, and publish it there only when something changed.
 
-    Runs under the target's lock (`packager-lock.json`); waits up to `wait_seconds` for another
-    run. The lock is renewed before the first write and right before the feed swap: a run
-    whose lock was taken over meanwhile (it outlived `lock_ttl`) stops with status "busy".
-    Refuses (status "shrink-refused") a feed that drops at least `max_shrink` of the live
-    items, or all of them, unless `allow_shrink`. Every outcome is a result with a status;
-    only a bad config (ConfigError) or a bug raises. `verify` also checks that the host
-    still holds every file the feed needs and sends again what is missing, even when the
-    feed itself did not change (see `publish`).
+    Runs under the target's lock (`packager-lock.json`), waiting up to `wait_seconds`; the
+    lock is renewed before the first write and right before the feed swap, so a run whose
+    lock was taken over meanwhile (it outlived `lock_ttl`) stops with status "busy". Refuses
+    ("shrink-refused") a feed that drops `max_shrink` or more of the live items unless
+    `allow_shrink`. Every outcome is a result with a status; only a bad config or a bug
+    raises. `verify`: also send again what the host lost (see `publish`).
     """
     if not 0.0 <= max_shrink <= 1.0:
         raise ValueError("max_shrink is a share between 0 and 1")

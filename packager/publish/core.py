@@ -92,8 +92,7 @@ def publish(
     feed swap; it raises to stop the run (republish checks its lock there).
 
     Raises FeedInvalidError before anything is sent when the feed fails validation or points
-    at missing files, and PublishError (HostFailure) naming the file and host when the host
-    fails; the message says whether the live feed is still the previous one.
+    at missing files, and PublishError (HostFailure) naming the file and host when it fails.
     """
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -111,9 +110,7 @@ def publish(
             now, grace_period, verify, dry_run, channel.public_url, keys or {}, host.target
         )
         plan = make_plan(channel.files, channel.feed, state, probes, options)
-        done = None
-        if not dry_run:
-            done = run_plan(run, plan, channel.files, channel.feed, state.manifest_version)
+        done = None if dry_run else run_plan(run, plan, channel.files, channel.feed, state)
         return PublishResult(
             target=host.target,
             plan=plan,

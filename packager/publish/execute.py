@@ -14,6 +14,7 @@ from packager.publish.channel import LocalFile
 from packager.publish.plan import (
     DeleteFile,
     DeleteJournal,
+    HostState,
     Operation,
     PublishPlan,
     SendFile,
@@ -113,10 +114,11 @@ def run_plan(
     plan: PublishPlan,
     local: Mapping[str, LocalFile],
     feed: LocalFile,
-    manifest_version: str | None,
+    state: HostState,
 ) -> Outcome:
     """Carry out `plan.operations` in order; raises HostFailure at the first that fails."""
     host, done = run.host, Outcome()
+    manifest_version = state.manifest_version
     feed_version = ""
     if run.guard is not None and plan.operations:
         run.guard()

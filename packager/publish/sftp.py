@@ -102,43 +102,41 @@ class SftpHost:
             self.counters.requests += 1
             self._sftp = client.open_sftp()
             self._sftp.get_channel().settimeout(120.0)  # type: ignore[union-attr]
-        except paramiko.BadHostKeyException:
+        except (paramiko.SSHException, OSError, EOFError) as exc:
             client.close()
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: its host key does not match "
-                f"{known_hosts} (a changed server, or someone in between)",
+            raise self._connect_error(exc, known_hosts) from None
+        self._client = client
+        return self._sftp
+
+    def _connect_error(self, exc: BaseException, known_hosts: str) -> HostError:
+        """What went wrong while connecting, with the fix where it is known."""
+        where = f"{self.hostname}:{self.port}"
+        if isinstance(exc, paramiko.BadHostKeyException):
+            return HostError(
+                f"cannot connect to {where}: its host key does not match {known_hosts} "
+                "(a changed server, or someone in between)",
                 transient=False,
-            ) from None
-        except paramiko.AuthenticationException:
-            client.close()
-            raise HostError(
-                f"cannot log in to {self.hostname}:{self.port} as {self.username!r}: "
-                "authentication failed (check the SSH agent, PACKAGER_SFTP_KEY_FILE or "
-                "PACKAGER_SFTP_PASSWORD)",
+            )
+        if isinstance(exc, paramiko.AuthenticationException):
+            return HostError(
+                f"cannot log in to {where} as {self.username!r}: authentication failed (check "
+                "the SSH agent, PACKAGER_SFTP_KEY_FILE or PACKAGER_SFTP_PASSWORD)",
                 transient=False,
                 hint="load the deploy key into the SSH agent, or set PACKAGER_SFTP_KEY_FILE "
                 "(and PACKAGER_SFTP_KEY_PASSPHRASE) or PACKAGER_SFTP_PASSWORD for this user",
-            ) from None
-        except paramiko.SSHException as exc:
-            client.close()
+            )
+        if isinstance(exc, paramiko.SSHException):
             if "known_hosts" in str(exc) or "not found in" in str(exc):
-                raise HostError(
-                    f"cannot connect to {self.hostname}:{self.port}: its host key is not in "
-                    f"{known_hosts} (add it with `ssh-keyscan -p {self.port} {self.hostname} "
-                    f">> {known_hosts}` after checking it)",
+                return HostError(
+                    f"cannot connect to {where}: its host key is not in {known_hosts} (add it "
+                    f"with `ssh-keyscan -p {self.port} {self.hostname} >> {known_hosts}` after "
+                    "checking it)",
                     transient=False,
-                ) from None
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: SSH error ({type(exc).__name__})",
-                transient=True,
-            ) from None
-        except (OSError, EOFError) as exc:
-            client.close()
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: {_describe(exc)}", transient=True
-            ) from None
-        self._client = client
-        return self._sftp
+                )
+            return HostError(
+                f"cannot connect to {where}: SSH error ({type(exc).__name__})", transient=True
+            )
+        return HostError(f"cannot connect to {where}: {_describe(exc)}", transient=True)
 
     def _drop(self) -> None:
         if self._client is not None:
