@@ -172,27 +172,46 @@ READ_ONLY_HINT = (
 )
 
 
+DNS_FAILURE = "the host name does not resolve (DNS)"
+REFUSED = "connection refused (nothing listens on that port)"
+
+
 def describe_network_error(exc: BaseException) -> str:
     """A short reason for a failed connection, told apart: "connection refused", "host name
     does not resolve", "timed out", "connection reset"; found anywhere in the exception's
-    chain (requests, urllib3 and botocore wrap the socket error several times)."""
-    for cause in _chain(exc):
-        if isinstance(cause, socket.gaierror):
-            return "the host name does not resolve (DNS)"
+    chain (requests, urllib3, botocore and paramiko wrap the socket error several times)."""
+    chain = _chain(exc)
+    for cause in chain:
+        if isinstance(cause, socket.gaierror) or "Name or service not known" in str(cause):
+            return DNS_FAILURE
         if isinstance(cause, ConnectionRefusedError) or (
             isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
         ):
-            return "connection refused (nothing listens on that port)"
+            return REFUSED
         if isinstance(cause, ConnectionResetError | BrokenPipeError):
             return "connection reset"
         if isinstance(cause, socket.timeout | TimeoutError):
             return "timed out"
-        if "Name or service not known" in str(cause) or "nodename nor servname" in str(cause):
-            return "the host name does not resolve (DNS)"
-    for cause in _chain(exc):
+    for cause in chain:
         if "timed out" in str(cause).lower() or "timeout" in type(cause).__name__.lower():
             return "timed out"
     return "connection failed"
+
+
+def network_error(what: str, exc: BaseException) -> HostError:
+    """A HostError for a connection that failed, saying how, with the fix that fits: a name
+    that does not resolve is a typo more often than an outage (not retried)."""
+    reason = describe_network_error(exc)
+    if reason == DNS_FAILURE:
+        hint = "check the host name in the target (and the machine's DNS), then run again"
+        return HostError(f"{what}: {reason}", transient=False, hint=hint)
+    if reason == REFUSED:
+        hint = (
+            "check the port in the target and that the server is running, then run the same "
+            "publish again: files that arrived are not sent again"
+        )
+        return HostError(f"{what}: {reason}", transient=True, hint=hint)
+    return HostError(f"{what}: {reason}", transient=True)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -207,6 +226,9 @@ def _chain(exc: BaseException) -> list[BaseException]:
         seen.append(current)
         linked = [current.__cause__, current.__context__, getattr(current, "reason", None)]
         linked += [getattr(current, "kwargs", {}).get("error"), *current.args]
+        errors = getattr(current, "errors", None)  # paramiko: one error per address tried
+        if isinstance(errors, dict):
+            linked += list(errors.values())
         todo += [item for item in linked if isinstance(item, BaseException)]
     return seen
 

@@ -33,7 +33,7 @@ from packager.publish.base import (
     HostError,
     RemoteFile,
     Upload,
-    describe_network_error,
+    network_error,
     stat_names,
 )
 from packager.publish.target import Target
@@ -264,7 +264,7 @@ def _error(action: str, name: str, exc: Exception) -> HostError:
             hint=CREDENTIALS_HINT,
         )
     if isinstance(exc, BotoConnectionError | HTTPClientError):
-        return HostError(f"cannot {action} {name}: {describe_network_error(exc)}", transient=True)
+        return network_error(f"cannot {action} {name}", exc)
     if isinstance(exc, BotoCoreError):
         return HostError(f"cannot {action} {name}: {type(exc).__name__}", transient=False)
     raise exc

@@ -29,7 +29,7 @@ from packager.publish.base import (
     HostError,
     RemoteFile,
     Upload,
-    describe_network_error,
+    network_error,
     stat_names,
 )
 from packager.publish.target import Target
@@ -136,7 +136,7 @@ class SftpHost:
             return HostError(
                 f"cannot connect to {where}: SSH error ({type(exc).__name__})", transient=True
             )
-        return HostError(f"cannot connect to {where}: {_describe(exc)}", transient=True)
+        return network_error(f"cannot connect to {where}", exc)
 
     def _drop(self) -> None:
         if self._client is not None:
@@ -329,8 +329,8 @@ def _version(info: paramiko.SFTPAttributes) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, socket.gaierror | ConnectionRefusedError | socket.timeout | TimeoutError):
-        return describe_network_error(exc)
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "timed out"
     if isinstance(exc, ConnectionError | EOFError):
         return "connection lost"
     if isinstance(exc, OSError) and exc.strerror:

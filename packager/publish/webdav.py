@@ -26,7 +26,7 @@ from packager.publish.base import (
     HostError,
     RemoteFile,
     Upload,
-    describe_network_error,
+    network_error,
     stat_names,
 )
 from packager.publish.target import Target
@@ -112,9 +112,7 @@ class WebDavHost:
         try:
             response = self.session.request(method, self._url(name), timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
         except (requests.Timeout, requests.ConnectionError) as exc:
-            raise HostError(
-                f"cannot {action} {name}: {describe_network_error(exc)}", transient=True
-            ) from None
+            raise network_error(f"cannot {action} {name}", exc) from None
         except requests.RequestException as exc:
             raise HostError(
                 f"cannot {action} {name}: {type(exc).__name__}", transient=False
@@ -227,10 +225,7 @@ class WebDavHost:
             try:
                 response = self.session.request("MKCOL", url, timeout=TIMEOUT)
             except requests.RequestException as exc:
-                raise HostError(
-                    f"cannot create the target folder: {describe_network_error(exc)}",
-                    transient=True,
-                ) from None
+                raise network_error("cannot create the target folder", exc) from None
             if response.status_code not in (201, 405):
                 raise self._fail("create folder", url, response)
 
