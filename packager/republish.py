@@ -21,7 +21,7 @@ from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
 from packager.layout import BUILD_REPORT_NAME, FEED_NAME
 from packager.outputs import current_sibling_feeds
-from packager.publish.base import Host, HostError, open_host
+from packager.publish.base import KNOWN_SCHEMES, Host, HostError, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
@@ -198,7 +198,7 @@ def republish(
         raise ValueError("max_shrink is a share between 0 and 1")
     own_host = host is None
     try:
-        parsed = parse_target(target)
+        parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
         host = host or open_host(target)
     except PackagerError as error:
         status = "host-failed" if isinstance(error, PublishError) else "bad-input"

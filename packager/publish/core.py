@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from packager.publish.base import Host, open_host
+from packager.publish.base import KNOWN_SCHEMES, Host, open_host
 from packager.publish.channel import read_channel
 from packager.publish.execute import Executor, run_plan
 from packager.publish.plan import ContentKey, PlanOptions, PublishPlan, make_plan
@@ -97,7 +97,7 @@ def publish(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    parsed = parse_target(target)
+    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
     channel = read_channel(Path(output_dir), public_url)
     own_host = host is None
     host = host or open_host(target)

@@ -15,7 +15,6 @@ from packager.publish.plan import (
     DeleteFile,
     DeleteJournal,
     HostState,
-    Operation,
     PublishPlan,
     SendFile,
     SwapFeed,
@@ -138,8 +137,8 @@ def run_plan(
         elif isinstance(op, DeleteFile):
             run.call(op.name, lambda name=op.name: host.delete(name))  # type: ignore[misc]
             done.deleted.append(op.name)
-        else:
-            _delete_journal(run, op)
+        elif isinstance(op, DeleteJournal):
+            run.call(JOURNAL_NAME, lambda: host.delete(JOURNAL_NAME))
     return done
 
 
@@ -172,8 +171,3 @@ def _write_manifest(
         MANIFEST_NAME,
         lambda: run.host.replace(data, if_match=version, if_absent=version is None),
     )
-
-
-def _delete_journal(run: Executor, op: Operation) -> None:
-    assert isinstance(op, DeleteJournal)
-    run.call(JOURNAL_NAME, lambda: run.host.delete(JOURNAL_NAME))

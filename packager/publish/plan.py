@@ -277,7 +277,8 @@ def verify_repairs(
         for name in skip
         if name not in held or not matches(held[name], local[name].entry, local[name].md5)
     ]
-    return repaired, [name for name in skip if name not in set(repaired)]
+    lost = set(repaired)
+    return repaired, [name for name in skip if name not in lost]
 
 
 def _repair_warning(repaired: list[str], options: PlanOptions) -> tuple[str, ...]:
