@@ -51,7 +51,6 @@ class Executor:
     retry: RetryPolicy
     guard: Callable[[], None] | None = None
     feed_live: str = "old"
-    warnings: list[str] = field(default_factory=list)
 
     def call(self, what: str, operation: Callable[[], T], /) -> T:
         try:

@@ -7,12 +7,15 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
+from packager.errors import PublishError
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
-from packager.publish.base import Host, RemoteFile, open_host
+from packager.publish.base import KNOWN_SCHEMES, Host, RemoteFile, open_host
 from packager.publish.channel import LocalChannel
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.publish.plan import HostState, Probes, needs_live_feed_hash, unchanged
-from packager.publish.retry import RetryPolicy, with_retries
+from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.target import parse_target
+from packager.secrets import redact
 
 T = TypeVar("T")
 
@@ -82,13 +85,21 @@ def read_live_manifest(
     each entry's hash, size, content `key` and `meta` (for a build that reuses what is live).
 
     Empty when there is no manifest, or one this version cannot read (an older unknown or a
-    newer format; the reason is appended to `warnings`). Raises RetriesExhausted when the
-    host fails, PublishError/InputError for a bad target.
+    newer format; the reason is appended to `warnings`). Raises PublishError when the host
+    fails, InputError/PublishError for a bad target.
     """
+    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
     own = host is None
     host = host or open_host(target)
     try:
         fetched = with_retries(retry or RetryPolicy(), lambda: host.read(MANIFEST_NAME))
+    except RetriesExhausted as failed:
+        raise PublishError(
+            f"cannot read {MANIFEST_NAME} on {host.target}: "
+            f"{redact(str(failed.error), parsed.secrets)}",
+            target=host.target,
+            hint=failed.error.hint or "check that the host is up and the target is right",
+        ) from None
     finally:
         if own:
             host.close()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from packager.publish import publish
+from packager.errors import PublishError
+from packager.publish import publish, read_live_manifest
 from packager.publish.execute import HostFailure
 from packager.publish.retry import RetryPolicy
 from tests.publish.publish_channel import write_channel
@@ -80,3 +81,11 @@ def test_a_host_name_that_does_not_resolve_says_so_and_is_not_retried(
     assert "timed out" not in caught.value.message
     assert "host name" in caught.value.hint
     assert pauses == []  # a typo in the name does not get better by waiting
+
+
+def test_reading_the_live_manifest_of_an_unreachable_host_is_a_clear_error() -> None:
+    target = f"http://u:Zq9-SECRET@127.0.0.1:{closed_port()}/dav/"
+    with pytest.raises(PublishError) as caught:
+        read_live_manifest(target, retry=ONCE)
+    assert "connection refused" in caught.value.message
+    assert "Zq9-SECRET" not in str(caught.value) and caught.value.hint

@@ -148,3 +148,25 @@ def test_malformed_targets_are_clear_errors_without_the_password(
         publish(out, target, dry_run=True)
     assert "Sup3rS3cret" not in str(caught.value)
     assert caught.value.hint
+
+
+def test_webdav_uses_the_one_http_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session comes from packager.http.make_session (User-Agent, pool), with retries left
+    to publish's own policy and no proxy or .netrc from the environment."""
+    import packager.publish.webdav as webdav
+    from packager.http import USER_AGENT, make_session
+
+    calls: list[dict[str, object]] = []
+
+    def spy(**kwargs: object) -> object:
+        calls.append(kwargs)
+        return make_session(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(webdav, "make_session", spy)
+    host = webdav.WebDavHost(parse_target("http://127.0.0.1:9/dav/"))
+    try:
+        assert calls == [{"retries": 0, "pool_size": 4}]
+        assert host.session.headers["User-Agent"] == USER_AGENT
+        assert host.session.trust_env is False
+    finally:
+        host.close()
