@@ -202,7 +202,8 @@ def republish(
         host = host or open_host(target)
     except PackagerError as error:
         status = "host-failed" if isinstance(error, PublishError) else "bad-input"
-        return RepublishResult(status, getattr(error, "location", ""), error.message, error.hint)
+        shown = getattr(error, "location", "") or getattr(error, "target", "")
+        return RepublishResult(status, shown, error.message, error.hint)
     job = _Job(
         config=config,
         out_dir=out_dir,
