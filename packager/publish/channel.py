@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from packager.errors import FeedInvalidError, InputError
@@ -36,8 +37,9 @@ class LocalFile:
             path=self.path,
         )
 
-    @property
+    @cached_property
     def entry(self) -> FileEntry:
+        """This content as a manifest entry (made once: plans compare it many times)."""
         return FileEntry(sha256=self.sha256, size=self.size)
 
 

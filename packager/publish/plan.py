@@ -299,9 +299,8 @@ def entry_for(
     given = options.keys.get(name)
     if given is not None:
         return replace(file.entry, key=given.key, meta=dict(given.meta))
-    if before is not None and file.entry.same_content(before):
-        return replace(file.entry, key=before.key, meta=before.meta)
-    return file.entry
+    entry = file.entry
+    return before if before is not None and entry.same_content(before) else entry
 
 
 # --------------------------------------------------------------------------------------------
