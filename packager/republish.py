@@ -352,9 +352,14 @@ def _publish_changes(
     too much."""
     new = json.loads((job.out_dir / FEED_NAME).read_bytes())
     diff = diff_feeds(live if isinstance(live, dict) else {}, new)
-    unchanged = (
-        live is not None and not diff.has_changes and not _other_formats_changed(host, job.out_dir)
-    )
+    try:
+        unchanged = (
+            live is not None and not diff.has_changes and not _other_formats_changed(job, host)
+        )
+    except RetriesExhausted as failed:
+        return _host_failed(
+            host, "reading the live feed's other formats", failed.error, job.secrets
+        )
     if unchanged and not job.verify:
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
     refusal = "" if job.allow_shrink else shrink_refusal(diff, job.max_shrink)
@@ -415,12 +420,13 @@ def _published(
     )
 
 
-def _other_formats_changed(host: Host, out_dir: Path) -> bool:
+def _other_formats_changed(job: _Job, host: Host) -> bool:
     """Whether feed.xml or search.json (as this build wrote them) differ from the host's copy:
-    they change with the config (formats, countries) even when feed.json does not."""
-    for name in sorted(current_sibling_feeds(out_dir)):
-        remote = host.read(name)
-        if remote is None or remote[0] != (out_dir / name).read_bytes():
+    they change with the config (formats, countries) even when feed.json does not.
+    Raises RetriesExhausted when the host fails."""
+    for name in sorted(current_sibling_feeds(job.out_dir)):
+        remote = with_retries(job.retry, lambda name=name: host.read(name))  # type: ignore[misc]
+        if remote is None or remote[0] != (job.out_dir / name).read_bytes():
             return True
     return False
 
