@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from packager.errors import LockBusyError
 from packager.layout import LOCK_NAME
-from packager.publish.base import Host, Upload
+from packager.publish.base import ConflictError, Host, Upload
 from packager.timestamps import parse_timestamp, utc_z
 
 LOCK_FORMAT = "packager-lock/1"
@@ -122,7 +122,10 @@ class HostLock:
         if self.info.expires <= now:
             raise _lost(self.host, None, expired=self.info.expires)
         renewed = replace(self.info, expires=now + ttl)
-        self.host.replace(Upload.of_bytes(LOCK_NAME, renewed.to_bytes()), if_match=found[1])
+        try:
+            self.host.replace(Upload.of_bytes(LOCK_NAME, renewed.to_bytes()), if_match=found[1])
+        except ConflictError:  # changed between our read and our write: someone else's now
+            raise _lost(self.host, None) from None
         self.info = renewed
 
     def release(self) -> bool:
