@@ -7,11 +7,13 @@ Both are measured the same way: a WSGI middleware in front of moto counts every 
 its body bytes.
 
     python bench/bench_publish.py [--items 2000] [--aws /path/to/aws]
+    python bench/bench_publish.py --plan-only [--items 20000]   # the pure plan, no host
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import shutil
@@ -32,6 +34,7 @@ sys.path.insert(0, str(REPO / "tests" / "publish"))
 from publish_channel import write_channel  # noqa: E402
 
 from packager.publish import publish  # noqa: E402
+from packager.publish.base import RemoteFile  # noqa: E402
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "bench-key",
@@ -135,11 +138,46 @@ def boto3_sync(endpoint: str, source: Path, destination: str) -> None:
         client.upload_file(str(path), bucket, key)
 
 
+def bench_plan(count: int) -> None:
+    """Time the pure plan for `count` files: a current host, an empty one, one file changed."""
+    from packager.publish.channel import LocalFile
+    from packager.publish.manifest import Manifest
+    from packager.publish.plan import HostState, PlanOptions, Probes, make_plan
+
+    def file(name: str, salt: str = "") -> LocalFile:
+        digest = hashlib.sha256((name + salt).encode()).hexdigest()
+        return LocalFile(name, Path(name), 1000, digest, digest[:32])
+
+    local = {f"images/{i:032x}.jpg": file(f"images/{i:032x}.jpg") for i in range(count)}
+    feed = file("feed.json")
+    manifest = Manifest(feed_sha256=feed.sha256, feed_version="v1")
+    manifest.files = {name: f.entry for name, f in local.items()}
+    current = HostState(manifest, "m1", None, RemoteFile(feed.size, "v1"))
+    changed = dict(local)
+    first = next(iter(local))
+    changed[first] = file(first, "edited")
+    options = PlanOptions(datetime(2026, 11, 2, tzinfo=UTC), timedelta(days=7))
+    print(f"plan for {count:,} files (pure, no host):")
+    for label, state, files in [
+        ("host current", current, local),
+        ("empty host", HostState(), local),
+        ("one file changed", current, changed),
+    ]:
+        start = time.perf_counter()
+        plan = make_plan(files, feed, state, Probes(), options)
+        elapsed = time.perf_counter() - start
+        print(f"  {label:<18} {len(plan.operations):>7,} operations {elapsed * 1000:>8.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--aws", default=shutil.which("aws") or "", help="path to the aws CLI")
+    parser.add_argument("--plan-only", action="store_true", help="time the pure plan only")
     args = parser.parse_args()
+    if args.plan_only:
+        bench_plan(args.items)
+        return
     os.environ.update(CREDENTIALS)
     endpoint, counter, server = start_server()
     os.environ["AWS_ENDPOINT_URL"] = endpoint

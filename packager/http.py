@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +25,7 @@ from urllib3.util.retry import Retry
 from packager import __version__
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
 from packager.files import mark_used, remove_unused, write_atomic
+from packager.secrets import redact_url
 
 USER_AGENT = f"packager/{__version__} (+https://github.com/packager/packager; channel feed builder)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
@@ -149,15 +150,8 @@ def content_type_charset(content_type: str) -> str:
 
 
 def redact(url: str) -> str:
-    """`url` without user name and password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    """`url` without user name and password, for messages and logs (see packager.secrets)."""
+    return redact_url(url)
 
 
 def require_http_url(url: str) -> None:

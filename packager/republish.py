@@ -19,12 +19,14 @@ from packager.build import BuildResult, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
-from packager.layout import FEED_NAME
+from packager.layout import BUILD_REPORT_NAME, FEED_NAME
 from packager.outputs import current_sibling_feeds
-from packager.publish import publish
-from packager.publish.base import Host, HostError, open_host, parse_target, redact
-from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, RetryPolicy
+from packager.publish.base import KNOWN_SCHEMES, Host, HostError, open_host
+from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
+from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.target import parse_target
+from packager.secrets import redact
 from packager.timestamps import parse_timestamp
 
 DEFAULT_MAX_SHRINK = 0.5
@@ -39,6 +41,12 @@ STATUS_EXIT_CODES: dict[str, ExitCode] = {
     "source-unreachable": ExitCode.SOURCE_UNREACHABLE,
     "shrink-refused": ExitCode.SHRINK_REFUSED,
     "busy": ExitCode.BUSY,
+}
+# A PackagerError's exit code → the status a republish reports for it.
+STATUS_BY_EXIT_CODE: dict[ExitCode, str] = {
+    ExitCode.FEED_INVALID: "invalid-feed",
+    ExitCode.SOURCE_UNREACHABLE: "source-unreachable",
+    ExitCode.BUSY: "busy",
 }
 
 
@@ -138,6 +146,26 @@ def shrink_refusal(diff: FeedDiff, max_shrink: float) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One republish run's settings, as `republish` was called."""
+
+    config: ChannelConfig
+    out_dir: Path
+    allow_shrink: bool
+    max_shrink: float
+    now: datetime | None
+    grace_period: timedelta
+    lock_ttl: timedelta
+    retry: RetryPolicy
+    clock: Callable[[], datetime]
+    verify: bool
+    secrets: tuple[str, ...]
+    owner: str | None
+    wait_seconds: float
+    sleep: Callable[[float], None]
+
+
 def republish(
     config: ChannelConfig,
     target: str,
@@ -159,166 +187,182 @@ def republish(
     """Build the channel from `config.sources` into `out_dir`, diff it against the feed live
     on `target`, and publish it there only when something changed.
 
-    Runs under the target's lock (`packager-lock.json`); waits up to `wait_seconds` for another
-    run. Refuses (status "shrink-refused") a feed that drops at least `max_shrink` of the live
-    items, or all of them, unless `allow_shrink`. Every outcome is a result with a status;
-    only a bad config (ConfigError) or a bug raises. `verify` also checks that the host
-    still holds every file the feed needs and sends again what is missing, even when the
-    feed itself did not change (see `publish`).
+    Runs under the target's lock (`packager-lock.json`), waiting up to `wait_seconds`; the
+    lock is renewed before the first write and right before the feed swap, so a run whose
+    lock was taken over meanwhile (it outlived `lock_ttl`) stops with status "busy". Refuses
+    ("shrink-refused") a feed that drops `max_shrink` or more of the live items unless
+    `allow_shrink`. Every outcome is a result with a status; only a bad config or a bug
+    raises. `verify`: also send again what the host lost (see `publish`).
     """
     if not 0.0 <= max_shrink <= 1.0:
         raise ValueError("max_shrink is a share between 0 and 1")
-    parsed = parse_target(target)
-    display = parsed.display
     own_host = host is None
     try:
+        parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
         host = host or open_host(target)
-    except PublishError as error:
-        return RepublishResult("host-failed", display, error.message, error.hint)
-    retry = retry or RetryPolicy()
+    except PackagerError as error:
+        status = "host-failed" if isinstance(error, PublishError) else "bad-input"
+        shown = getattr(error, "location", "") or getattr(error, "target", "")
+        return RepublishResult(status, shown, error.message, error.hint)
+    job = _Job(
+        config=config,
+        out_dir=out_dir,
+        allow_shrink=allow_shrink,
+        max_shrink=max_shrink,
+        now=now,
+        grace_period=grace_period,
+        lock_ttl=lock_ttl,
+        retry=retry or RetryPolicy(),
+        clock=clock,
+        verify=verify,
+        secrets=parsed.secrets,
+        owner=owner,
+        wait_seconds=wait_seconds,
+        sleep=sleep,
+    )
     start = host.counters.requests
     try:
-        try:
-            lock = _with_retries(
-                retry,
-                lambda: acquire_lock(
-                    host,
-                    owner=owner,
-                    ttl=lock_ttl,
-                    wait_seconds=wait_seconds,
-                    clock=clock,
-                    sleep=sleep,
-                ),
-            )
-        except LockBusyError as error:
-            return RepublishResult(
-                "busy", host.target, error.message, error.hint, host_requests=_used(host, start)
-            )
-        except HostError as error:
-            failed = _host_failed(host, "taking the publish lock", error, parsed.secrets)
-            return replace(failed, host_requests=_used(host, start))
-        try:
-            result = _locked_run(
-                config,
-                host,
-                lock,
-                out_dir=out_dir,
-                allow_shrink=allow_shrink,
-                max_shrink=max_shrink,
-                now=now,
-                grace_period=grace_period,
-                retry=retry,
-                secrets=parsed.secrets,
-                verify=verify,
-            )
-        finally:
-            note = _release(lock, retry, parsed.secrets)
-        warnings = result.warnings + ((note,) if note else ())
-        return replace(result, warnings=warnings, host_requests=_used(host, start))
+        result = _run_under_lock(job, host)
+        return replace(result, host_requests=host.counters.requests - start)
     finally:
         if own_host:
             host.close()
 
 
-def _locked_run(
-    config: ChannelConfig,
-    host: Host,
-    lock: HostLock,
-    *,
-    out_dir: Path,
-    allow_shrink: bool,
-    max_shrink: float,
-    now: datetime | None,
-    grace_period: timedelta,
-    retry: RetryPolicy,
-    secrets: tuple[str, ...],
-    verify: bool,
-) -> RepublishResult:
-    warnings: list[str] = []
+def _run_under_lock(job: _Job, host: Host) -> RepublishResult:
+    """Take the lock (waiting as asked), run, and give the lock back whatever happened."""
+    take = lambda: acquire_lock(  # noqa: E731 - one retried call
+        host,
+        owner=job.owner,
+        ttl=job.lock_ttl,
+        wait_seconds=job.wait_seconds,
+        clock=job.clock,
+        sleep=job.sleep,
+    )
+    try:
+        lock = with_retries(job.retry, take)
+    except LockBusyError as error:
+        return RepublishResult("busy", host.target, error.message, error.hint)
+    except RetriesExhausted as failed:
+        return _host_failed(host, "taking the publish lock", failed.error, job.secrets)
+    try:
+        result = _locked_run(job, host, lock)
+    finally:
+        note = _release(lock, job.retry, job.secrets)
+    return replace(result, warnings=result.warnings + ((note,) if note else ()))
+
+
+@dataclass
+class _Outcome:
+    """Makes the result of a run from what it has learnt so far."""
+
+    target: str
+    live_items: int | None = None
+    waited: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    build: BuildResult | None = None
+
+    def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
+        return RepublishResult(
+            status,
+            self.target,
+            message,
+            hint,
+            build=self.build,
+            live_items=self.live_items,
+            lock_waited_seconds=self.waited,
+            warnings=tuple(self.warnings),
+            **extra,
+        )
+
+
+def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
+    outcome = _Outcome(host.target, waited=lock.waited_seconds)
     if lock.took_over is not None:
-        warnings.append(
+        outcome.warnings.append(
             f"took over a stale lock of {lock.took_over.describe()} "
             f"(expired {lock.took_over.expires.isoformat()})"
         )
-    waited = lock.waited_seconds
     try:
-        fetched = _with_retries(retry, lambda: host.read(FEED_NAME))
-    except HostError as error:
-        return _host_failed(host, f"reading the live {FEED_NAME}", error, secrets)
+        fetched = with_retries(job.retry, lambda: host.read(FEED_NAME))
+    except RetriesExhausted as failed:
+        return _host_failed(host, f"reading the live {FEED_NAME}", failed.error, job.secrets)
     live: Any = None
     if fetched is not None:
         try:
             live = json.loads(fetched[0])
         except ValueError:
-            warnings.append(f"the live {FEED_NAME} on {host.target} is not JSON; replacing it")
-    live_count = len(feed_items(live)) if live is not None else None
-
+            outcome.warnings.append(
+                f"the live {FEED_NAME} on {host.target} is not JSON; replacing it"
+            )
+    outcome.live_items = len(feed_items(live)) if live is not None else None
     try:
-        build = build_feed([], out_dir, config, now=now, known_dates=live_dates(live))
+        outcome.build = build_feed(
+            [], job.out_dir, job.config, now=job.now, known_dates=live_dates(live)
+        )
     except PackagerError as error:
         status = "source-unreachable" if error.exit_code == ExitCode.SOURCE_UNREACHABLE else None
-        return RepublishResult(
-            status or "bad-input",
-            host.target,
-            f"build failed: {error.message}",
-            error.hint,
-            live_items=live_count,
-            lock_waited_seconds=waited,
-            warnings=tuple(warnings),
-        )
+        return outcome(status or "bad-input", f"build failed: {error.message}", error.hint)
+    refused = _build_refusal(outcome, outcome.build, job.out_dir)
+    if refused is not None:
+        return refused
+    guard = _lock_guard(host, lock, job)
+    return _publish_changes(job, host, live, outcome, guard)
 
-    def outcome(status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
-        return RepublishResult(
-            status,
-            host.target,
-            message,
-            hint,
-            build=build,
-            live_items=live_count,
-            lock_waited_seconds=waited,
-            warnings=tuple(warnings),
-            **extra,
-        )
 
+def _build_refusal(outcome: _Outcome, build: BuildResult, out_dir: Path) -> RepublishResult | None:
+    """Why this build must not be published (unreachable source, invalid or empty feed)."""
+    report = out_dir / BUILD_REPORT_NAME
     if build.unreachable:
-        names = ", ".join(build.unreachable)
         return outcome(
             "source-unreachable",
-            f"not published: cannot fetch {names}; the live feed on {host.target} is untouched",
+            f"not published: cannot fetch {', '.join(build.unreachable)}; the live feed on "
+            f"{outcome.target} is untouched",
             "check that the source is up and its URL is right; the next scheduled run "
             "publishes once it answers",
         )
-    if not build.feed_written:
-        if build.validation is not None and not build.validation.ok:
-            errors = build.validation.errors
-            first = "; ".join(f"{p.pointer}: {p.message}" for p in errors[:3])
-            return outcome(
-                "invalid-feed",
-                f"not published: the built feed has {len(errors)} error(s): {first}",
-                f"see {out_dir / 'build-report.json'}; the live feed is untouched",
-            )
-        if live_count:
-            return outcome(
-                "shrink-refused",
-                f"not published: the build produced no items and would empty the "
-                f"{live_count}-item live feed on {host.target}",
-                f"{len(build.skipped)} article(s) were skipped; see "
-                f"{out_dir / 'build-report.json'}",
-            )
+    if build.feed_written:
+        return None
+    if build.validation is not None and not build.validation.ok:
+        errors = build.validation.errors
+        first = "; ".join(f"{p.pointer}: {p.message}" for p in errors[:3])
         return outcome(
-            "bad-input",
-            "not published: nothing could be built from the sources",
-            f"see {out_dir / 'build-report.json'} for the skipped articles",
+            "invalid-feed",
+            f"not published: the built feed has {len(errors)} error(s): {first}",
+            f"see {report}; the live feed is untouched",
         )
-
-    new = json.loads((out_dir / FEED_NAME).read_bytes())
-    diff = diff_feeds(live if isinstance(live, dict) else {}, new)
-    unchanged = (
-        live is not None and not diff.has_changes and not _other_formats_changed(host, out_dir)
+    if outcome.live_items:
+        return outcome(
+            "shrink-refused",
+            f"not published: the build produced no items and would empty the "
+            f"{outcome.live_items}-item live feed on {outcome.target}",
+            f"{len(build.skipped)} article(s) were skipped; see {report}",
+        )
+    return outcome(
+        "bad-input",
+        "not published: nothing could be built from the sources",
+        f"see {report} for the skipped articles",
     )
-    if unchanged and not verify:
+
+
+def _publish_changes(
+    job: _Job, host: Host, live: Any, outcome: _Outcome, guard: Callable[[], None]
+) -> RepublishResult:
+    """Diff the build against the live feed; publish it unless nothing changed or it shrinks
+    too much."""
+    new = json.loads((job.out_dir / FEED_NAME).read_bytes())
+    diff = diff_feeds(live if isinstance(live, dict) else {}, new)
+    try:
+        unchanged = (
+            live is not None and not diff.has_changes and not _other_formats_changed(job, host)
+        )
+    except RetriesExhausted as failed:
+        return _host_failed(
+            host, "reading the live feed's other formats", failed.error, job.secrets
+        )
+    if unchanged and not job.verify:
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
-    refusal = "" if allow_shrink else shrink_refusal(diff, max_shrink)
+    refusal = "" if job.allow_shrink else shrink_refusal(diff, job.max_shrink)
     if refusal:
         return outcome(
             "shrink-refused",
@@ -329,30 +373,38 @@ def _locked_run(
         )
     try:
         published = publish(
-            out_dir,
+            job.out_dir,
             host.target,
             host=host,
-            now=now,
-            grace_period=grace_period,
-            retry=retry,
-            verify=verify,
+            now=job.now,
+            grace_period=job.grace_period,
+            retry=job.retry,
+            verify=job.verify,
+            guard=guard,
         )
     except PackagerError as error:
-        status = "invalid-feed" if error.exit_code == ExitCode.FEED_INVALID else "host-failed"
+        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "host-failed")
         return outcome(status, error.message, error.hint, diff=diff)
-    warnings += published.warnings
+    outcome.warnings += published.warnings
+    return _published(outcome, diff, published, unchanged=unchanged)
+
+
+def _published(
+    outcome: _Outcome, diff: FeedDiff, published: PublishResult, *, unchanged: bool
+) -> RepublishResult:
     touched = published.uploaded or published.deleted or published.feed_replaced
+    target = outcome.target
     if unchanged and not touched:
         return outcome(
             "no-changes",
-            f"no changes: {host.target} is current and holds every file",
+            f"no changes: {target} is current and holds every file",
             diff=diff,
             published=published,
         )
     if unchanged:
         return outcome(
             "published",
-            f"repaired {host.target}: the feed's items did not change; "
+            f"repaired {target}: the feed's items did not change; "
             f"{len(published.uploaded)} file(s) sent again, {len(published.deleted)} deleted"
             + (", feed.json replaced" if published.feed_replaced else "")
             + f", {published.bytes_sent:,} bytes",
@@ -361,33 +413,40 @@ def _locked_run(
         )
     return outcome(
         "published",
-        f"published to {host.target}: {diff.summary()}; {len(published.uploaded)} file(s) "
+        f"published to {target}: {diff.summary()}; {len(published.uploaded)} file(s) "
         f"uploaded, {published.bytes_sent:,} bytes",
         diff=diff,
         published=published,
     )
 
 
-def _other_formats_changed(host: Host, out_dir: Path) -> bool:
+def _other_formats_changed(job: _Job, host: Host) -> bool:
     """Whether feed.xml or search.json (as this build wrote them) differ from the host's copy:
-    they change with the config (formats, countries) even when feed.json does not."""
-    for name in sorted(current_sibling_feeds(out_dir)):
-        remote = host.read(name)
-        if remote is None or remote[0] != (out_dir / name).read_bytes():
+    they change with the config (formats, countries) even when feed.json does not.
+    Raises RetriesExhausted when the host fails."""
+    for name in sorted(current_sibling_feeds(job.out_dir)):
+        remote = with_retries(job.retry, lambda name=name: host.read(name))  # type: ignore[misc]
+        if remote is None or remote[0] != (job.out_dir / name).read_bytes():
             return True
     return False
 
 
-def _with_retries(retry: RetryPolicy, operation: Callable[[], Any]) -> Any:
-    attempt = 0
-    while True:
-        attempt += 1
+def _lock_guard(host: Host, lock: HostLock, job: _Job) -> Callable[[], None]:
+    """Before publish writes anything, and again right before it swaps the feed: renew the
+    lock, or stop (LockLostError, status busy) when another run took it over meanwhile."""
+
+    def guard() -> None:
         try:
-            return operation()
-        except HostError as error:
-            if not error.transient or attempt >= retry.attempts:
-                raise
-            retry.sleep(retry.delay(attempt))
+            with_retries(job.retry, lambda: lock.renew(ttl=job.lock_ttl, clock=job.clock))
+        except RetriesExhausted as failed:
+            raise PublishError(
+                f"not published: renewing the publish lock on {host.target} failed — "
+                f"{redact(str(failed.error), job.secrets)}; the live feed is untouched by this run",
+                target=host.target,
+                hint=failed.error.hint or "check that the host is up; the next run publishes",
+            ) from None
+
+    return guard
 
 
 def _used(host: Host, start: int) -> int:
@@ -401,18 +460,19 @@ def _host_failed(
         "host-failed",
         host.target,
         f"not published: {what} on {host.target} failed — {redact(str(error), secrets)}",
-        "check the target URL, the credentials and that the host is up; nothing was changed",
+        error.hint
+        or "check the target URL, the credentials and that the host is up; nothing was changed",
     )
 
 
 def _release(lock: HostLock, retry: RetryPolicy, secrets: tuple[str, ...]) -> str:
     """Give the lock back (also after a failure); a warning when that did not work."""
     try:
-        released = _with_retries(retry, lock.release)
-    except HostError as error:
+        released = with_retries(retry, lock.release)
+    except RetriesExhausted as failed:
         return (
-            f"could not release the lock: {redact(str(error), secrets)}; the next run takes "
-            "it over once it expires"
+            f"could not release the lock: {redact(str(failed.error), secrets)}; the next run "
+            "takes it over once it expires"
         )
     return "" if released else "the lock was taken over by another run while this one ran"
 

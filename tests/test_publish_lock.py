@@ -12,9 +12,10 @@ import pytest
 from packager.config import ChannelConfig
 from packager.errors import ExitCode, LockBusyError
 from packager.layout import LOCK_NAME
-from packager.publish.base import open_host, parse_target
+from packager.publish.base import open_host
 from packager.publish.local import LocalHost
-from packager.publish.lock import LockInfo, acquire_lock
+from packager.publish.lock import LockInfo, LockLostError, acquire_lock
+from packager.publish.target import parse_target
 from packager.republish import republish
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -110,3 +111,26 @@ def test_a_busy_target_is_a_result_not_an_error(tmp_path: Path) -> None:
     assert "the other job" in result.message
     assert not (tmp_path / "out").exists()  # nothing was built
     assert held.release() is True
+
+
+def test_renew_extends_a_lock_that_is_still_ours(tmp_path: Path) -> None:
+    host = open_host(str(tmp_path))
+    held = acquire_lock(host, owner="job", ttl=timedelta(minutes=10), clock=lambda: T0)
+    later = T0 + timedelta(minutes=8)
+    held.renew(ttl=timedelta(minutes=10), clock=lambda: later)
+    on_host = LockInfo.from_bytes((tmp_path / LOCK_NAME).read_bytes())
+    assert on_host.expires == later + timedelta(minutes=10) and on_host.token == held.info.token
+    assert held.release() is True
+
+
+def test_renew_refuses_a_lock_taken_over_or_run_out(tmp_path: Path) -> None:
+    host = open_host(str(tmp_path))
+    held = acquire_lock(host, owner="slow job", ttl=timedelta(minutes=10), clock=lambda: T0)
+    with pytest.raises(LockLostError, match="expired"):
+        held.renew(clock=lambda: T0 + timedelta(minutes=11))
+    other = acquire_lock(host, owner="next job", clock=lambda: T0 + timedelta(minutes=11))
+    with pytest.raises(LockLostError) as caught:
+        held.renew(clock=lambda: T0 + timedelta(minutes=11))
+    assert "next job" in caught.value.message and caught.value.exit_code == ExitCode.BUSY
+    assert LockInfo.from_bytes((tmp_path / LOCK_NAME).read_bytes()).owner == "next job"
+    assert other.release() is True

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
 
-from packager.errors import InputError, PublishError
+from packager.errors import PublishError
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
+from packager.publish.target import parse_target
 
 # scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
 # Adding a host kind is one line here plus its own module.
@@ -25,6 +27,8 @@ HOSTS_BY_SCHEME: dict[str, str] = {
     "s3": "packager.publish.s3:S3Host",
     "sftp": "packager.publish.sftp:SftpHost",
 }
+
+KNOWN_SCHEMES = frozenset(scheme for scheme in HOSTS_BY_SCHEME if scheme)
 
 # FEED_NAME, MANIFEST_NAME, JOURNAL_NAME: the names beside the feed (packager.layout).
 
@@ -149,15 +153,84 @@ class HostCounters:
 
 
 class HostError(Exception):
-    """One host operation failed; `transient` says whether retrying may help.
+    """One host operation failed; `transient` says whether retrying may help, `hint` (when the
+    host knows the real fix: credentials, permissions) what the user should do.
 
     Messages never contain credentials: hosts build them from status codes and exception
-    class names, and `redact` scrubs known secrets as a second line of defence.
+    class names, and `packager.secrets.redact` scrubs known secrets as a second line of defence.
     """
 
-    def __init__(self, message: str, *, transient: bool) -> None:
+    def __init__(self, message: str, *, transient: bool, hint: str = "") -> None:
         super().__init__(message)
         self.transient = transient
+        self.hint = hint
+
+
+READ_ONLY_HINT = (
+    "the target is read-only for this user: check the permissions of the folder or bucket "
+    "(or the credentials' policy), then run the same publish again"
+)
+
+
+DNS_FAILURE = "the host name does not resolve (DNS)"
+REFUSED = "connection refused (nothing listens on that port)"
+
+
+def describe_network_error(exc: BaseException) -> str:
+    """A short reason for a failed connection, told apart: "connection refused", "host name
+    does not resolve", "timed out", "connection reset"; found anywhere in the exception's
+    chain (requests, urllib3, botocore and paramiko wrap the socket error several times)."""
+    chain = _chain(exc)
+    for cause in chain:
+        if isinstance(cause, socket.gaierror) or "Name or service not known" in str(cause):
+            return DNS_FAILURE
+        if isinstance(cause, ConnectionRefusedError) or (
+            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+        ):
+            return REFUSED
+        if isinstance(cause, ConnectionResetError | BrokenPipeError):
+            return "connection reset"
+        if isinstance(cause, socket.timeout | TimeoutError):
+            return "timed out"
+    for cause in chain:
+        if "timed out" in str(cause).lower() or "timeout" in type(cause).__name__.lower():
+            return "timed out"
+    return "connection failed"
+
+
+def network_error(what: str, exc: BaseException) -> HostError:
+    """A HostError for a connection that failed, saying how, with the fix that fits: a name
+    that does not resolve is a typo more often than an outage (not retried)."""
+    reason = describe_network_error(exc)
+    if reason == DNS_FAILURE:
+        hint = "check the host name in the target (and the machine's DNS), then run again"
+        return HostError(f"{what}: {reason}", transient=False, hint=hint)
+    if reason == REFUSED:
+        hint = (
+            "check the port in the target and that the server is running, then run the same "
+            "publish again: files that arrived are not sent again"
+        )
+        return HostError(f"{what}: {reason}", transient=True, hint=hint)
+    return HostError(f"{what}: {reason}", transient=True)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it wraps: __cause__, __context__, urllib3's `reason`, botocore's `error`,
+    and exceptions among its args; each once."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 20:
+        current = todo.pop(0)
+        if any(current is done for done in seen):
+            continue
+        seen.append(current)
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        linked += [getattr(current, "kwargs", {}).get("error"), *current.args]
+        errors = getattr(current, "errors", None)  # paramiko: one error per address tried
+        if isinstance(errors, dict):
+            linked += list(errors.values())
+        todo += [item for item in linked if isinstance(item, BaseException)]
+    return seen
 
 
 class ConflictError(HostError):
@@ -209,57 +282,9 @@ class Host(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class Target:
-    """A parsed target URL, with its secrets kept apart from what may be shown."""
-
-    scheme: str
-    raw: str
-    display: str
-    secrets: tuple[str, ...] = field(default=())
-
-
-def parse_target(target: str) -> Target:
-    """Split a target into its scheme and a display form without credentials."""
-    try:
-        parts = urlsplit(target)
-        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
-    except ValueError as exc:
-        display = re.sub(r"//[^/@]*@", "//***@", target)  # never echo credentials
-        raise InputError(
-            f"cannot publish to {display}: {exc}",
-            location=display,
-            hint="write the target as a folder, file://, https://host/path/, s3://bucket/prefix "
-            "or sftp://user@host:port/path",
-        ) from None
-    scheme = parts.scheme.lower()
-    if len(scheme) == 1:  # a Windows drive letter, not a scheme
-        scheme = ""
-    secrets: list[str] = []
-    display = target
-    if scheme and parts.password:
-        secrets.append(parts.password)
-        host = parts.hostname or ""
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        if parts.port:
-            netloc += f":{parts.port}"
-        display = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-    elif scheme:
-        display = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    return Target(scheme=scheme, raw=target, display=display, secrets=tuple(secrets))
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every known secret (and its URL-quoted form) in `text` with ***."""
-    for secret in secrets:
-        if len(secret) >= 3:
-            text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
-    return text
-
-
 def open_host(target: str) -> Host:
     """Build the host object for a target URL, chosen by its scheme from HOSTS_BY_SCHEME."""
-    parsed = parse_target(target)
+    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
     spec = HOSTS_BY_SCHEME.get(parsed.scheme)
     if spec is None:
         known = ", ".join(sorted(s + "://" for s in HOSTS_BY_SCHEME if s))

@@ -11,7 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload
+from packager.publish.base import READ_ONLY_HINT, HostCounters, HostError, RemoteFile, Upload
+from packager.publish.target import Target
 
 
 class LocalHost:
@@ -171,7 +172,10 @@ def _version(info: os.stat_result) -> str:
 
 def _error(action: str, name: str, exc: OSError) -> HostError:
     # A full disk or a vanished mount may clear up; a permission error will not.
-    transient = not isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError)
+    read_only = isinstance(exc, PermissionError) or exc.errno == errno.EROFS
+    transient = not (read_only or isinstance(exc, IsADirectoryError | NotADirectoryError))
     return HostError(
-        f"cannot {action} {name}: {exc.strerror or type(exc).__name__}", transient=transient
+        f"cannot {action} {name}: {exc.strerror or type(exc).__name__}",
+        transient=transient,
+        hint=READ_ONLY_HINT if read_only else "",
     )

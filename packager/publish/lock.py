@@ -14,12 +14,12 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from packager.errors import LockBusyError
 from packager.layout import LOCK_NAME
-from packager.publish.base import Host
+from packager.publish.base import ConflictError, Host, Upload
 from packager.timestamps import parse_timestamp, utc_z
 
 LOCK_FORMAT = "packager-lock/1"
@@ -27,6 +27,10 @@ LOCK_FORMAT = "packager-lock/1"
 # most this long.
 DEFAULT_LOCK_TTL = timedelta(hours=1)
 POLL_SECONDS = 2.0
+
+
+class LockLostError(LockBusyError):
+    """This run's lock was taken over (or ran out) while it worked: it must not publish."""
 
 
 def default_owner() -> str:
@@ -89,13 +93,40 @@ class LockInfo:
 
 @dataclass
 class HostLock:
-    """A held lock; `release()` gives it back (safe to call twice)."""
+    """A held lock; `renew()` proves it is still ours and extends it, `release()` gives it
+    back (safe to call twice)."""
 
     host: Host
     info: LockInfo
     waited_seconds: float = 0.0
     took_over: LockInfo | None = None  # the stale lock this run replaced
     released: bool = False
+
+    def renew(
+        self,
+        *,
+        ttl: timedelta = DEFAULT_LOCK_TTL,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """Check the lock is still this run's and push its expiry `ttl` from now.
+
+        A run that outlived its lock (a build longer than the TTL) may have been taken over
+        by another run: then it must not publish. Raises LockLostError naming who holds the
+        lock now; HostError when the host fails.
+        """
+        found = self.host.read(LOCK_NAME)
+        current = _parse(found[0]) if found else None
+        now = clock()
+        if found is None or current is None or current.token != self.info.token:
+            raise _lost(self.host, current)
+        if self.info.expires <= now:
+            raise _lost(self.host, None, expired=self.info.expires)
+        renewed = replace(self.info, expires=now + ttl)
+        try:
+            self.host.replace(Upload.of_bytes(LOCK_NAME, renewed.to_bytes()), if_match=found[1])
+        except ConflictError:  # changed between our read and our write: someone else's now
+            raise _lost(self.host, None) from None
+        self.info = renewed
 
     def release(self) -> bool:
         """Delete the lock if it is still ours; False when someone took it over meanwhile."""
@@ -157,6 +188,30 @@ def acquire_lock(
         if time.monotonic() >= deadline:
             raise _busy(host, holder, wait_seconds)
         sleep(min(poll_seconds, max(0.05, deadline - time.monotonic())))
+
+
+def _parse(raw: bytes) -> LockInfo | None:
+    try:
+        return LockInfo.from_bytes(raw)
+    except ValueError:
+        return None
+
+
+def _lost(host: Host, holder: LockInfo | None, *, expired: datetime | None = None) -> LockLostError:
+    if expired is not None:
+        why = f"this run's lock expired at {utc_z(expired)} and another run may take it over"
+    elif holder is None:
+        why = f"{LOCK_NAME} is gone or unreadable"
+    else:
+        why = f"{holder.describe()} took it over at {utc_z(holder.started)}"
+    return LockLostError(
+        f"not published: this run lost the publish lock on {host.target} ({why}); the live "
+        "feed is untouched by this run",
+        target=host.target,
+        owner=holder.owner if holder else "",
+        hint="the run took longer than the lock's lifetime: the next scheduled run publishes; "
+        "if builds are this slow, raise the lock TTL",
+    )
 
 
 def _still_mine(host: Host, mine: LockInfo) -> bool:

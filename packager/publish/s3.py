@@ -19,6 +19,7 @@ from botocore.exceptions import (
     ClientError,
     HTTPClientError,
     NoCredentialsError,
+    PartialCredentialsError,
 )
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
@@ -26,14 +27,16 @@ from botocore.exceptions import (
 
 from packager.errors import PublishError
 from packager.publish.base import (
+    READ_ONLY_HINT,
     ConflictError,
     HostCounters,
     HostError,
     RemoteFile,
-    Target,
     Upload,
+    network_error,
     stat_names,
 )
+from packager.publish.target import Target
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
 # Batch lookups by listing a folder once it saves requests: HEAD each below this many names.
@@ -221,6 +224,26 @@ def _status(exc: Exception) -> int:
     return 0
 
 
+CREDENTIALS_HINT = (
+    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE naming a profile in "
+    "~/.aws/credentials) in the environment of the publishing job, then run it again"
+)
+
+
+def _explain(status: int, code: str) -> tuple[str, str]:
+    """A note for the message and the hint that names the fix, for an S3 error answer."""
+    if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"):
+        return " (the AWS credentials are not accepted)", CREDENTIALS_HINT
+    if status in (401, 403):
+        return " (check the AWS credentials and the bucket policy)", READ_ONLY_HINT
+    if code == "NoSuchBucket":
+        return (
+            " (the bucket does not exist)",
+            "create the bucket, or fix its name in the target (s3://bucket/prefix)",
+        )
+    return "", ""
+
+
 def _error(action: str, name: str, exc: Exception) -> HostError:
     """A HostError from a boto3 failure, built from codes only (no request details)."""
     if isinstance(exc, ClientError):
@@ -229,20 +252,19 @@ def _error(action: str, name: str, exc: Exception) -> HostError:
         transient = (
             status >= 500 or status in (408, 409, 429) or code in ("RequestTimeout", "SlowDown")
         )
-        hint = ""
-        if status in (401, 403):
-            hint = " (check the AWS credentials and the bucket policy)"
-        elif code == "NoSuchBucket":
-            hint = " (the bucket does not exist)"
-        return HostError(f"cannot {action} {name}: HTTP {status} {code}{hint}", transient=transient)
-    if isinstance(exc, NoCredentialsError):
+        note, hint = _explain(status, code)
+        return HostError(
+            f"cannot {action} {name}: HTTP {status} {code}{note}", transient=transient, hint=hint
+        )
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
         return HostError(
             f"cannot {action} {name}: no AWS credentials found (set AWS_ACCESS_KEY_ID/"
             "AWS_SECRET_ACCESS_KEY or AWS_PROFILE)",
             transient=False,
+            hint=CREDENTIALS_HINT,
         )
     if isinstance(exc, BotoConnectionError | HTTPClientError):
-        return HostError(f"cannot {action} {name}: {type(exc).__name__}", transient=True)
+        return network_error(f"cannot {action} {name}", exc)
     if isinstance(exc, BotoCoreError):
         return HostError(f"cannot {action} {name}: {type(exc).__name__}", transient=False)
     raise exc

@@ -23,7 +23,16 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from packager.errors import PublishError
-from packager.publish.base import HostCounters, HostError, RemoteFile, Target, Upload, stat_names
+from packager.publish.base import (
+    READ_ONLY_HINT,
+    HostCounters,
+    HostError,
+    RemoteFile,
+    Upload,
+    network_error,
+    stat_names,
+)
+from packager.publish.target import Target
 
 CONNECT_TIMEOUT = 15.0
 _STAT_LIMIT = 16  # beyond this many names, listing each folder once is cheaper
@@ -93,41 +102,41 @@ class SftpHost:
             self.counters.requests += 1
             self._sftp = client.open_sftp()
             self._sftp.get_channel().settimeout(120.0)  # type: ignore[union-attr]
-        except paramiko.BadHostKeyException:
+        except (paramiko.SSHException, OSError, EOFError) as exc:
             client.close()
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: its host key does not match "
-                f"{known_hosts} (a changed server, or someone in between)",
-                transient=False,
-            ) from None
-        except paramiko.AuthenticationException:
-            client.close()
-            raise HostError(
-                f"cannot log in to {self.hostname}:{self.port} as {self.username!r}: "
-                "authentication failed (check the SSH agent, PACKAGER_SFTP_KEY_FILE or "
-                "PACKAGER_SFTP_PASSWORD)",
-                transient=False,
-            ) from None
-        except paramiko.SSHException as exc:
-            client.close()
-            if "known_hosts" in str(exc) or "not found in" in str(exc):
-                raise HostError(
-                    f"cannot connect to {self.hostname}:{self.port}: its host key is not in "
-                    f"{known_hosts} (add it with `ssh-keyscan -p {self.port} {self.hostname} "
-                    f">> {known_hosts}` after checking it)",
-                    transient=False,
-                ) from None
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: SSH error ({type(exc).__name__})",
-                transient=True,
-            ) from None
-        except (OSError, EOFError) as exc:
-            client.close()
-            raise HostError(
-                f"cannot connect to {self.hostname}:{self.port}: {_describe(exc)}", transient=True
-            ) from None
+            raise self._connect_error(exc, known_hosts) from None
         self._client = client
         return self._sftp
+
+    def _connect_error(self, exc: BaseException, known_hosts: str) -> HostError:
+        """What went wrong while connecting, with the fix where it is known."""
+        where = f"{self.hostname}:{self.port}"
+        if isinstance(exc, paramiko.BadHostKeyException):
+            return HostError(
+                f"cannot connect to {where}: its host key does not match {known_hosts} "
+                "(a changed server, or someone in between)",
+                transient=False,
+            )
+        if isinstance(exc, paramiko.AuthenticationException):
+            return HostError(
+                f"cannot log in to {where} as {self.username!r}: authentication failed (check "
+                "the SSH agent, PACKAGER_SFTP_KEY_FILE or PACKAGER_SFTP_PASSWORD)",
+                transient=False,
+                hint="load the deploy key into the SSH agent, or set PACKAGER_SFTP_KEY_FILE "
+                "(and PACKAGER_SFTP_KEY_PASSPHRASE) or PACKAGER_SFTP_PASSWORD for this user",
+            )
+        if isinstance(exc, paramiko.SSHException):
+            if "known_hosts" in str(exc) or "not found in" in str(exc):
+                return HostError(
+                    f"cannot connect to {where}: its host key is not in {known_hosts} (add it "
+                    f"with `ssh-keyscan -p {self.port} {self.hostname} >> {known_hosts}` after "
+                    "checking it)",
+                    transient=False,
+                )
+            return HostError(
+                f"cannot connect to {where}: SSH error ({type(exc).__name__})", transient=True
+            )
+        return network_error(f"cannot connect to {where}", exc)
 
     def _drop(self) -> None:
         if self._client is not None:
@@ -145,7 +154,12 @@ class SftpHost:
         if isinstance(exc, IOError) and getattr(exc, "errno", None) is not None:
             code = exc.errno
             transient = code not in (errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR)
-            return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=transient)
+            read_only = code in (errno.EACCES, errno.EPERM, errno.EROFS)
+            return HostError(
+                f"cannot {action} {name}: {_describe(exc)}",
+                transient=transient and not read_only,
+                hint=READ_ONLY_HINT if read_only else "",
+            )
         # The session broke (reset, EOF, SSH error): reconnect on the next attempt.
         self._drop()
         return HostError(f"cannot {action} {name}: {_describe(exc)}", transient=True)

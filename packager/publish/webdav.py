@@ -19,15 +19,17 @@ import requests
 from lxml import etree
 
 from packager.errors import PublishError
-from packager.http import USER_AGENT
+from packager.http import make_session
 from packager.publish.base import (
+    READ_ONLY_HINT,
     HostCounters,
     HostError,
     RemoteFile,
-    Target,
     Upload,
+    network_error,
     stat_names,
 )
+from packager.publish.target import Target
 
 TIMEOUT = (10.0, 120.0)  # (connect, read) seconds
 _HEAD_LIMIT = 4  # beyond this many names, one PROPFIND per folder is cheaper than HEADs
@@ -80,8 +82,10 @@ class WebDavHost:
         self.target = self.base
         self.counters = HostCounters()
         self.secrets: list[str] = list(target.secrets)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
+        # The one HTTP client's session (User-Agent, connection pool), without its retries:
+        # publish retries each operation itself (RetryPolicy, counted, with backoff). No
+        # private-address guard: the target is a host the user chose (often on the LAN).
+        self.session = make_session(retries=0, pool_size=4)
         self.session.trust_env = False  # no .netrc or proxy surprises; auth is explicit
         token = os.environ.get("PACKAGER_PUBLISH_TOKEN", "")
         user = os.environ.get("PACKAGER_PUBLISH_USER", "")
@@ -107,12 +111,8 @@ class WebDavHost:
             self.counters.bytes_sent += len(body)
         try:
             response = self.session.request(method, self._url(name), timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
-        except requests.Timeout:
-            raise HostError(f"cannot {action} {name}: timed out", transient=True) from None
-        except requests.ConnectionError:
-            raise HostError(
-                f"cannot {action} {name}: connection failed or was reset", transient=True
-            ) from None
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise network_error(f"cannot {action} {name}", exc) from None
         except requests.RequestException as exc:
             raise HostError(
                 f"cannot {action} {name}: {type(exc).__name__}", transient=False
@@ -121,14 +121,23 @@ class WebDavHost:
 
     def _fail(self, action: str, name: str, response: requests.Response) -> HostError:
         status = response.status_code
-        hint = ""
-        if status in (401, 403):
-            hint = " (check PACKAGER_PUBLISH_TOKEN or PACKAGER_PUBLISH_USER/PASSWORD)"
+        note, hint = "", ""
+        if status == 401:
+            note = " (check PACKAGER_PUBLISH_TOKEN or PACKAGER_PUBLISH_USER/PASSWORD)"
+            hint = (
+                "set PACKAGER_PUBLISH_TOKEN, or PACKAGER_PUBLISH_USER and "
+                "PACKAGER_PUBLISH_PASSWORD, to an account that may write there"
+            )
+        elif status == 403:
+            note = " (the account may not write there, or the folder is read-only)"
+            hint = READ_ONLY_HINT
         elif status == 405:
-            hint = " (the server does not allow this method here: is WebDAV enabled?)"
+            note = " (the server does not allow this method here: is WebDAV enabled?)"
+            hint = "enable WebDAV (PUT, MOVE, MKCOL) for this folder on the server"
         return HostError(
-            f"cannot {action} {name}: HTTP {status} {response.reason}{hint}",
+            f"cannot {action} {name}: HTTP {status} {response.reason}{note}",
             transient=status >= 500 or status in (408, 429),
+            hint=hint,
         )
 
     def read(self, name: str) -> tuple[bytes, str] | None:
@@ -215,10 +224,8 @@ class WebDavHost:
             self.counters.requests += 1
             try:
                 response = self.session.request("MKCOL", url, timeout=TIMEOUT)
-            except requests.RequestException:
-                raise HostError(
-                    "cannot create the target folder: connection failed", transient=True
-                ) from None
+            except requests.RequestException as exc:
+                raise network_error("cannot create the target folder", exc) from None
             if response.status_code not in (201, 405):
                 raise self._fail("create folder", url, response)
 

@@ -96,3 +96,18 @@ def write_channel(
     (out / ".packager" / "state.json").write_text("{}", encoding="utf-8")
     (out / "build-report.json").write_text("{}", encoding="utf-8")
     return out
+
+
+def write_bundle(articles: Path, slug: str, title: str) -> Path:
+    """One text article with a photo and a video URL: builds without rendering anything."""
+    folder = articles / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "1.jpg").write_bytes(jpeg(slug, (1280, 720)))
+    (folder / "article.txt").write_text(
+        "---\ndate: 2026-11-20T08:00:00Z\n"
+        f"video: https://video.example.org/{slug}.m3u8\nduration: 60\n---\n"
+        f"News / Local\n\n{title}\n\nThe story of {title.lower()}, told in full.\n\n"
+        "More to follow.\n",
+        encoding="utf-8",
+    )
+    return folder

@@ -17,11 +17,11 @@ from packager.publish.base import (
     MUTABLE_CACHE_CONTROL,
     cache_control_for,
     content_type_for,
-    parse_target,
-    redact,
 )
-from packager.publish.core import RetryPolicy
 from packager.publish.manifest import FileEntry, Manifest
+from packager.publish.retry import RetryPolicy
+from packager.publish.target import parse_target
+from packager.secrets import redact
 
 NAMES = {"images/ab12cd34ef56ab78cd90.jpg", "captions/x.vtt"}
 
@@ -81,7 +81,7 @@ def test_manifest_round_trip() -> None:
         updated="2026-11-02T12:00:00Z",
     )
     assert Manifest.from_bytes(manifest.to_bytes()) == manifest
-    with pytest.raises(ValueError, match="not a"):
+    with pytest.raises(ValueError, match="cannot read"):
         Manifest.from_bytes(b'{"format": "something else"}')
 
 
@@ -148,3 +148,25 @@ def test_malformed_targets_are_clear_errors_without_the_password(
         publish(out, target, dry_run=True)
     assert "Sup3rS3cret" not in str(caught.value)
     assert caught.value.hint
+
+
+def test_webdav_uses_the_one_http_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session comes from packager.http.make_session (User-Agent, pool), with retries left
+    to publish's own policy and no proxy or .netrc from the environment."""
+    import packager.publish.webdav as webdav
+    from packager.http import USER_AGENT, make_session
+
+    calls: list[dict[str, object]] = []
+
+    def spy(**kwargs: object) -> object:
+        calls.append(kwargs)
+        return make_session(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(webdav, "make_session", spy)
+    host = webdav.WebDavHost(parse_target("http://127.0.0.1:9/dav/"))
+    try:
+        assert calls == [{"retries": 0, "pool_size": 4}]
+        assert host.session.headers["User-Agent"] == USER_AGENT
+        assert host.session.trust_env is False
+    finally:
+        host.close()
