@@ -19,7 +19,7 @@ from packager.build import BuildResult, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
-from packager.layout import BUILD_REPORT_NAME, FEED_NAME
+from packager.layout import FEED_NAME
 from packager.outputs import current_sibling_feeds
 from packager.publish.base import KNOWN_SCHEMES, Host, HostError, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
@@ -297,12 +297,18 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
             )
     outcome.live_items = len(feed_items(live)) if live is not None else None
     try:
+        # republish guards against shrinking itself, against the live feed (allow_shrink there).
         outcome.build = build_feed(
-            [], job.out_dir, job.config, now=job.now, known_dates=live_dates(live)
+            [],
+            job.out_dir,
+            job.config,
+            now=job.now,
+            known_dates=live_dates(live),
+            allow_shrink=True,
         )
     except PackagerError as error:
-        status = "source-unreachable" if error.exit_code == ExitCode.SOURCE_UNREACHABLE else None
-        return outcome(status or "bad-input", f"build failed: {error.message}", error.hint)
+        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
+        return outcome(status, f"build failed: {error.message}", error.hint)
     refused = _build_refusal(outcome, outcome.build, job.out_dir)
     if refused is not None:
         return refused
@@ -312,7 +318,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
 
 def _build_refusal(outcome: _Outcome, build: BuildResult, out_dir: Path) -> RepublishResult | None:
     """Why this build must not be published (unreachable source, invalid or empty feed)."""
-    report = out_dir / BUILD_REPORT_NAME
+    report = build.report_path
     if build.unreachable:
         return outcome(
             "source-unreachable",
