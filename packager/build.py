@@ -53,12 +53,13 @@ from packager.feed.mrss import mrss_bytes
 from packager.feed.rows import RowEntry, build_rows, default_rules
 from packager.feed.search_feed import search_feed
 from packager.files import mark_used, remove_unused, write_atomic
-from packager.http import Fetcher, redact
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker, compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
 from packager.layout import BUILD_REPORT_NAME, FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME, STATE_DIR
 from packager.model import Article, Video, article_from_dict
+from packager.net.fetcher import Fetcher
+from packager.net.urls import redact
 from packager.outputs import PRUNE_AFTER_SECONDS, Pruned, prune_output
 from packager.sources import ReadOptions
 from packager.sources.bundle import bundle_folders, read_bundle

@@ -43,7 +43,8 @@ class ExtractOptions:
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for each download.",
+    help="Seconds to wait for each download to answer; a download not complete after "
+    "twice this is given up.",
 )
 def extract(
     locations: tuple[str, ...],
@@ -70,8 +71,8 @@ def extract(
 
 def run_extract(options: ExtractOptions) -> ExitCode:
     from packager.extract import extract as extract_articles
-    from packager.http import Fetcher
     from packager.model import Article
+    from packager.net.fetcher import Fetcher
 
     with Fetcher(
         options.cache_dir,

@@ -60,7 +60,8 @@ class ValidateOptions:
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for a feed URL to answer.",
+    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
+    "this is given up.",
 )
 @click.option(
     "--asset-timeout",

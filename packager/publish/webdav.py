@@ -19,7 +19,7 @@ import requests
 from lxml import etree
 
 from packager.errors import PublishError
-from packager.http import USER_AGENT
+from packager.net.session import USER_AGENT
 from packager.publish.base import (
     HostCounters,
     HostError,
