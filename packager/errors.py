@@ -112,7 +112,7 @@ class LockBusyError(PackagerError):
 
     exit_code = ExitCode.BUSY
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only: the lock's fields, kept for messages
         self,
         message: str,
         *,

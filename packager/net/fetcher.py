@@ -114,7 +114,7 @@ class Fetcher:
       the connection, so only the check of the name applies.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only knobs, each documented above
         self,
         cache_dir: Path | str | None = None,
         *,
