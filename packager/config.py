@@ -147,13 +147,25 @@ class ChannelConfig:
     # Private hosts (names, addresses, networks) remote sources may link to: `--allow-host`.
     allow_hosts: tuple[str, ...] = ()
     path: str = ""  # where the config was read from, for messages
+    overridden: tuple[str, ...] = ()  # fields set by command-line options, for hints
 
     def with_overrides(self, **changes: Any) -> ChannelConfig:
         """The config with command-line options applied (None means: not given)."""
         given = {key: value for key, value in changes.items() if value is not None}
-        config = replace(self, **given)
+        overridden = tuple(sorted({*self.overridden, *given}))
+        config = replace(self, **given, overridden=overridden)
         config.check()
         return config
+
+    def how_to_set(self, name: str, value: str) -> str:
+        """How a user changes setting `name` to `value`, where they set it: the command-line
+        option when it came from there, else the config key. For hints."""
+        option, key = _SETTING_SOURCES.get(name, (f"--{name.replace('_', '-')}", name))
+        if name in self.overridden:
+            return f"use {option} {value} (or leave {option} out)"
+        where = f" in {self.path}" if self.path else ""
+        table, _, leaf = key.partition(".")
+        return f'set [{table}] {leaf} = "{value}"{where}'
 
     def asset_url(self, relative_path: str) -> str:
         return self.base_url.rstrip("/") + "/" + relative_path.lstrip("/")
@@ -220,6 +232,15 @@ def check_config(config: ChannelConfig, problems: Problems) -> None:
     _check_sizes(config, problems)
     _check_live(config, problems)
     _check_rows(config, problems)
+
+
+# Settings a hint may tell a user to change: field -> (command-line option, config key).
+_SETTING_SOURCES = {
+    "render_video": ("--render", "video.render"),
+    "base_url": ("--base-url", "channel.base_url"),
+    "provider_name": ("--provider-name", "channel.provider_name"),
+    "language": ("--language", "channel.language"),
+}
 
 
 # Number settings: key -> (least, most). Beyond the most, a value is a typo or would overflow
@@ -520,6 +541,62 @@ _LIVE_KEYS: dict[str, type] = {
     "genres": list,
 }
 _SHOW_KEYS: dict[str, type] = {"name": str, "section": str, "description": str, "genres": list}
+
+
+CONFIG_NAME = "channel.toml"
+
+
+@dataclass(frozen=True)
+class ConfigChoice:
+    """Which config a command uses, why, and the sources left to build (empty: the config's)."""
+
+    path: Path | None
+    reason: str
+    sources: tuple[str, ...]
+
+    def describe(self) -> str:
+        """`config: examples/channel/channel.toml (the SOURCE folder's own)`, for stderr."""
+        if self.path is None:
+            return f"config: none ({self.reason})"
+        return f"config: {self.path} ({self.reason})"
+
+
+def find_config(
+    explicit: Path | None, sources: tuple[str, ...] = (), cwd: Path | None = None
+) -> ConfigChoice:
+    """The config a command uses: `--config`, else a SOURCE folder's own channel.toml (that
+    folder is a channel folder: its config's `sources` are built), else ./channel.toml.
+
+    Raises ConfigError when a SOURCE channel folder and `--config` disagree, or when several
+    SOURCE folders each have their own channel.toml.
+    """
+    channel_folders = [s for s in sources if (Path(s) / CONFIG_NAME).is_file()]
+    rest = tuple(s for s in sources if s not in channel_folders)
+    if explicit is not None:
+        for folder in channel_folders:
+            if (Path(folder) / CONFIG_NAME).resolve() != explicit.resolve():
+                raise ConfigError(
+                    f"{folder} is a channel folder with its own {CONFIG_NAME}, but --config "
+                    f"names {explicit}",
+                    path=str(explicit),
+                    hint=f"give the folder of articles as SOURCE (e.g. {Path(folder) / 'articles'}), "
+                    "or leave out --config to use the folder's own",
+                )
+        return ConfigChoice(explicit, "--config", rest)
+    if len(channel_folders) > 1:
+        raise ConfigError(
+            f"{', '.join(channel_folders)} are channel folders, each with its own {CONFIG_NAME}",
+            hint="build one channel at a time, or name one config with --config",
+        )
+    if channel_folders:
+        own = Path(channel_folders[0]) / CONFIG_NAME
+        return ConfigChoice(own, "the SOURCE folder's own", rest)
+    here = (cwd or Path.cwd()) / CONFIG_NAME
+    if here.is_file():
+        return ConfigChoice(
+            Path(CONFIG_NAME) if cwd is None else here, "found in the current folder", rest
+        )
+    return ConfigChoice(None, f"no --config and no {CONFIG_NAME} here: defaults and options", rest)
 
 
 def load_config(path: Path | None) -> ChannelConfig:

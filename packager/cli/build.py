@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import fail, output_option
+from packager.cli.common import ALLOW_HOST_OPTION, fail, merged_hosts, output_option, use_config
 from packager.errors import ExitCode, PackagerError
 
 
@@ -26,6 +26,7 @@ class BuildOptions:
     strict: bool
     now: datetime | None
     workers: int
+    allow_hosts: tuple[str, ...] = ()
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -76,6 +77,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="Threads that make thumbnails (default: CPUs, up to 4; 1: no pool). "
     "The feed is the same for any number.",
 )
+@ALLOW_HOST_OPTION
 @click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
@@ -91,17 +93,22 @@ def build(
     output: str,
     strict: bool,
     workers: int | None,
+    allow_hosts: tuple[str, ...],
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
 
     SOURCE is a folder of article bundles (one sub-folder per article), a single bundle, or an
-    RSS/Atom feed or article page URL. Writes OUT/feed.json (only if it validates), OUT/images/,
-    OUT/videos/, OUT/captions/ and OUT/build-report.json.
+    RSS/Atom feed or article page URL; without SOURCE the config's [channel] sources are
+    built. A channel folder (one with its own channel.toml) as SOURCE means: that config and
+    its sources. Without --config, ./channel.toml is used when there is one; the config used
+    is said on stderr. Writes OUT/feed.json (only if it validates), OUT/images/, OUT/videos/,
+    OUT/captions/ and OUT/build-report.json.
 
     \b
     Example:
-      packager build examples/channel --config examples/channel/channel.toml --out output
+      packager build examples/channel --out output
+      packager build --out output          (in a folder with channel.toml)
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
     """
     size = _size(thumbnail_size)
@@ -117,7 +124,15 @@ def build(
     from packager.build import DEFAULT_WORKERS
 
     options = BuildOptions(
-        sources, out_dir, config_path, overrides, output, strict, now, workers or DEFAULT_WORKERS
+        sources,
+        out_dir,
+        config_path,
+        overrides,
+        output,
+        strict,
+        now,
+        workers or DEFAULT_WORKERS,
+        allow_hosts,
     )
     sys.exit(int(run_build(options)))
 
@@ -127,10 +142,14 @@ def run_build(options: BuildOptions) -> ExitCode:
     from packager.config import load_config
 
     try:
-        config = load_config(options.config_path).with_overrides(**options.overrides)
+        choice = use_config(options.config_path, options.sources)
+        config = load_config(choice.path)
+        config = config.with_overrides(
+            **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
+        )
         progress = _progress_printer() if options.output == "text" else None
         result = build_feed(
-            options.sources,
+            choice.sources,
             options.out_dir,
             config,
             now=options.now,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from packager import report
-from packager.errors import PackagerError
+from packager.errors import ConfigError, PackagerError
+
+if TYPE_CHECKING:
+    from packager.config import ConfigChoice
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -35,6 +39,8 @@ def fail(
     command's `partial` result, and nothing else; people still read the error on stderr.
     """
     if output == "json":
+        if isinstance(error, ConfigError) and error.problems:
+            partial = {"problems": [p.as_dict() for p in error.problems], **(partial or {})}
         document = report.error_document(error.message, error.hint, error.exit_code, partial)
         report.write_json(document, sys.stdout)
     say_error(error.message, error.hint)
@@ -71,6 +77,54 @@ TARGET_OPTION = click.option(
     metavar="TARGET",
     help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
 )
+
+
+def _check_allow_hosts(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    from packager.net.guard import AllowList
+
+    try:
+        AllowList.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{exc}; give a host name (cms.internal), an address (10.0.0.5) or a network "
+            "(10.0.0.0/8)"
+        ) from None
+    return value
+
+
+# extract, build and republish: private hosts that remote sources may link to.
+ALLOW_HOST_OPTION = click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST_OR_CIDR",
+    callback=_check_allow_hosts,
+    help="Allow links to this private/loopback host or network (repeatable). build and "
+    "republish add these to the config's [channel] allow_hosts.",
+)
+
+
+def say(message: str) -> None:
+    """A diagnostic line for people, on stderr (stdout stays the command's result)."""
+    click.echo(message, err=True)
+
+
+def use_config(explicit: Path | None, sources: tuple[str, ...] = ()) -> ConfigChoice:
+    """Which config the command uses (`config.find_config`), said on stderr."""
+    from packager.config import find_config
+
+    choice = find_config(explicit, sources)
+    say(choice.describe())
+    return choice
+
+
+def merged_hosts(configured: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The config's allow_hosts plus `--allow-host` ones; None (no override) when none given."""
+    return tuple(dict.fromkeys((*configured, *given))) if given else None
+
+
 VERIFY_OPTION = click.option(
     "--verify",
     is_flag=True,

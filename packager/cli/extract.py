@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import output_option, say_error
+from packager.cli.common import ALLOW_HOST_OPTION, output_option, say_error
 from packager.errors import ExitCode
 
 
@@ -31,13 +31,7 @@ class ExtractOptions:
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep downloads here; unchanged pages are not downloaded again (ETag).",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST_OR_CIDR",
-    help="Allow links to this private/loopback host or network (repeatable).",
-)
+@ALLOW_HOST_OPTION
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
