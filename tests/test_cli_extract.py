@@ -58,3 +58,17 @@ def test_extract_gives_up_on_a_trickling_server_within_its_deadline(server: Loca
     assert time.monotonic() - started < 5.0  # the deadline is twice --timeout: 2 s
     assert result.exit_code == 4, result.output
     assert "no complete answer within 2 s" in result.stderr
+
+
+def test_extract_text_output_shows_control_characters_escaped(tmp_path: Path) -> None:
+    # A page <title> with an OSC sequence (retitles the terminal) and a bidi override.
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        b"<html><head><title>Harbor\x1b]0;pwned\x07 \xe2\x80\xaeews</title></head><body>"
+        b"<article><h1>Harbor news</h1><p>The council met on Monday and approved the new "
+        b"ferry plan for the harbor.</p><p>It meets again next week.</p></article></body></html>"
+    )
+    result = CliRunner().invoke(main, ["extract", str(page)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert result.stdout.splitlines()[0] == "Harbor\\x1b]0;pwned\\x07 \\u202eews"

@@ -48,10 +48,11 @@ def fail(
 
 
 def say_error(message: str, hint: str = "") -> None:
-    """`error: ...` and `hint: ...` on stderr, where diagnostics go."""
-    click.echo(f"error: {message}", err=True)
+    """`error: ...` and `hint: ...` on stderr, where diagnostics go (control characters
+    from the input shown escaped)."""
+    click.echo(f"error: {report.printable(message)}", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {report.printable(hint)}", err=True)
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])

@@ -11,6 +11,7 @@ from packager.report.json import error_document, write_json
 from packager.report.markdown import write_markdown
 from packager.report.text import (
     plural,
+    printable,
     problem_line,
     rule_summary,
     summarize_counts,
@@ -25,6 +26,7 @@ __all__ = [
     "error_document",
     "github_annotation",
     "plural",
+    "printable",
     "problem_line",
     "rule_summary",
     "summarize_counts",
