@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from packager.cli.build import build
-from packager.cli.common import EXIT_CODES_HELP
+from packager.cli.common import EXIT_CODES_HELP, PackagerGroup
 from packager.cli.diff import diff
 from packager.cli.extract import extract
 from packager.cli.publish import publish
@@ -20,7 +20,7 @@ from packager.cli.version import show_version
 __all__ = ["main"]
 
 
-@click.group(epilog=EXIT_CODES_HELP)
+@click.group(cls=PackagerGroup, epilog=EXIT_CODES_HELP)
 @click.option(
     "--version",
     is_flag=True,

@@ -132,3 +132,45 @@ VERIFY_OPTION = click.option(
     help="Also ask the host for every file the feed needs, and send again any that is missing "
     "or different there (deleted or edited by hand). Costs a listing per folder.",
 )
+
+
+def wants_json(argv: list[str]) -> bool:
+    """Whether a command line asks for `-o json` (read before click has parsed it)."""
+    for index, arg in enumerate(argv):
+        if arg in ("-o", "--output") and argv[index + 1 : index + 2] == ["json"]:
+            return True
+        if arg in ("-ojson", "--output=json"):
+            return True
+    return False
+
+
+class PackagerGroup(click.Group):
+    """The command group: a usage error (exit 2) is one JSON error document on stdout too when
+    the command line asks for `-o json`, like every other failure."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            if wants_json(argv):
+                context = getattr(error, "ctx", None)
+                command = context.command_path if context is not None else "packager"
+                hint = f"see '{command} --help' for its options and arguments"
+                document = report.error_document(error.format_message(), hint, error.exit_code)
+                report.write_json(document, sys.stdout)
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
