@@ -124,13 +124,13 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 
 
 def printable(text: str) -> str:
-    """`text` with control characters (C0, DEL, C1: terminal escape sequences, NUL) and bidi
-    overrides written as escapes (`\\x1b`, `\\u202e`), for text output to a terminal."""
+    """`text` with control characters (C0, DEL, C1: terminal escape sequences, NUL), lone
+    surrogates (which cannot be printed at all) and bidi overrides written as escapes (`\\x1b`, `\\u202e`), for text output to a terminal."""
     if text.isprintable():
         return text
     return "".join(
         ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS
         else ch
         for ch in text
     )
