@@ -71,3 +71,24 @@ def test_the_wheel_ships_py_typed(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     wheel = next(tmp_path.glob("packager-*.whl"))
     assert "packager/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [("packager bu", "1", "plain,build"), ("packager build --ren", "2", "plain,--render")],
+)
+def test_shell_completion_works(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    words: str,
+    cword: str,
+    expected: str,
+) -> None:
+    # click's built-in completion, as the README documents: eval "$(_PACKAGER_COMPLETE=bash_source packager)"
+    monkeypatch.setenv("_PACKAGER_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", words)
+    monkeypatch.setenv("COMP_CWORD", cword)
+    with pytest.raises(SystemExit) as done:
+        main(prog_name="packager", args=[])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.splitlines() == [expected]
