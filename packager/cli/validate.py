@@ -138,6 +138,8 @@ def run_validate(options: ValidateOptions) -> ExitCode:
             code = max(code, error.exit_code)
             failures.append({"feed": feed, "error": error.message, "hint": error.hint})
             say_error(error.message, error.hint)
+            if options.output == "github":
+                click.echo(report.github_error(feed, error.message, error.hint))
             continue
         results.append(result)
         code = max(code, result.exit_code(strict=options.strict))

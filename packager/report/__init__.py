@@ -6,7 +6,7 @@ annotations, `markdown` for CI job summaries.
 
 from __future__ import annotations
 
-from packager.report.github import github_annotation
+from packager.report.github import github_annotation, github_error
 from packager.report.json import error_document, write_json
 from packager.report.markdown import write_markdown
 from packager.report.text import (
@@ -25,6 +25,7 @@ from packager.report.text import (
 __all__ = [
     "error_document",
     "github_annotation",
+    "github_error",
     "plural",
     "printable",
     "problem_line",

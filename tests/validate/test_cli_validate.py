@@ -97,3 +97,11 @@ def test_a_trickling_feed_url_is_given_up_within_the_deadline(server: LocalServe
     document = json.loads(out)
     assert "no complete answer within 2 s" in document["error"]
     assert document["exitCode"] == 6
+
+
+def test_an_unreadable_feed_is_a_github_annotation_too(tmp_path: Path) -> None:
+    missing = str(tmp_path / "feed.json")
+    code, out, err = run("validate", "-o", "github", missing)
+    assert code == 4
+    assert out.startswith(f"::error file={missing.replace(':', '%3A')},title=packager::")
+    assert "no such file" in out and "error: " in err
