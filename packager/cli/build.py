@@ -186,10 +186,18 @@ def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
             hints[0] if hints else "see 'skipped' for each article's reason",
         )
     validation = result.validation
+    if validation is not None and validation.ok and not (result.strict and validation.warnings):
+        # feed.json is fine; one of the other formats (feed.xml, search.json) is not.
+        names = [name for name, other in result.extra_files.items() if not other.ok]
+        names = names or list(result.extra_files)  # with --strict: their warnings count
+        return (
+            f"{' and '.join(names)} not written: it does not validate",
+            "fix the problems listed under 'otherFormats' (each names where and how)",
+        )
     errors = len(validation.errors) if validation else 0
+    strict = "; warnings count with --strict" if result.strict else ""
     return (
-        f"the feed does not validate ({report.plural(errors, 'error')}"
-        f"{'; warnings count with --strict' if result.strict else ''}); "
+        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); "
         "the previous feed.json is unchanged",
         "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
     )

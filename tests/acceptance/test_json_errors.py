@@ -144,3 +144,18 @@ def test_usage_errors_are_the_same_json_shape(args: list[str], error: str) -> No
 def test_usage_errors_without_json_print_nothing_on_stdout() -> None:
     result = CliRunner().invoke(main, ["build", "--bogus"], catch_exceptions=False)
     assert result.exit_code == ExitCode.USAGE and result.stdout == ""
+
+
+def test_build_that_does_not_validate_names_why(tmp_path: Path) -> None:
+    # The example's bylines carry credit-birth-date warnings; --strict makes them fatal.
+    channel = ROOT / "examples" / "channel"
+    document = json_failure(
+        "build", str(channel), "--out", str(tmp_path / "out"), "--render", "off", "--strict",
+        expected=ExitCode.FEED_INVALID,
+    )  # fmt: skip
+    assert document["error"] == (
+        "the feed does not validate (0 errors; warnings count with --strict); "
+        "the previous feed.json is unchanged"
+    )
+    assert document["feedWritten"] is False
+    assert document["validation"]["warnings"] >= 1
