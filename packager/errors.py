@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -34,15 +35,36 @@ class PackagerError(Exception):
         return f"{self.message}\nhint: {self.hint}" if self.hint else self.message
 
 
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One wrong key of a config: which key, what is wrong with it, how to fix it."""
+
+    key: str
+    message: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "message": self.message, "hint": self.hint}
+
+
 class ConfigError(PackagerError):
-    """The channel config (channel.toml or options) is wrong."""
+    """The channel config (channel.toml or options) is wrong; `problems` lists every wrong key."""
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, message: str, *, path: str = "", key: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        key: str = "",
+        hint: str = "",
+        problems: tuple[ConfigProblem, ...] = (),
+    ) -> None:
         super().__init__(message, hint=hint)
         self.path = path
         self.key = key
+        self.problems = problems
 
 
 class InputError(PackagerError):
@@ -90,7 +112,7 @@ class LockBusyError(PackagerError):
 
     exit_code = ExitCode.BUSY
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only: the lock's fields, kept for messages
         self,
         message: str,
         *,

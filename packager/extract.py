@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from packager.errors import InputError, SourceError
-from packager.http import Fetcher
 from packager.model import Article
+from packager.net.fetcher import Fetcher
 from packager.sources import ReadOptions, read_articles
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, read_article_file
 from packager.sources.feeds import looks_like_feed

@@ -244,7 +244,7 @@ class Pruned:
     skipped: str = ""
 
 
-def prune_output(
+def prune_output(  # noqa: PLR0913 - keyword-only settings of one pruning pass
     output_dir: Path,
     public_url: str,
     *,

@@ -166,7 +166,7 @@ class _Job:
     sleep: Callable[[float], None]
 
 
-def republish(
+def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CLI's flags)
     config: ChannelConfig,
     target: str,
     *,

@@ -8,9 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.validators import validator_for
-
 FEED_SCHEMA = "roku-direct-publisher.schema.json"
 ARTICLE_SCHEMA = "article.schema.json"
 SEARCH_FEED_SCHEMA = "roku-search-feed.schema.json"  # Roku's, with one fix: see its description
@@ -32,6 +29,11 @@ def schema_path(name: str) -> Path:
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The parsed schema `name`, after checking it against its own metaschema."""
+    # jsonschema is imported here, not at the top: the config reads enums from the schemas
+    # and must stay importable without it (tests/unit/test_imports.py).
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import validator_for
+
     schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     validator_for(schema, default=Draft202012Validator).check_schema(schema)
     return schema

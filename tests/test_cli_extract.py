@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from packager.cli import main
+from tests.http_fixtures import LocalServer, Route
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "channel" / "articles"
 
@@ -37,3 +41,34 @@ def test_extract_text_output_and_errors(tmp_path: Path) -> None:
     assert "Port strike talks resume as container backlog grows" in result.stdout
     assert "(Reuters)" in result.stdout
     assert "error: cannot read" in result.stderr and "missing" in result.stderr
+
+
+@pytest.mark.servers
+def test_extract_gives_up_on_a_trickling_server_within_its_deadline(server: LocalServer) -> None:
+    def trickle() -> Iterator[bytes]:
+        for _ in range(300):
+            time.sleep(0.2)
+            yield b" "
+
+    server.routes["/page.html"] = Route(trickle, etag=False)
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["extract", server.url("/page.html"), "--timeout", "1"], catch_exceptions=False
+    )
+    assert time.monotonic() - started < 5.0  # the deadline is twice --timeout: 2 s
+    assert result.exit_code == 4, result.output
+    assert "no complete answer within 2 s" in result.stderr
+
+
+def test_extract_text_output_shows_control_characters_escaped(tmp_path: Path) -> None:
+    # A page <title> with an OSC sequence (retitles the terminal) and a bidi override.
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        b"<html><head><title>Harbor\x1b]0;pwned\x07 \xe2\x80\xaeews</title></head><body>"
+        b"<article><h1>Harbor news</h1><p>The council met on Monday and approved the new "
+        b"ferry plan for the harbor.</p><p>It meets again next week.</p></article></body></html>"
+    )
+    result = CliRunner().invoke(main, ["extract", str(page)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert result.stdout.splitlines()[0] == "Harbor\\x1b]0;pwned\\x07 \\u202eews"

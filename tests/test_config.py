@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from packager.config import load_config
+from packager.config import ChannelConfig, load_config
 from packager.errors import ConfigError
 
 GOOD = """
@@ -90,3 +90,112 @@ def test_unreadable_config_files(tmp_path: Path) -> None:
     broken = write(tmp_path, "[channel\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(broken)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = GOOD.replace("[feed]", '[feed]\nmax_items = 0\ndefault_genre = "News"\nmax_item = 3')
+    text = text.replace('language = "en"', "").replace(
+        "[channel]", '[channel]\nlanguage = "english"'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    keys = [problem.key for problem in caught.value.problems]
+    assert keys == ["feed.max_item", "channel.language", "feed.default_genre", "feed.max_items"]
+    message = caught.value.message
+    assert message.startswith(f"{tmp_path / 'channel.toml'}: 4 problems")
+    assert "did you mean 'news'?" in message and "did you mean 'feed.max_items'?" in message
+    assert caught.value.exit_code == 4
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        ("https://cdn.example.com/c/?sig=abc#frag", "has a query or fragment"),
+        ("https://cdn.example.com/c/#top", "has a query or fragment"),
+        ("https://deploy:s3cret@cdn.example.com/c/", "contains a user name or password"),
+        ("https://cdn.example.com\\evil.example/c/", "contains a backslash"),
+        ("https://cdn.example.com:port/c/", "is not an http(s) URL"),
+        ("https:///c/", "is not an http(s) URL"),
+    ],
+)
+def test_base_url_that_would_break_every_asset_url_is_refused(
+    tmp_path: Path, base_url: str, message: str
+) -> None:
+    text = GOOD.replace("https://cdn.example.com/roku/", base_url.replace("\\", "\\\\"))
+    with pytest.raises(ConfigError, match="base_url") as caught:
+        load_config(write(tmp_path, text))
+    assert message in caught.value.message
+    assert caught.value.key == "channel.base_url"
+    assert "s3cret" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ("max_age_days = 1000000000", "feed.max_age_days"),
+        ("max_items = 99999999999", "feed.max_items"),
+        ("short_form_max_seconds = 10000000", "feed.short_form_max_seconds"),
+        ("[video]\nwidth = 1281", "video.width"),
+        ("[video]\nwidth = 0", "video.width"),
+        ("[video]\nheight = 100000", "video.height"),
+        ("[thumbnails]\nwidth = 32000\nheight = 18000", "thumbnails"),
+    ],
+)
+def test_absurd_numbers_are_refused_naming_the_key(tmp_path: Path, change: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        text = (
+            GOOD + "\n" + change
+            if change.startswith("[")
+            else GOOD.replace("[feed]", f"[feed]\n{change}")
+        )
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key
+    assert key in caught.value.message
+
+
+def test_rows_named_alike_are_refused(tmp_path: Path) -> None:
+    text = GOOD + '\n[[rows]]\nname = "latest "\ntag = "x"\n'
+    with pytest.raises(ConfigError, match=r"two \[\[rows\]\] are named alike") as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == "rows.name"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "what"),
+    [
+        ('provider_name = "Harbor City News"', 'provider_name = "Harbor\\u001b[31m News"', "channel.provider_name", "control character (U+001B)"),
+        ('provider_name = "Harbor City News"', 'provider_name = "Harbor\\u202eNews"', "channel.provider_name", "bidi override (U+202E)"),
+        ('provider_name = "Harbor City News"', 'provider_name = "\\u200b\\u200b"', "channel.provider_name", "is empty"),
+        ('name = "Latest"', 'name = "Lat\\u0000est"', "row 'Lat\\x00est' name", "control character (U+0000)"),
+    ],
+)  # fmt: skip
+def test_control_and_bidi_characters_in_names_are_refused(
+    tmp_path: Path, old: str, new: str, key: str, what: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, GOOD.replace(old, new)))
+    assert caught.value.key == key
+    assert what in caught.value.message
+    assert "\x1b" not in caught.value.message  # shown escaped, never raw to a terminal
+
+
+def test_allow_hosts_are_read_and_checked(tmp_path: Path) -> None:
+    text = GOOD.replace("[channel]", '[channel]\nallow_hosts = ["cms.internal", "10.0.0.0/8"]')
+    assert load_config(write(tmp_path, text)).allow_hosts == ("cms.internal", "10.0.0.0/8")
+    with pytest.raises(ConfigError, match="'not a host!'") as caught:
+        load_config(write(tmp_path, text.replace("cms.internal", "not a host!")))
+    assert caught.value.key == "channel.allow_hosts"
+
+
+def test_command_line_overrides_are_checked_the_same_way() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ChannelConfig().with_overrides(base_url="https://x.example/?a=1", video_width=1281)
+    assert [p.key for p in caught.value.problems] == ["channel.base_url", "video.width"]
+    assert caught.value.message.startswith("options: 2 problems")
+
+
+def test_the_default_boilerplate_patterns_are_the_readers_own() -> None:
+    # One list: the config's default is what the readers apply when no config says otherwise.
+    from packager.sources.text import DEFAULT_BOILERPLATE_PATTERNS as READERS
+
+    assert ChannelConfig().boilerplate_patterns == READERS

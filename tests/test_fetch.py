@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from packager import http
 from packager.errors import InputError, SourceUnreachableError, UnsafeUrlError
-from packager.http import USER_AGENT, Fetcher, content_type_charset, fetch, make_session, redact
+from packager.net import guard
+from packager.net.deadline import deadline
+from packager.net.fetcher import Fetcher, fetch
+from packager.net.guard import AllowList
+from packager.net.session import (
+    USER_AGENT,
+    NonPublicPeerError,
+    guarded_session,
+    make_session,
+)
+from packager.net.urls import content_type_charset, redact
 from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
@@ -67,10 +78,10 @@ def test_a_not_modified_answer_for_a_vanished_cache_entry_downloads_again(server
     with Fetcher(cache) as fetcher:
         fetcher.get(server.url("/page"))
         # Another build prunes the body between the conditional GET and the 304.
-        real_body = fetcher._cache_body
-        fetcher._cache_body = lambda url: None  # type: ignore[method-assign]
+        real_body = fetcher.cache.body
+        fetcher.cache.body = lambda url: None  # type: ignore[method-assign]
         again = fetcher.get(server.url("/page"))
-        fetcher._cache_body = real_body  # type: ignore[method-assign]
+        fetcher.cache.body = real_body  # type: ignore[method-assign]
     assert again.content == b"body" and not again.from_cache
     assert server.requests[("/page", 304)] == 1 and server.requests[("/page", 200)] == 2
 
@@ -189,7 +200,7 @@ def test_dns_rebinding_is_refused_where_the_connection_lands(server, fetcher, mo
     other = LocalServer().start()
     try:
         other.routes["/img.png"] = Route(b"png", content_type="image/png")
-        monkeypatch.setattr(http, "_resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
+        monkeypatch.setattr(guard, "resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
         with pytest.raises(UnsafeUrlError, match=r"connection reached 127\.0\.0\.1") as caught:
             fetcher.get(other.url("/img.png"), found_in=server.url("/page"))
         assert "DNS rebinding" in caught.value.hint
@@ -219,8 +230,8 @@ def test_same_origin_is_trusted_only_for_documents_given_directly(server, fetche
     "address", ["64:ff9b::a00:1", "2002:a00:1::1", "::127.0.0.1", "::ffff:192.168.0.1"]
 )
 def test_ipv6_forms_of_private_ipv4_addresses_are_not_public(address: str) -> None:
-    assert not http._is_public(ipaddress.ip_address(address))
-    assert http._is_public(ipaddress.ip_address("64:ff9b::808:808"))
+    assert not guard.is_public(ipaddress.ip_address(address))
+    assert guard.is_public(ipaddress.ip_address("64:ff9b::808:808"))
 
 
 def test_a_checked_session_calls_the_peer_check_before_sending(server) -> None:
@@ -246,7 +257,7 @@ def test_allow_list_permits_a_private_host(server, tmp_path) -> None:
         assert fetched.content == b"png"
         # An allowed network passes the connection-time check too.
         with Fetcher(allow_hosts=["127.0.0.0/8"]) as allowing, pytest.MonkeyPatch.context() as mp:
-            mp.setattr(http, "_resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
+            mp.setattr(guard, "resolve", lambda url: [ipaddress.ip_address("93.184.216.34")])
             assert allowing.get(other.url("/img.png"), found_in=server.url("/page")).content
     finally:
         other.stop()
@@ -280,3 +291,99 @@ def test_plain_fetch_still_works(server) -> None:
 def test_charset_parameter_parsing() -> None:
     assert content_type_charset('text/html; charset="UTF-8"') == "utf-8"
     assert content_type_charset("text/html") == ""
+
+
+def trickle(count: int = 200, every: float = 0.2) -> Iterator[bytes]:
+    """A body that never stalls long enough for a per-read timeout: a byte every `every` s."""
+    for _ in range(count):
+        time.sleep(every)
+        yield b"x"
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_trickling_body_is_given_up_at_the_total_deadline(server, declared: bool) -> None:
+    # With and without Content-Length: without it, a body cut off at the deadline would
+    # otherwise look complete.
+    headers = {"Content-Length": "200"} if declared else {}
+    server.routes["/trickle"] = Route(trickle, headers=headers, etag=False)
+    started = time.monotonic()
+    with (
+        Fetcher(timeout=(1.0, 1.0), retries=1, total_timeout=1.5) as fetcher,
+        pytest.raises(SourceUnreachableError, match=r"no complete answer within 1\.5 s") as caught,
+    ):
+        fetcher.get(server.url("/trickle"))
+    assert time.monotonic() - started < 4.0
+    assert "--timeout" in caught.value.hint
+
+
+def test_the_default_deadline_is_twice_the_read_timeout() -> None:
+    assert Fetcher(timeout=(5.0, 30.0)).total_timeout == 60.0
+    assert Fetcher(timeout=(1.0, 2.0), total_timeout=7.0).total_timeout == 7.0
+
+
+def test_trickling_headers_are_given_up_at_the_total_deadline() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"y" * 200:
+                if stop.wait(0.2):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(SourceUnreachableError, match="no complete answer within 1 s"):
+            fetch(
+                f"http://127.0.0.1:{listener.getsockname()[1]}/",
+                timeout=(1.0, 1.0),
+                total_timeout=1.0,
+            )
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_refused_connection_says_so() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once it is closed
+    with (
+        Fetcher(retries=0) as fetcher,
+        pytest.raises(SourceUnreachableError, match="connection refused") as caught,
+    ):
+        fetcher.get(f"http://127.0.0.1:{port}/feed.json")
+    assert "timed out" not in caught.value.message
+
+
+def test_a_host_name_that_does_not_resolve_says_so() -> None:
+    with (
+        Fetcher(retries=0) as fetcher,
+        pytest.raises(SourceUnreachableError, match="the host name does not resolve") as caught,
+    ):
+        fetcher.get("http://no-such-host.invalid/feed.json")
+    assert "timed out" not in caught.value.message
+
+
+def test_a_guarded_session_refuses_a_private_peer_and_allows_a_listed_one(server) -> None:
+    server.routes["/asset"] = Route(b"ok")
+    with pytest.raises(NonPublicPeerError, match=r"127\.0\.0\.1"):
+        guarded_session(retries=0).get(server.url("/asset"), timeout=2)
+    assert server.requests == {}
+    allowed = guarded_session(AllowList.parse(["127.0.0.0/8"]))
+    with deadline(5.0):
+        assert allowed.get(server.url("/asset"), timeout=2).content == b"ok"
+
+
+def test_allow_list_entries_are_checked() -> None:
+    assert AllowList.parse(["cms.internal", "10.0.0.0/8", "::1"]).allows_name("CMS.internal")
+    with pytest.raises(InputError, match="'not a host!'"):
+        Fetcher(allow_hosts=["not a host!"])

@@ -9,8 +9,8 @@ import pytest
 
 from packager.errors import SourceError
 from packager.extract import extract
-from packager.http import Fetcher
 from packager.model import Article
+from packager.net.fetcher import Fetcher
 from packager.sources.feeds import parse_feed
 from packager.sources.remote import read_remote
 from tests.http_fixtures import LocalServer, Route

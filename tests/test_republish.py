@@ -214,7 +214,7 @@ def assert_live_feed_valid(bucket: Bucket, tmp_path: Path) -> None:
     assert validate_feed(path).errors == ()
 
 
-def test_republish_keeps_the_channel_current(
+def test_republish_keeps_the_channel_current(  # noqa: PLR0915 - one scenario, step by step
     newsroom: Newsroom, bucket: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 1. The first run publishes the channel; the feed on the host validates.

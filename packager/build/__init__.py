@@ -26,8 +26,8 @@ from pathlib import Path
 from packager.config import ChannelConfig
 from packager.errors import ConfigError, InputError
 from packager.feed.items import utc
-from packager.http import Fetcher
 from packager.layout import STATE_DIR
+from packager.net.fetcher import Fetcher
 from packager.outputs import PRUNE_AFTER_SECONDS
 from packager.sources import ReadOptions
 
@@ -156,7 +156,10 @@ def _build(
         if run.workers > 1
         else nullcontext(None)
     )
-    with Fetcher(state.folder / "http") as fetcher, pool as executor:
+    with (
+        Fetcher(state.folder / "http", allow_hosts=config.allow_hosts) as fetcher,
+        pool as executor,
+    ):
         preparer = ArticlePreparer(
             out_dir,
             config,

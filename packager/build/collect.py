@@ -15,8 +15,8 @@ from pathlib import Path
 from packager.build.progress import READING, Progress
 from packager.errors import SourceError, SourceUnreachableError
 from packager.feed.items import PreparedArticle
-from packager.http import redact
 from packager.model import Article
+from packager.net.urls import redact
 from packager.sources import ReadOptions
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
 from packager.sources.remote import read_remote

@@ -17,10 +17,10 @@ from packager.errors import PackagerError, SourceError
 from packager.feed.document import quality_for
 from packager.feed.items import CaptionTrack, PlayableVideo, PreparedArticle, date_time_text, utc
 from packager.files import copy_atomic
-from packager.http import Fetcher
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker
 from packager.model import Article, Video
+from packager.net.fetcher import Fetcher
 from packager.sources.media import detect_video_type
 from packager.video import RenderOptions, probe_video, render_article_video
 from packager.video.hls import package_hls
@@ -218,7 +218,8 @@ class ArticlePreparer:
             raise SourceError(
                 "no playable video, and video rendering is off",
                 location=article.origin,
-                hint='add a video file or URL to the article, or set [video] render = "on"',
+                hint="add a video file or URL to the article, or "
+                + self.config.how_to_set("render_video", "on"),
             )
         if not self.will_render(article):  # its own video was unplayable: one more render
             self.counters.renders_expected += 1

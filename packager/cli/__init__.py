@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import click
 
-from packager import __version__
 from packager.cli.build import build
-from packager.cli.common import EXIT_CODES_HELP
+from packager.cli.common import EXIT_CODES_HELP, PackagerGroup
 from packager.cli.diff import diff
 from packager.cli.extract import extract
 from packager.cli.init import init
@@ -18,12 +17,20 @@ from packager.cli.preview import preview
 from packager.cli.publish import publish
 from packager.cli.republish import republish
 from packager.cli.validate import validate
+from packager.cli.version import show_version
 
 __all__ = ["main"]
 
 
-@click.group(epilog=EXIT_CODES_HELP)
-@click.version_option(__version__, prog_name="packager")
+@click.group(cls=PackagerGroup, epilog=EXIT_CODES_HELP)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="Show the version, and the ffmpeg and espeak-ng found, and exit.",
+)
 def main() -> None:
     """Build, validate and publish Roku Direct Publisher channel feeds from news articles."""
 

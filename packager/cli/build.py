@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import fail, output_option
+from packager.cli.common import ALLOW_HOST_OPTION, fail, merged_hosts, output_option, use_config
 from packager.errors import ExitCode, PackagerError
 
 
@@ -29,6 +29,7 @@ class BuildOptions:
     allow_shrink: bool = False
     rerender: bool = False
     lock_wait: float = 0.0
+    allow_hosts: tuple[str, ...] = ()
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -79,6 +80,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="Threads that make thumbnails (default: CPUs, up to 4; 1: no pool). "
     "The feed is the same for any number.",
 )
+@ALLOW_HOST_OPTION
 @click.option(
     "--allow-shrink",
     is_flag=True,
@@ -115,17 +117,22 @@ def build(
     allow_shrink: bool,
     rerender: bool,
     lock_wait: float,
+    allow_hosts: tuple[str, ...],
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
 
     SOURCE is a folder of article bundles (one sub-folder per article), a single bundle, or an
-    RSS/Atom feed or article page URL. Writes OUT/feed.json (only if it validates), OUT/images/,
-    OUT/videos/, OUT/captions/ and OUT/build-report.json.
+    RSS/Atom feed or article page URL; without SOURCE the config's [channel] sources are
+    built. A channel folder (one with its own channel.toml) as SOURCE means: that config and
+    its sources. Without --config, ./channel.toml is used when there is one; the config used
+    is said on stderr. Writes OUT/feed.json (only if it validates), OUT/images/, OUT/videos/,
+    OUT/captions/ and OUT/build-report.json.
 
     \b
     Example:
-      packager build --config examples/channel/channel.toml --out output
+      packager build examples/channel --out output
+      packager build --out output          (in a folder with channel.toml)
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
     """
     size = _size(thumbnail_size)
@@ -152,6 +159,7 @@ def build(
         allow_shrink,
         rerender,
         lock_wait,
+        allow_hosts,
     )
     sys.exit(int(run_build(options)))
 
@@ -161,10 +169,14 @@ def run_build(options: BuildOptions) -> ExitCode:
     from packager.config import load_config
 
     try:
-        config = load_config(options.config_path).with_overrides(**options.overrides)
+        choice = use_config(options.config_path, options.sources)
+        config = load_config(choice.path)
+        config = config.with_overrides(
+            **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
+        )
         progress = _progress_printer() if options.output == "text" else None
         result = build_feed(
-            options.sources,
+            choice.sources,
             options.out_dir,
             config,
             now=options.now,
@@ -204,10 +216,18 @@ def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
             hints[0] if hints else "see 'skipped' for each article's reason",
         )
     validation = result.validation
+    if validation is not None and validation.ok and not (result.strict and validation.warnings):
+        # feed.json is fine; one of the other formats (feed.xml, search.json) is not.
+        names = [name for name, other in result.extra_files.items() if not other.ok]
+        names = names or list(result.extra_files)  # with --strict: their warnings count
+        return (
+            f"{' and '.join(names)} not written: it does not validate",
+            "fix the problems listed under 'otherFormats' (each names where and how)",
+        )
     errors = len(validation.errors) if validation else 0
+    strict = "; warnings count with --strict" if result.strict else ""
     return (
-        f"the feed does not validate ({report.plural(errors, 'error')}"
-        f"{'; warnings count with --strict' if result.strict else ''}); "
+        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); "
         "the previous feed.json is unchanged",
         "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from packager import report
-from packager.errors import PackagerError
+from packager.errors import ConfigError, PackagerError
+
+if TYPE_CHECKING:
+    from packager.config import ConfigChoice
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -35,6 +39,8 @@ def fail(
     command's `partial` result, and nothing else; people still read the error on stderr.
     """
     if output == "json":
+        if isinstance(error, ConfigError) and error.problems:
+            partial = {"problems": [p.as_dict() for p in error.problems], **(partial or {})}
         document = report.error_document(error.message, error.hint, error.exit_code, partial)
         report.write_json(document, sys.stdout)
     say_error(error.message, error.hint)
@@ -42,10 +48,11 @@ def fail(
 
 
 def say_error(message: str, hint: str = "") -> None:
-    """`error: ...` and `hint: ...` on stderr, where diagnostics go."""
-    click.echo(f"error: {message}", err=True)
+    """`error: ...` and `hint: ...` on stderr, where diagnostics go (control characters
+    from the input shown escaped)."""
+    click.echo(f"error: {report.printable(message)}", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {report.printable(hint)}", err=True)
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -71,9 +78,99 @@ TARGET_OPTION = click.option(
     metavar="TARGET",
     help="Folder, file://, https:// (WebDAV), s3://bucket/prefix or sftp://user@host/path.",
 )
+
+
+def _check_allow_hosts(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    from packager.net.guard import AllowList
+
+    try:
+        AllowList.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{exc}; give a host name (cms.internal), an address (10.0.0.5) or a network "
+            "(10.0.0.0/8)"
+        ) from None
+    return value
+
+
+# extract, build and republish: private hosts that remote sources may link to.
+ALLOW_HOST_OPTION = click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST_OR_CIDR",
+    callback=_check_allow_hosts,
+    help="Allow links to this private/loopback host or network (repeatable). build and "
+    "republish add these to the config's [channel] allow_hosts.",
+)
+
+
+def say(message: str) -> None:
+    """A diagnostic line for people, on stderr (stdout stays the command's result)."""
+    click.echo(message, err=True)
+
+
+def use_config(explicit: Path | None, sources: tuple[str, ...] = ()) -> ConfigChoice:
+    """Which config the command uses (`config.find_config`), said on stderr."""
+    from packager.config import find_config
+
+    choice = find_config(explicit, sources)
+    say(choice.describe())
+    return choice
+
+
+def merged_hosts(configured: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The config's allow_hosts plus `--allow-host` ones; None (no override) when none given."""
+    return tuple(dict.fromkeys((*configured, *given))) if given else None
+
+
 VERIFY_OPTION = click.option(
     "--verify",
     is_flag=True,
     help="Also ask the host for every file the feed needs, and send again any that is missing "
     "or different there (deleted or edited by hand). Costs a listing per folder.",
 )
+
+
+def wants_json(argv: list[str]) -> bool:
+    """Whether a command line asks for `-o json` (read before click has parsed it)."""
+    for index, arg in enumerate(argv):
+        if arg in ("-o", "--output") and argv[index + 1 : index + 2] == ["json"]:
+            return True
+        if arg in ("-ojson", "--output=json"):
+            return True
+    return False
+
+
+class PackagerGroup(click.Group):
+    """The command group: a usage error (exit 2) is one JSON error document on stdout too when
+    the command line asks for `-o json`, like every other failure."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            if wants_json(argv):
+                context = getattr(error, "ctx", None)
+                command = context.command_path if context is not None else "packager"
+                hint = f"see '{command} --help' for its options and arguments"
+                document = report.error_document(error.format_message(), hint, error.exit_code)
+                report.write_json(document, sys.stdout)
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)

@@ -22,7 +22,8 @@ from packager.errors import PackagerError
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for a feed URL to answer.",
+    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
+    "this is given up.",
 )
 def diff(old: str, new: str, output: str, timeout: float) -> None:
     """Show what changed between two feeds: items added, removed, changed (which fields).

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import output_option, say_error
+from packager.cli.common import ALLOW_HOST_OPTION, output_option, say_error
 from packager.errors import ExitCode
 
 
@@ -31,19 +31,14 @@ class ExtractOptions:
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep downloads here; unchanged pages are not downloaded again (ETag).",
 )
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST_OR_CIDR",
-    help="Allow links to this private/loopback host or network (repeatable).",
-)
+@ALLOW_HOST_OPTION
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for each download.",
+    help="Seconds to wait for each download to answer; a download not complete after "
+    "twice this is given up.",
 )
 def extract(
     locations: tuple[str, ...],
@@ -70,8 +65,8 @@ def extract(
 
 def run_extract(options: ExtractOptions) -> ExitCode:
     from packager.extract import extract as extract_articles
-    from packager.http import Fetcher
     from packager.model import Article
+    from packager.net.fetcher import Fetcher
 
     with Fetcher(
         options.cache_dir,

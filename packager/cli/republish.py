@@ -11,13 +11,22 @@ from pathlib import Path
 import click
 
 from packager import report
-from packager.cli.common import TARGET_OPTION, VERIFY_OPTION, fail, output_option
-from packager.errors import ExitCode, PackagerError
+from packager.cli.common import (
+    ALLOW_HOST_OPTION,
+    TARGET_OPTION,
+    VERIFY_OPTION,
+    fail,
+    merged_hosts,
+    output_option,
+    use_config,
+)
+from packager.config import CONFIG_NAME
+from packager.errors import ConfigError, ExitCode, PackagerError
 
 
 @dataclass(frozen=True)
 class RepublishOptions:
-    config_path: Path
+    config_path: Path | None
     target: str
     out_dir: Path
     allow_shrink: bool
@@ -27,6 +36,7 @@ class RepublishOptions:
     detailed_exit_codes: bool
     now: datetime | None
     verify: bool = False
+    allow_hosts: tuple[str, ...] = ()
 
 
 @click.command()
@@ -34,9 +44,8 @@ class RepublishOptions:
     "-c",
     "--config",
     "config_path",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The channel config (channel.toml); its [channel] sources are built.",
+    help="The channel config (default: ./channel.toml); its [channel] sources are built.",
 )
 @TARGET_OPTION
 @click.option(
@@ -70,11 +79,12 @@ class RepublishOptions:
 @click.option(
     "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
 )
+@ALLOW_HOST_OPTION
 @click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def republish(
-    config_path: Path,
+    config_path: Path | None,
     target: str,
     out_dir: Path,
     allow_shrink: bool,
@@ -82,6 +92,7 @@ def republish(
     wait_seconds: float,
     output: str,
     detailed_exit_codes: bool,
+    allow_hosts: tuple[str, ...],
     now_text: str | None,
     verify: bool,
 ) -> None:
@@ -92,11 +103,12 @@ def republish(
     changed. Refuses to drop --max-shrink or more of the live items (exit 7), refuses an
     invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
     (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
-    the changes are added to the job summary as Markdown.
+    the changes are added to the job summary as Markdown. Without --config, ./channel.toml
+    is used; the config used is said on stderr.
 
     \b
     Example:
-      packager republish --config channel.toml --to s3://my-bucket/channel
+      packager republish --to s3://my-bucket/channel          (in the channel folder)
       packager republish -c channel.toml --to https://dav.example.com/roku/ --wait 300 -o json
     """
     now = datetime.fromisoformat(now_text) if now_text else None
@@ -111,6 +123,7 @@ def republish(
         detailed_exit_codes,
         now,
         verify,
+        allow_hosts,
     )
     sys.exit(int(run_republish(options)))
 
@@ -121,7 +134,10 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     from packager.republish import write_step_summary
 
     try:
-        config = load_config(options.config_path)
+        config = load_config(_republish_config(options.config_path))
+        config = config.with_overrides(
+            allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
+        )
         result = republish_channel(
             config,
             options.target,
@@ -158,3 +174,14 @@ def status_of(code: ExitCode) -> str:
         if status_code == code and status_code != ExitCode.OK:
             return status
     return "bad-input"
+
+
+def _republish_config(explicit: Path | None) -> Path:
+    """`--config`, else ./channel.toml: republish always builds a config's sources."""
+    choice = use_config(explicit)
+    if choice.path is None:
+        raise ConfigError(
+            f"no --config given and no {CONFIG_NAME} in {Path.cwd()}",
+            hint=f"run republish in the channel folder, or give --config path/to/{CONFIG_NAME}",
+        )
+    return choice.path

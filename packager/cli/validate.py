@@ -60,7 +60,8 @@ class ValidateOptions:
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for a feed URL to answer.",
+    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
+    "this is given up.",
 )
 @click.option(
     "--asset-timeout",
@@ -137,6 +138,8 @@ def run_validate(options: ValidateOptions) -> ExitCode:
             code = max(code, error.exit_code)
             failures.append({"feed": feed, "error": error.message, "hint": error.hint})
             say_error(error.message, error.hint)
+            if options.output == "github":
+                click.echo(report.github_error(feed, error.message, error.hint))
             continue
         results.append(result)
         code = max(code, result.exit_code(strict=options.strict))

@@ -65,7 +65,7 @@ class PublishResult:
         }
 
 
-def publish(
+def publish(  # noqa: PLR0913 - keyword-only options of the public API
     output_dir: Path,
     target: str,
     *,

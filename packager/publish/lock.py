@@ -146,7 +146,7 @@ class HostLock:
         return True
 
 
-def acquire_lock(
+def acquire_lock(  # noqa: PLR0913 - keyword-only options of the public API
     host: Host,
     *,
     owner: str | None = None,

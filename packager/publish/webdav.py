@@ -19,7 +19,7 @@ import requests
 from lxml import etree
 
 from packager.errors import PublishError
-from packager.http import make_session
+from packager.net.session import make_session
 from packager.publish.base import (
     READ_ONLY_HINT,
     HostCounters,

@@ -6,11 +6,12 @@ annotations, `markdown` for CI job summaries.
 
 from __future__ import annotations
 
-from packager.report.github import github_annotation
+from packager.report.github import github_annotation, github_error
 from packager.report.json import error_document, write_json
 from packager.report.markdown import write_markdown
 from packager.report.text import (
     plural,
+    printable,
     problem_line,
     rule_summary,
     summarize_counts,
@@ -24,7 +25,9 @@ from packager.report.text import (
 __all__ = [
     "error_document",
     "github_annotation",
+    "github_error",
     "plural",
+    "printable",
     "problem_line",
     "rule_summary",
     "summarize_counts",

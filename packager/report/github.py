@@ -14,6 +14,15 @@ def github_annotation(problem: Problem, *, origin: str) -> str:
     )
 
 
+def github_error(origin: str, message: str, hint: str) -> str:
+    """A feed that could not be checked at all (unreadable, unreachable) as an error annotation."""
+    text = f"{message}. {hint}" if hint else message
+    return (
+        f"::error file={_escape_property(origin)},title={_escape_property('packager')}::"
+        f"{_escape_data(text)}"
+    )
+
+
 def _escape_data(text: str) -> str:
     # GitHub workflow commands: https://docs.github.com/actions (workflow-commands).
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+# A lone surrogate (from a "\\ud800" escape in some input) cannot be encoded as UTF-8: written
+# raw it would crash the write half-way, leaving stdout without valid JSON.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def write_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """`data` as indented JSON, non-ASCII kept readable, lone surrogates as `\\uXXXX` escapes."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    out.write(_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n")
 
 
 def error_document(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -11,9 +12,10 @@ from packager.spec import TEMPLATE_MAX_BYTES
 
 def problem_line(problem: Problem) -> str:
     """`  error /movies/0/id [duplicate-id] message` and an indented hint line."""
-    text = f"  {problem.severity} {problem.pointer or '/'} [{problem.rule}] {problem.message}"
+    message = printable(problem.message)
+    text = f"  {problem.severity} {problem.pointer or '/'} [{problem.rule}] {message}"
     if problem.hint:
-        text += f"\n      hint: {problem.hint}"
+        text += f"\n      hint: {printable(problem.hint)}"
     return text
 
 
@@ -86,31 +88,52 @@ def write_build_report(result: Any, out: TextIO) -> None:
 
 
 def write_article(article: Any, out: TextIO) -> None:
-    """An Article as a person reads it: every field the feed mapping uses."""
+    """An Article as a person reads it: every field the feed mapping uses, with control
+    characters shown escaped (a page's title must not drive the terminal)."""
+    p = printable
     lines = [
-        f"{article.title}",
-        f"  id:        {article.id}",
-        f"  origin:    {article.origin}",
-        f"  url:       {article.url or '-'}",
-        f"  section:   {' / '.join(article.section_path) or '-'}",
+        p(article.title),
+        f"  id:        {p(article.id)}",
+        f"  origin:    {p(article.origin)}",
+        f"  url:       {p(article.url or '-')}",
+        f"  section:   {p(' / '.join(article.section_path) or '-')}",
         f"  published: {article.published.isoformat() if article.published else '-'}",
-        f"  authors:   {', '.join(article.authors) or '-'}",
-        f"  tags:      {', '.join(article.tags) or '-'}",
-        f"  language:  {article.language or '-'}",
-        f"  summary:   {article.summary or '-'}",
-        f"  body:      {len(article.body)} paragraphs, {sum(len(p.split()) for p in article.body)} words",
+        f"  authors:   {p(', '.join(article.authors) or '-')}",
+        f"  tags:      {p(', '.join(article.tags) or '-')}",
+        f"  language:  {p(article.language or '-')}",
+        f"  summary:   {p(article.summary or '-')}",
+        f"  body:      {len(article.body)} paragraphs, {sum(len(x.split()) for x in article.body)} words",
     ]
     for image in article.images:
-        credit = f" ({image.credit})" if image.credit else ""
-        lines.append(f"  image:     {image.location}\n             {image.caption or '-'}{credit}")
+        credit = f" ({p(image.credit)})" if image.credit else ""
+        lines.append(
+            f"  image:     {p(image.location)}\n             {p(image.caption or '-')}{credit}"
+        )
     for video in article.videos:
         duration = f", {video.duration_seconds:.0f} s" if video.duration_seconds else ""
-        lines.append(f"  video:     {video.location} [{video.video_type or '?'}{duration}]")
+        lines.append(f"  video:     {p(video.location)} [{p(video.video_type or '?')}{duration}]")
     for caption in article.captions:
-        lines.append(f"  captions:  {caption.location} [{caption.language or '?'}]")
+        lines.append(f"  captions:  {p(caption.location)} [{p(caption.language or '?')}]")
     for warning in article.warnings:
-        lines.append(f"  warning:   {warning}")
+        lines.append(f"  warning:   {p(warning)}")
     out.write("\n".join(lines) + "\n\n")
+
+
+# Bidi overrides and isolates reorder what a reader sees (U+202A..U+202E, U+2066..U+2069).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (C0, DEL, C1: terminal escape sequences, NUL), lone
+    surrogates (which cannot be printed at all) and bidi overrides written as escapes (`\\x1b`, `\\u202e`), for text output to a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS
+        else ch
+        for ch in text
+    )
 
 
 def write_validation(

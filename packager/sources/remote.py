@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from packager.errors import PackagerError, SourceError
-from packager.http import PAGE_MAX_BYTES, Fetched, Fetcher, redact
 from packager.model import Article, Image, Video
+from packager.net.fetcher import PAGE_MAX_BYTES, Fetched, Fetcher
+from packager.net.urls import redact
 from packager.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from packager.sources.html import extract_html_article
 

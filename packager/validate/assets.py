@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import requests
 from PIL import ImageFile
 
-from packager.http import describe_failure, make_session
 from packager.model import Problem, Severity
+from packager.net.session import describe_failure, make_session
 from packager.spec import CONTENT_ARRAYS
 
 MIN_WIDTH, MIN_HEIGHT = 800, 450

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from packager.errors import InputError
-from packager.http import fetch
+from packager.net.fetcher import fetch
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MIB

@@ -121,3 +121,41 @@ def test_republish_failed_run_keeps_its_status(tmp_path: Path) -> None:
 )
 def test_republish_error_status_follows_the_exit_code(code: ExitCode, status: str) -> None:
     assert status_of(code) == status
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["build", "--bogus", "-o", "json"], "No such option '--bogus'"),
+        (["validate", "--output=json"], "Missing argument 'FEED...'"),
+        (["publish", "out", "-o", "json"], "Missing option '--to'"),
+    ],
+)
+def test_usage_errors_are_the_same_json_shape(args: list[str], error: str) -> None:
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == ExitCode.USAGE
+    document = json.loads(result.stdout)
+    assert list(document) == ["error", "hint", "exitCode"]
+    assert error in document["error"] and document["exitCode"] == 2
+    assert f"see 'main {args[0]} --help'" in document["hint"]
+    assert "Usage:" in result.stderr  # people still get click's usage text
+
+
+def test_usage_errors_without_json_print_nothing_on_stdout() -> None:
+    result = CliRunner().invoke(main, ["build", "--bogus"], catch_exceptions=False)
+    assert result.exit_code == ExitCode.USAGE and result.stdout == ""
+
+
+def test_build_that_does_not_validate_names_why(tmp_path: Path) -> None:
+    # The example's bylines carry credit-birth-date warnings; --strict makes them fatal.
+    channel = ROOT / "examples" / "channel"
+    document = json_failure(
+        "build", str(channel), "--out", str(tmp_path / "out"), "--render", "off", "--strict",
+        expected=ExitCode.FEED_INVALID,
+    )  # fmt: skip
+    assert document["error"] == (
+        "the feed does not validate (0 errors; warnings count with --strict); "
+        "the previous feed.json is unchanged"
+    )
+    assert document["feedWritten"] is False
+    assert document["validation"]["warnings"] >= 1

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from packager.cli import main
 from packager.errors import ExitCode, InputError
-from packager.http import redact as redact_http_url
+from packager.net.urls import redact as redact_http_url
 from packager.publish.target import parse_target
 from packager.secrets import redact, redact_userinfo
 from tests.publish.publish_channel import write_channel

@@ -153,7 +153,7 @@ def test_names_with_quotes_and_accents_stay_valid_toml(tmp_path: Path) -> None:
             "base_url 'ftp://cdn.example.com/' is not an http(s) URL",
         ),
         (["--language", "english please"], "language 'english please' is not an ISO 639 code"),
-        (["--provider-name", "two\nlines"], "spans several lines"),
+        (["--provider-name", "two\nlines"], "control character"),
         (["--provider-name", " "], "channel.provider_name is empty"),
     ],
 )

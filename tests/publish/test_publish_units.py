@@ -151,10 +151,10 @@ def test_malformed_targets_are_clear_errors_without_the_password(
 
 
 def test_webdav_uses_the_one_http_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The session comes from packager.http.make_session (User-Agent, pool), with retries left
+    """The session comes from packager.net.session.make_session (User-Agent, pool), with retries left
     to publish's own policy and no proxy or .netrc from the environment."""
     import packager.publish.webdav as webdav
-    from packager.http import USER_AGENT, make_session
+    from packager.net.session import USER_AGENT, make_session
 
     calls: list[dict[str, object]] = []
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from packager.cli import main
+from tests.http_fixtures import LocalServer, Route
 
 HERE = Path(__file__).parent
 BASE = HERE / "base-feed.json"
@@ -75,3 +79,29 @@ def test_help_has_an_example_and_the_exit_codes() -> None:
     assert "Example:" in out and "packager validate" in out
     _, out, _ = run("--help")
     assert "Exit codes:" in out
+
+
+@pytest.mark.servers
+def test_a_trickling_feed_url_is_given_up_within_the_deadline(server: LocalServer) -> None:
+    def trickle() -> Iterator[bytes]:
+        for _ in range(300):
+            time.sleep(0.2)
+            yield b" "
+
+    server.routes["/feed.json"] = Route(trickle, content_type="application/json", etag=False)
+    started = time.monotonic()
+    code, out, err = run("validate", server.url("/feed.json"), "--timeout", "1", "-o", "json")
+    assert "error: cannot fetch" in err
+    assert time.monotonic() - started < 5.0  # twice --timeout, plus a little
+    assert code == 6
+    document = json.loads(out)
+    assert "no complete answer within 2 s" in document["error"]
+    assert document["exitCode"] == 6
+
+
+def test_an_unreadable_feed_is_a_github_annotation_too(tmp_path: Path) -> None:
+    missing = str(tmp_path / "feed.json")
+    code, out, err = run("validate", "-o", "github", missing)
+    assert code == 4
+    assert out.startswith(f"::error file={missing.replace(':', '%3A')},title=packager::")
+    assert "no such file" in out and "error: " in err
