@@ -194,12 +194,7 @@ def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[P
     if keyword == "additionalProperties":
         known = set(schema.get("properties", {}))
         for key in sorted(set(instance) - known):
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (
-                f"did you mean {close[0]!r}? keys are case sensitive"
-                if close
-                else "remove it, or move it where the spec puts it; Roku ignores unknown keys"
-            )
+            hint = _unknown_key_hint(key, known)
             yield Problem(
                 pointer=to_pointer((*path, key)),
                 rule="unknown-key",
@@ -252,6 +247,38 @@ def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[P
     else:
         message = f"{name}: {error.message}"
     yield Problem(to_pointer(path), rule, severity, message, _hint(schema, ""))
+
+
+# Keys that belong somewhere else in an item (spec §3.3-§3.10): where to move them. Checked
+# before spelling suggestions, so an item-level ratingSource is not "did you mean 'rating'?".
+KEY_HOMES = {
+    "genres": "genres belongs on the item itself, beside title (not inside content)",
+    "tags": "tags belongs on the item itself, beside title (not inside content)",
+    "thumbnail": "thumbnail belongs on the item itself, beside title",
+    "releaseDate": "releaseDate belongs on the item itself, beside title",
+    "shortDescription": "shortDescription belongs on the item itself, beside title",
+    "ratingSource": 'ratingSource belongs inside the item\'s rating object: "rating": {"rating": "TVPG", "ratingSource": "USA_PR"}',
+    "videos": "videos belongs inside the item's content object",
+    "duration": "duration belongs inside the item's content object",
+    "dateAdded": "dateAdded belongs inside the item's content object",
+    "captions": "captions belongs inside the item's content object",
+    "trickPlayFiles": "trickPlayFiles belongs inside the item's content object",
+    "adBreaks": "adBreaks belongs inside the item's content object",
+    "url": "url belongs inside a video of content.videos",
+    "videoType": "videoType belongs inside a video of content.videos",
+    "quality": "quality belongs inside a video of content.videos",
+    "episodeNumber": "episodeNumber belongs on an episode of a series",
+    "seasonNumber": "seasonNumber belongs on a season of a series",
+}
+
+
+def _unknown_key_hint(key: str, known: set[str]) -> str:
+    if key in KEY_HOMES:
+        return f"move it: {KEY_HOMES[key]}"
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        return f"did you mean {close[0]!r}? keys are case sensitive"
+    return "remove it, or move it where the spec puts it; Roku ignores unknown keys"
 
 
 def _severity(error: ValidationError) -> Severity:
