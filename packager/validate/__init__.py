@@ -94,7 +94,7 @@ def _feed_schema() -> FeedSchema:
 
 def check_document(document: FeedDocument) -> ValidationResult:
     """Schema and cross-field checks of an already parsed feed."""
-    problems = _feed_schema().check(document.data)
+    problems = [*document.problems, *_feed_schema().check(document.data)]
     counts: dict[str, int] = {}
     if isinstance(document.data, dict):
         problems.extend(check_rules(document.data, document.size_bytes))
@@ -122,7 +122,9 @@ def check_search_document(document: FeedDocument) -> ValidationResult:
             counts[str(kind)] = counts.get(str(kind), 0) + 1
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(sorted(set(check_search_feed(document.data)), key=_sort_key)),
+        problems=tuple(
+            sorted({*document.problems, *check_search_feed(document.data)}, key=_sort_key)
+        ),
         size_bytes=document.size_bytes,
         item_counts=counts,
         kind=KIND_SEARCH,
