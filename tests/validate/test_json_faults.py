@@ -26,9 +26,7 @@ def _found(raw: str) -> set[tuple[str, str, str]]:
 
 
 def test_duplicate_keys_are_located() -> None:
-    raw = _base_text().replace(
-        '"providerName": "', '"providerName": "first", "providerName": "', 1
-    )
+    raw = _base_text().replace('"providerName": "', '"providerName": "first", "providerName": "', 1)
     assert _found(raw) == {("/providerName", "duplicate-key", "warning")}
 
 
@@ -87,3 +85,14 @@ def test_cli_json_output_with_a_lone_surrogate_is_json() -> None:
     document = json.loads(result.stdout)
     problems = document["feeds"][0]["problems"] if "feeds" in document else document["problems"]
     assert [p["rule"] for p in problems] == ["lone-surrogate"]
+
+
+def test_strict_turns_these_warnings_into_exit_3() -> None:
+    raw = _base_text().replace('"providerName": "', '"providerName": "first", "providerName": "', 1)
+    runner = CliRunner()
+    lenient = runner.invoke(main, ["validate", "-"], input=raw.encode(), catch_exceptions=False)
+    strict = runner.invoke(
+        main, ["validate", "--strict", "-"], input=raw.encode(), catch_exceptions=False
+    )
+    assert (lenient.exit_code, strict.exit_code) == (0, 3)
+    assert "duplicate-key" in strict.stdout
