@@ -30,7 +30,7 @@ MEMORY_PROBE = """
 import sys, json
 sys.path.insert(0, {repo!r})
 from packager.validate import validate_feed, _feed_schema
-_feed_schema().whole  # compile before measuring, like a warm CLI
+_feed_schema().compiled  # compile before measuring, like a warm CLI
 
 def status(key):
     for line in open("/proc/self/status"):

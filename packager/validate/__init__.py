@@ -94,7 +94,14 @@ def _feed_schema() -> FeedSchema:
 
 def check_document(document: FeedDocument) -> ValidationResult:
     """Schema and cross-field checks of an already parsed feed."""
-    problems = [*document.problems, *_feed_schema().check(document.data)]
+    # A NaN or Infinity was read as null: its own error says more than "is null".
+    not_finite = {p.pointer for p in document.problems if p.rule == "number-not-finite"}
+    problems = [*document.problems]
+    problems.extend(
+        problem
+        for problem in _feed_schema().check(document.data)
+        if not (problem.rule == "null-value" and problem.pointer in not_finite)
+    )
     counts: dict[str, int] = {}
     if isinstance(document.data, dict):
         problems.extend(check_rules(document.data, document.size_bytes))

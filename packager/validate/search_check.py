@@ -12,7 +12,7 @@ from jsonschema import Draft7Validator
 from packager.model import Problem, Severity
 from packager.schemas import SEARCH_FEED_SCHEMA, load_schema
 from packager.validate.pointers import to_pointer
-from packager.validate.schema_check import _to_problems
+from packager.validate.schema_check import jsonschema_failures, to_problems
 
 MAX_ID_LENGTH = 50  # Search Feed prose spec: asset ids of 50 characters or fewer
 
@@ -69,7 +69,7 @@ def check_search_feed(data: Any) -> list[Problem]:
             plain.append(error)
     problems.extend(
         replace(problem, hint=problem.hint or _HINTS.get(problem.rule, ""))
-        for problem in _to_problems(iter(plain), ())
+        for problem in to_problems(jsonschema_failures(plain))
     )
     assets = data.get("assets") if isinstance(data, dict) else None
     if isinstance(assets, list):
