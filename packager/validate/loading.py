@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from packager.errors import InputError
-from packager.http import fetch
 from packager.model import Problem
 from packager.validate.jsonfaults import find_faults
 
@@ -44,6 +43,8 @@ def read_feed_bytes(
         _check_size("standard input", len(raw), max_bytes)
         return "<stdin>", raw
     if text.startswith(("http://", "https://")):
+        from packager.http import fetch  # the HTTP stack only when a URL is given
+
         return text, fetch(text, max_bytes=max_bytes, timeout=(min(5.0, timeout), timeout)).content
     path = Path(text)
     if not path.exists():

@@ -20,14 +20,16 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, ValidationError
 
 from packager.model import Problem, Severity
 from packager.schemas import FEED_SCHEMA, load_schema
 from packager.validate.pointers import field_name, to_pointer
+
+if TYPE_CHECKING:  # the pure-Python validator is imported only when it is needed
+    from jsonschema import Draft202012Validator, ValidationError
 
 # Top-level arrays and the $defs entry each item uses (the schema's own layout, spec §2).
 ITEM_DEFS = {
@@ -90,6 +92,8 @@ class FeedSchema:
     @cached_property
     def fallback(self) -> Draft202012Validator:
         """The pure-Python validator, for documents nested deeper than jsonschema-rs descends."""
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def check(self, document: Any) -> list[Problem]:
@@ -99,10 +103,12 @@ class FeedSchema:
                 return []
         except ValueError:  # "Recursion limit reached": only the fallback can say where
             pass
-        failures = self._failures(document)
-        nulls = sorted({f.path for f in failures if _is_null_key(f)}, key=str)
-        if nulls:
-            failures = self._failures(_without_keys(document, nulls))
+        nulls: list[Path] = []
+        try:
+            stripped = _strip_null_keys(document, (), nulls)
+        except RecursionError:  # nested too deeply to walk: judge it as it is
+            stripped, nulls = document, []
+        failures = self._failures(stripped)
         reported_missing = {(f.path, f.missing) for f in failures if f.keyword == "required"}
         failures.extend(
             Failure("nullValue", path, None, {})
@@ -141,24 +147,31 @@ class FeedSchema:
         return node if isinstance(node, Mapping) else {}
 
 
-def _is_null_key(failure: Failure) -> bool:
-    """Whether `failure` is a key whose value is null (not a null inside a list)."""
-    return failure.instance is None and bool(failure.path) and isinstance(failure.path[-1], str)
-
-
-def _without_keys(document: Any, paths: Iterable[Path]) -> Any:
-    """A copy of `document` without the keys at `paths`, copying only the containers on them."""
-    root = dict(document) if isinstance(document, dict) else document
-    for path in paths:
-        parent: Any = root
-        for part in path[:-1]:
-            child = parent[part]
-            child = dict(child) if isinstance(child, dict) else list(child)
-            parent[part] = child
-            parent = child
-        if isinstance(parent, dict):
-            parent.pop(path[-1], None)
-    return root
+def _strip_null_keys(node: Any, path: Path, found: list[Path]) -> Any:
+    """`node` without its keys whose value is null (their paths added to `found`); containers
+    are copied only where something was taken out."""
+    if isinstance(node, dict):
+        changed = None
+        for key, value in node.items():
+            if value is None:
+                found.append((*path, key))
+                changed = changed if changed is not None else dict(node)
+                del changed[key]
+            elif isinstance(value, (dict, list)):
+                new = _strip_null_keys(value, (*path, key), found)
+                if new is not value:
+                    changed = changed if changed is not None else dict(node)
+                    changed[key] = new
+        return node if changed is None else changed
+    if isinstance(node, list):
+        items = [
+            _strip_null_keys(value, (*path, index), found)
+            if isinstance(value, (dict, list))
+            else value
+            for index, value in enumerate(node)
+        ]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    return node
 
 
 def jsonschema_failures(errors: Iterable[ValidationError], prefix: Path = ()) -> Iterator[Failure]:
