@@ -252,7 +252,7 @@ def _unknown_keys(failure: Failure, name: str) -> Iterator[Problem]:
             rule="unknown-key",
             severity=Severity.WARNING,
             message=f"unknown key {key!r} in {name} is not part of the feed spec",
-            hint=_unknown_key_hint(key, known),
+            hint=_unknown_key_hint(key, known, failure.path),
         )
 
 
@@ -287,32 +287,31 @@ def _message(failure: Failure, name: str) -> str:
     return describe() if describe is not None else f"{name}: {failure.text}"
 
 
-# Keys that belong somewhere else in an item (spec §3.3-§3.10): where to move them. Checked
+# Keys that belong somewhere else (spec §3.3-§3.10), by the object they belong in. Checked
 # before spelling suggestions, so an item-level ratingSource is not "did you mean 'rating'?".
-KEY_HOMES = {
-    "genres": "genres belongs on the item itself, beside title (not inside content)",
-    "tags": "tags belongs on the item itself, beside title (not inside content)",
-    "thumbnail": "thumbnail belongs on the item itself, beside title",
-    "releaseDate": "releaseDate belongs on the item itself, beside title",
-    "shortDescription": "shortDescription belongs on the item itself, beside title",
-    "ratingSource": 'ratingSource belongs inside the item\'s rating object: "rating": {"rating": "TVPG", "ratingSource": "USA_PR"}',
-    "videos": "videos belongs inside the item's content object",
-    "duration": "duration belongs inside the item's content object",
-    "dateAdded": "dateAdded belongs inside the item's content object",
-    "captions": "captions belongs inside the item's content object",
-    "trickPlayFiles": "trickPlayFiles belongs inside the item's content object",
-    "adBreaks": "adBreaks belongs inside the item's content object",
-    "url": "url belongs inside a video of content.videos",
-    "videoType": "videoType belongs inside a video of content.videos",
-    "quality": "quality belongs inside a video of content.videos",
-    "episodeNumber": "episodeNumber belongs on an episode of a series",
-    "seasonNumber": "seasonNumber belongs on a season of a series",
-}
+ITEM_KEYS = frozenset({"genres", "tags", "thumbnail", "releaseDate", "shortDescription", "title"})
+CONTENT_KEYS = frozenset(
+    {"videos", "duration", "dateAdded", "captions", "trickPlayFiles", "adBreaks"}
+)
+VIDEO_KEYS = frozenset({"url", "videoType", "quality", "bitrate"})
 
 
-def _unknown_key_hint(key: str, known: set[str]) -> str:
-    if key in KEY_HOMES:
-        return f"move it: {KEY_HOMES[key]}"
+def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
+    parent = path[-1] if path else ""
+    episode = len(path) >= 2 and path[-2] == "episodes"
+    home = ""
+    if key == "ratingSource":
+        home = 'inside the item\'s rating object: "rating": {"rating": "TVPG", "ratingSource": "USA_PR"}'
+    elif episode and key in ("genres", "tags"):
+        return f"remove it: episodes have no {key} in the spec; give {key} to the series"
+    elif parent == "content" and key in ITEM_KEYS:
+        home = "on the item itself, beside title (not inside content)"
+    elif parent == "content" and key in VIDEO_KEYS:
+        home = 'inside a video of content.videos: [{"url": ..., "quality": ..., "videoType": ...}]'
+    elif parent != "content" and key in CONTENT_KEYS:
+        home = "inside the item's content object"
+    if home:
+        return f"move it: {key} belongs {home}"
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"did you mean {close[0]!r}? keys are case sensitive"

@@ -35,3 +35,16 @@ def test_misspelt_key_still_gets_a_spelling_hint() -> None:
     feed = json.loads(BASE.read_text())
     feed["movies"][0]["Title"] = "x"
     assert "did you mean 'title'" in _problem(feed, "/movies/0/Title").hint
+
+
+def test_genres_on_an_episode_are_not_sent_inside_content() -> None:
+    feed = json.loads(BASE.read_text())
+    feed["series"][0]["seasons"][0]["episodes"][0]["genres"] = ["news"]
+    problem = _problem(feed, "/series/0/seasons/0/episodes/0/genres")
+    assert "episodes have no genres" in problem.hint and "content" not in problem.hint
+
+
+def test_duration_on_the_item_says_it_belongs_in_content() -> None:
+    feed = json.loads(BASE.read_text())
+    feed["movies"][0]["duration"] = 5
+    assert "inside the item's content object" in _problem(feed, "/movies/0/duration").hint
