@@ -225,8 +225,12 @@ def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
     return (parts, problem.rule, problem.message)
 
 
-def _sort_key(problem: Problem) -> tuple[list[tuple[int, int, str]], str, str]:
-    # Numeric order for array indexes (/movies/2 before /movies/10); a key that is all digits
-    # ("0" in an object) sorts among them without comparing numbers to strings.
-    parts = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in problem.pointer.split("/")]
-    return (parts, problem.rule, problem.message)
+def _sort_key(problem: Problem) -> tuple[str, str, str]:
+    # Numeric order for array indexes (/movies/2 before /movies/10): each pointer part becomes a
+    # string that compares the right way - a number as its length then its digits, below any
+    # text - so sorting thousands of problems compares plain strings.
+    parts = (
+        f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+        for part in problem.pointer.split("/")
+    )
+    return ("\x00".join(parts), problem.rule, problem.message)

@@ -36,6 +36,9 @@ TYPES_BY_EXTENSION = {
 }
 PREFERRED_TYPE = {".m3u8": "HLS", ".mpd": "DASH", ".ism": "SMOOTH", ".isml": "SMOOTH"}
 
+# Cheap tests first: most URLs name none of these, and need no parsing at all.
+_PAGE_MARKERS = ("github.com", "youtu", "vimeo.com", "dropbox.com", "embed")
+_SIZE_MARKER = re.compile(r"[0-9][xX][0-9]|[?&](?:w|width|h|height)=", re.IGNORECASE)
 _SIZE_IN_PATH = re.compile(r"(?<![0-9])([0-9]{2,5})[xX]([0-9]{2,5})(?![0-9])")
 _WIDTH_KEYS = ("w", "width")
 _HEIGHT_KEYS = ("h", "height")
@@ -51,6 +54,9 @@ class WebPage:
 
 def web_page(url: str) -> WebPage | None:
     """What kind of web page `url` is, or None when it may well be a media file."""
+    lowered = url.lower()
+    if not any(marker in lowered for marker in _PAGE_MARKERS):
+        return None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     path = parts.path
@@ -98,6 +104,8 @@ def extension(url: str) -> str:
 
 def stated_size(url: str) -> tuple[int | None, int | None]:
     """The width and height a URL states for its image (`/160x90/`, `-320x180.jpg`, `w=200`)."""
+    if not _SIZE_MARKER.search(url):
+        return None, None
     parts = urlsplit(url)
     width = height = None
     matches = _SIZE_IN_PATH.findall(unquote(parts.path))

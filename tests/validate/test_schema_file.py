@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema_rs
+import pytest
 from jsonschema import Draft202012Validator
 
 from packager.schemas import FEED_SCHEMA, load_schema, schema_path
@@ -105,3 +106,15 @@ def test_installed_wheel_ships_the_schema(tmp_path: Path) -> None:
 
     wheel = next(tmp_path.glob("packager-*.whl"))
     assert f"packager/schemas/{FEED_SCHEMA}" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_the_feed_schema_is_checked_against_its_metaschema_when_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager.validate import schema_check
+
+    broken = tmp_path / "broken.schema.json"
+    broken.write_text('{"type": 12}')
+    monkeypatch.setattr(schema_check, "schema_path", lambda name: broken)
+    with pytest.raises(ValueError):
+        schema_check.FeedSchema()
