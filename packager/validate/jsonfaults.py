@@ -23,8 +23,6 @@ from packager.spec import to_pointer
 
 # A \uD800-\uDFFF escape: the only way a lone surrogate gets into a UTF-8 JSON text.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-# An exponent of three digits or more can overflow a double to infinity (1e400).
-_HUGE_EXPONENT = re.compile(r"[0-9][eE]\+?[0-9]{3}")
 # An escaped colon (\u003a) makes the colon count of the text differ from the parsed one.
 _ESCAPED_COLON = re.compile(r"\\u003[aA]")
 
@@ -45,15 +43,16 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def find_faults(text: str, data: Any, saw_constant: bool) -> tuple[Any, list[Problem]]:
+def find_faults(text: str, data: Any, saw_non_finite: bool) -> tuple[Any, list[Problem]]:
     """Problems the plain parse of `text` into `data` hid, and `data` repaired.
 
-    `saw_constant` says whether the parser met NaN, Infinity or -Infinity.
+    `saw_non_finite` says whether the parser met NaN, Infinity, -Infinity or a number too
+    large for a double (see `parse_float`).
     """
     problems: list[Problem] = []
     if _has_duplicates(text, data):
         problems.extend(_duplicate_problems(text))
-    if saw_constant or _HUGE_EXPONENT.search(text):
+    if saw_non_finite:
         data = _repair(data, (), problems, _non_finite)
     if _SURROGATE_ESCAPE.search(text):
         data = _repair(data, (), problems, _lone_surrogate)
@@ -61,13 +60,48 @@ def find_faults(text: str, data: Any, saw_constant: bool) -> tuple[Any, list[Pro
 
 
 def _has_duplicates(text: str, data: Any) -> bool:
+    """Whether some object of `text` repeats a key: every key of the text is followed by a
+    colon, so the text has more colons than the parsed document written back out exactly when
+    a key was dropped. Written item by item, so no second copy of a large feed is made."""
     if _ESCAPED_COLON.search(text):
         return True  # the counts cannot be compared; let the exact parse decide
     try:
-        written = json.dumps(data, check_circular=False, separators=(",", ":"))
+        written = _colons(data)
     except ValueError:
         return True
-    return written.count(":") != text.count(":")
+    return written != text.count(":")
+
+
+def _colons(data: Any) -> int:
+    """The colons of `data` written as JSON: one per key, plus those inside strings. The root's
+    lists (the feed's item arrays) are written a slice at a time, never as a second copy of
+    the whole feed; everything deeper is written by the C encoder in one call."""
+    if isinstance(data, dict):
+        return sum(1 + key.count(":") + _list_colons(value) for key, value in data.items())
+    return _list_colons(data)
+
+
+def _list_colons(value: Any) -> int:
+    if not isinstance(value, list):
+        return _written_colons(value)
+    slices = range(0, len(value), _SLICE)
+    return sum(_written_colons(value[start : start + _SLICE]) for start in slices)
+
+
+_SLICE = 500  # list entries written per encoder call
+_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+
+
+def _written_colons(value: Any) -> int:
+    return _ENCODER.encode(value).count(":")
+
+
+def parse_float(literal: str, seen: list[str]) -> float:
+    """`float(literal)`, noting in `seen` a literal that overflows to infinity (1e400)."""
+    value = float(literal)
+    if not math.isfinite(value):
+        seen.append(literal)
+    return value
 
 
 def _duplicate_problems(text: str) -> Iterator[Problem]:

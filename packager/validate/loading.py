@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 from packager.errors import InputError
 from packager.model import Problem
-from packager.validate.jsonfaults import find_faults
+from packager.validate.jsonfaults import find_faults, parse_float
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MIB
@@ -88,10 +88,14 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             location=origin,
             hint="packager validate reads Roku Direct Publisher JSON feeds",
         )
-    constants: list[str] = []
+    non_finite: list[str] = []
     try:
-        data = json.loads(text, parse_constant=lambda name: _note_constant(name, constants))
-        data, problems = find_faults(text, data, bool(constants))
+        data = json.loads(
+            text,
+            parse_constant=lambda name: _note_constant(name, non_finite),
+            parse_float=lambda literal: parse_float(literal, non_finite),
+        )
+        data, problems = find_faults(text, data, bool(non_finite))
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]

@@ -37,8 +37,14 @@ TYPES_BY_EXTENSION = {
 PREFERRED_TYPE = {".m3u8": "HLS", ".mpd": "DASH", ".ism": "SMOOTH", ".isml": "SMOOTH"}
 
 # Cheap tests first: most URLs name none of these, and need no parsing at all.
-_PAGE_MARKERS = ("github.com", "youtu", "vimeo.com", "dropbox.com", "embed")
-_SIZE_MARKER = re.compile(r"[0-9][xX][0-9]|[?&](?:w|width|h|height)=", re.IGNORECASE)
+# Cheap test first: most URLs are on none of these hosts and have no /embed/ in them.
+_PAGE_HOST = re.compile(
+    r"https?://(?:[^/@]*@)?(?:www\.|m\.)?"
+    r"(?:github\.com|youtube\.com|youtu\.be|youtube-nocookie\.com|(?:player\.)?vimeo\.com|dropbox\.com)"
+    r"(?:[:/?#]|$)",
+    re.IGNORECASE,
+)
+_SIZE_MARKER = re.compile(r"[0-9][xX][0-9]|[?&](?:[wWhH]|width|height)=")
 _SIZE_IN_PATH = re.compile(r"(?<![0-9])([0-9]{2,5})[xX]([0-9]{2,5})(?![0-9])")
 _WIDTH_KEYS = ("w", "width")
 _HEIGHT_KEYS = ("h", "height")
@@ -54,8 +60,7 @@ class WebPage:
 
 def web_page(url: str) -> WebPage | None:
     """What kind of web page `url` is, or None when it may well be a media file."""
-    lowered = url.lower()
-    if not any(marker in lowered for marker in _PAGE_MARKERS):
+    if not _PAGE_HOST.match(url) and "mbed" not in url and "MBED" not in url:
         return None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
@@ -98,8 +103,12 @@ def web_page(url: str) -> WebPage | None:
 
 def extension(url: str) -> str:
     """The lower-case extension of the URL's last path segment (`.m3u8`), or ""."""
-    last = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
-    return "." + last.rsplit(".", 1)[-1] if "." in last else ""
+    if "//" not in url:
+        return ""
+    path = url.split("?", 1)[0].split("#", 1)[0].split("//", 1)[1]
+    last = path.rsplit("/", 1)[-1] if "/" in path else ""
+    dot = last.rfind(".")
+    return last[dot:].lower() if dot >= 0 else ""
 
 
 def stated_size(url: str) -> tuple[int | None, int | None]:
@@ -124,73 +133,76 @@ def stated_size(url: str) -> tuple[int | None, int | None]:
 def check_media_urls(items: Iterable[FeedNode]) -> Iterator[Problem]:
     """Problems with the thumbnails and videos of every item, judged from their URLs."""
     for node in items:
+        item = node.item
         for key in THUMBNAIL_KEYS:
-            url = node.item.get(key)
-            if isinstance(url, str):
-                yield from _thumbnail(f"{node.pointer}/{key}", key, url)
-        content = node.item.get("content")
+            url = item.get(key)
+            if isinstance(url, str) and (problem := _thumbnail(node.pointer, key, url)):
+                yield problem
+        content = item.get("content")
         videos = content.get("videos") if isinstance(content, dict) else None
-        for index, video in enumerate(videos if isinstance(videos, list) else []):
-            if isinstance(video, dict) and isinstance(video.get("url"), str):
-                yield from _video(f"{node.pointer}/content/videos/{index}", video)
+        for index, video in enumerate(videos if isinstance(videos, list) else ()):
+            if (
+                isinstance(video, dict)
+                and isinstance(video.get("url"), str)
+                and (problem := _video(node.pointer, index, video))
+            ):
+                yield problem
 
 
-def _thumbnail(pointer: str, key: str, url: str) -> Iterator[Problem]:
+def _thumbnail(item_pointer: str, key: str, url: str) -> Problem | None:
     page = web_page(url)
     if page is not None:
-        yield Problem(
-            pointer,
+        return Problem(
+            f"{item_pointer}/{key}",
             "thumbnail-web-page",
             Severity.WARNING,
             f"{key} {url} is {page.what}, not an image; the tile shows no picture",
             page.fix,
         )
-        return
     width, height = stated_size(url)
+    if width is None and height is None:
+        return None
     too_small = (width is not None and width < MIN_WIDTH) or (
         height is not None and height < MIN_HEIGHT
     )
-    off_ratio = (
+    off_ratio = bool(
         width is not None and height and abs(width / height - ASPECT) / ASPECT > ASPECT_TOLERANCE
     )
-    if too_small or off_ratio:
-        stated = f"{width or '?'}x{height or '?'}"
-        why = []
-        if too_small:
-            why.append(f"below Roku's minimum {MIN_WIDTH}x{MIN_HEIGHT}")
-        if off_ratio:
-            why.append("not 16:9")
-        yield Problem(
-            pointer,
-            "thumbnail-url-size",
-            Severity.WARNING,
-            f"{key} URL states its size as {stated}, {' and '.join(why)}",
-            "point it at a 16:9 image of at least 800x450 (1280x720 or 1920x1080 are typical); "
-            "many image services take the size from the URL",
-        )
+    if not (too_small or off_ratio):
+        return None
+    why = [f"below Roku's minimum {MIN_WIDTH}x{MIN_HEIGHT}"] if too_small else []
+    why += ["not 16:9"] if off_ratio else []
+    return Problem(
+        f"{item_pointer}/{key}",
+        "thumbnail-url-size",
+        Severity.WARNING,
+        f"{key} URL states its size as {width or '?'}x{height or '?'}, {' and '.join(why)}",
+        "point it at a 16:9 image of at least 800x450 (1280x720 or 1920x1080 are typical); "
+        "many image services take the size from the URL",
+    )
 
 
-def _video(pointer: str, video: dict[str, Any]) -> Iterator[Problem]:
+def _video(item_pointer: str, index: int, video: dict[str, Any]) -> Problem | None:
     url: str = video["url"]
+    pointer = f"{item_pointer}/content/videos/{index}"
     page = web_page(url)
     if page is not None:
-        yield Problem(
+        return Problem(
             f"{pointer}/url",
             "video-web-page",
             Severity.ERROR,
             f"video {url} is {page.what}, not a stream Roku can play",
             page.fix,
         )
-        return
     declared = video.get("videoType")
     ext = extension(url)
     expected = TYPES_BY_EXTENSION.get(ext)
     if expected is None or not isinstance(declared, str) or declared in expected:
-        return
+        return None
     if declared not in PROGRESSIVE | {"HLS", "DASH", "SMOOTH"}:
-        return  # not a videoType at all: the schema reports it
+        return None  # not a videoType at all: the schema reports it
     right = PREFERRED_TYPE.get(ext, ext[1:].upper())
-    yield Problem(
+    return Problem(
         f"{pointer}/videoType",
         "video-type-mismatch",
         Severity.ERROR,
