@@ -96,6 +96,17 @@ def _written_colons(value: Any) -> int:
     return _ENCODER.encode(value).count(":")
 
 
+MAX_INT_DIGITS = 4000  # below Python's int/str conversion limit (4,300 digits)
+
+
+def parse_int(literal: str, seen: list[str]) -> int | float:
+    """`int(literal)`, or infinity (noted in `seen`) for an integer too long to convert."""
+    if len(literal) > MAX_INT_DIGITS:
+        seen.append(literal)
+        return math.inf if not literal.startswith("-") else -math.inf
+    return int(literal)
+
+
 def parse_float(literal: str, seen: list[str]) -> float:
     """`float(literal)`, noting in `seen` a literal that overflows to infinity (1e400)."""
     value = float(literal)
@@ -135,9 +146,11 @@ def _non_finite(value: Any, path: tuple[str | int, ...]) -> tuple[Any, Problem |
             pointer=to_pointer(path),
             rule="number-not-finite",
             severity=Severity.ERROR,
-            message=f"{_name(path)} is {_literal(value)}, which is not a JSON number",
+            message=f"{_name(path)} is {_literal(value)} (NaN, Infinity, or a number too large "
+            "to store), which no device can read as a number",
             hint="write a finite number (durations and bitrates are whole numbers) or leave "
-            "the key out; JSON has no NaN or Infinity and 1e400 overflows",
+            "the key out; JSON has no NaN or Infinity, and 1e400 or a 5,000-digit number "
+            "overflows",
         )
         return None, problem
     return value, None

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 from packager.errors import InputError
 from packager.model import Problem
-from packager.validate.jsonfaults import find_faults, parse_float
+from packager.validate.jsonfaults import find_faults, parse_float, parse_int
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MIB
@@ -90,11 +90,7 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
         )
     non_finite: list[str] = []
     try:
-        data = json.loads(
-            text,
-            parse_constant=lambda name: _note_constant(name, non_finite),
-            parse_float=lambda literal: parse_float(literal, non_finite),
-        )
+        data = _loads(text, non_finite)
         data, problems = find_faults(text, data, bool(non_finite))
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
@@ -112,6 +108,22 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             hint="a Roku feed is a few levels deep; this file is not one",
         ) from exc
     return FeedDocument(origin=origin, size_bytes=size_bytes, data=data, problems=tuple(problems))
+
+
+def _loads(text: str, non_finite: list[str]) -> Any:
+    """`json.loads`, noting in `non_finite` every NaN, Infinity and overflowing number."""
+    hooks: dict[str, Any] = {
+        "parse_constant": lambda name: _note_constant(name, non_finite),
+        "parse_float": lambda literal: parse_float(literal, non_finite),
+    }
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        # An integer of more digits than Python converts (4,300): read it as infinity, so that
+        # it is reported where it is. Only this rare retry pays for a hook per integer.
+        return json.loads(text, parse_int=lambda literal: parse_int(literal, non_finite), **hooks)
 
 
 def _note_constant(name: str, seen: list[str]) -> float:

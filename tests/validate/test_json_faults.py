@@ -96,3 +96,8 @@ def test_strict_turns_these_warnings_into_exit_3() -> None:
     )
     assert (lenient.exit_code, strict.exit_code) == (0, 3)
     assert "duplicate-key" in strict.stdout
+
+
+def test_an_integer_of_thousands_of_digits_is_a_located_error() -> None:
+    raw = _base_text().replace('"duration": 5400', '"duration": ' + "9" * 5000, 1)
+    assert ("/movies/0/content/duration", "number-not-finite", "error") in _found(raw)
