@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from packager.spec import CONTENT_ARRAYS
+from packager.spec import CONTENT_ARRAYS, walk_feed
 
 IGNORED_ROOT_KEYS = frozenset({"lastUpdated"})  # changes on every build; says nothing by itself
 
@@ -94,25 +93,12 @@ def _cell(text: str) -> str:
 def feed_items(feed: Any) -> dict[str, tuple[ItemRef, dict[str, Any]]]:
     """Every item with an id, episodes included, by id (the first one wins on duplicates)."""
     found: dict[str, tuple[ItemRef, dict[str, Any]]] = {}
-    if not isinstance(feed, dict):
-        return found
-    for kind in CONTENT_ARRAYS:
-        for item, item_kind in _walk(feed.get(kind), kind):
-            item_id = item.get("id")
-            if isinstance(item_id, str) and item_id not in found:
-                found[item_id] = (ItemRef(item_id, item_kind, str(item.get("title", ""))), item)
+    for node in walk_feed(feed):
+        item_id = node.item.get("id")
+        if isinstance(item_id, str) and item_id not in found:
+            ref = ItemRef(item_id, node.kind, str(node.item.get("title", "")))
+            found[item_id] = (ref, node.item)
     return found
-
-
-def _walk(items: Any, kind: str) -> Iterator[tuple[dict[str, Any], str]]:
-    for item in items if isinstance(items, list) else ():
-        if not isinstance(item, dict):
-            continue
-        yield item, kind
-        yield from _walk(item.get("episodes"), "episode")
-        for season in item.get("seasons") or ():
-            if isinstance(season, dict):
-                yield from _walk(season.get("episodes"), "episode")
 
 
 def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ def to_pointer(path: Iterable[str | int]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedNode:
     """One content item of a feed with where it sits.
 

@@ -53,3 +53,36 @@ def test_cli_diff_json_and_text(tmp_path: Path) -> None:
     assert "  - liveFeeds live-1: Harbor City News Live" in text
     missing = runner.invoke(main, ["diff", str(BASE), str(tmp_path / "nope.json")])
     assert missing.exit_code == 4 and "no such file" in missing.stderr
+
+
+def test_episodes_in_seasons_and_directly_are_compared_as_items() -> None:
+    old = {
+        "series": [
+            {
+                "id": "s1",
+                "title": "Show",
+                "seasons": [{"seasonNumber": 1, "episodes": [{"id": "e1", "title": "One"}]}],
+                "episodes": [{"id": "e2", "title": "Two"}],
+            }
+        ]
+    }
+    new = json.loads(json.dumps(old))
+    new["series"][0]["seasons"][0]["episodes"][0]["title"] = "One, again"
+    new["series"][0]["seasons"].append("not a season")  # a broken entry is passed over
+    result = diff_feeds(old, new)
+    assert [(c.item.item_id, c.item.kind, c.fields) for c in result.changed] == [
+        ("e1", "episode", ("title",))
+    ]
+    assert result.old_count == result.new_count == 3
+
+
+def test_derived_entries_of_roku_own_feed_without_season_numbers() -> None:
+    # Roku's own sample feed gives seasons no seasonNumber; the derived formats must not crash.
+    from packager.feed.derived import feed_entries
+
+    feed = json.loads(
+        (Path(__file__).parent / "validate/real/fitorays-roku-developers-feed.json").read_text()
+    )
+    episodes = [entry for entry in feed_entries(feed) if entry.kind == "episode"]
+    assert episodes and all(entry.season_number is None for entry in episodes)
+    assert {entry.series_id for entry in episodes} == {s["id"] for s in feed["series"]}

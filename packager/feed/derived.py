@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# Spec §2: the content arrays whose items play one video, with the Search Feed type of each.
-PLAYABLE_ARRAYS = {"movies": "movie", "shortFormVideos": "shortForm", "tvSpecials": "tvSpecial"}
+from packager.spec import PLAYABLE_ARRAYS, walk_feed
 
 
 @dataclass(frozen=True)
@@ -25,36 +24,33 @@ class FeedEntry:
 
 
 def feed_entries(feed: dict[str, Any]) -> Iterator[FeedEntry]:
-    """Every item of `feed` that plays a video, in feed order; episodes after their series."""
-    for key, value in feed.items():
-        if key in PLAYABLE_ARRAYS:
-            for item in value:
-                yield FeedEntry(
-                    item,
-                    PLAYABLE_ARRAYS[key],
-                    tuple(item.get("genres", ())),
-                    tuple(item.get("tags", ())),
-                )
-        elif key == "series":
-            for series in value:
-                yield from _episodes(series)
-
-
-def _episodes(series: dict[str, Any]) -> Iterator[FeedEntry]:
-    genres = tuple(series.get("genres", ()))
-    tags = tuple(series.get("tags", ()))
-    # Spec §3.2: a series has seasons (each with episodes) or episodes directly.
-    for season in series.get("seasons", ()):
-        for episode in season.get("episodes", ()):
-            yield FeedEntry(episode, "episode", genres, tags, series["id"], season["seasonNumber"])
-    for episode in series.get("episodes", ()):
-        yield FeedEntry(episode, "episode", genres, tags, series["id"], None)
+    """Every item of `feed` that plays a video, in feed order; episodes after their series
+    (spec §3.2: in seasons, or directly in the series), with the series' genres and tags."""
+    for node in walk_feed(feed):
+        if node.kind in PLAYABLE_ARRAYS:
+            yield FeedEntry(
+                node.item,
+                PLAYABLE_ARRAYS[node.kind],
+                tuple(node.item.get("genres", ())),
+                tuple(node.item.get("tags", ())),
+            )
+        elif node.episode and node.parent is not None:
+            season = node.season.get("seasonNumber") if node.season is not None else None
+            yield FeedEntry(
+                node.item,
+                "episode",
+                tuple(node.parent.get("genres", ())),
+                tuple(node.parent.get("tags", ())),
+                str(node.parent.get("id", "")),
+                season if isinstance(season, int) else None,
+            )
 
 
 def left_out(feed: dict[str, Any]) -> list[str]:
     """Notes for the items of `feed` no derived format can carry (live streams)."""
     return [
-        f"live stream {stream['id']}: not in feed.xml or search.json (Media RSS items need a "
-        "duration, and Roku's Search Feed has had no live type since 2023-09-21)"
-        for stream in feed.get("liveFeeds", ())
+        f"live stream {node.item.get('id')}: not in feed.xml or search.json (Media RSS items "
+        "need a duration, and Roku's Search Feed has had no live type since 2023-09-21)"
+        for node in walk_feed(feed)
+        if node.kind == "liveFeeds"
     ]

@@ -94,7 +94,14 @@ def _feed_schema() -> FeedSchema:
 
 def check_document(document: FeedDocument) -> ValidationResult:
     """Schema and cross-field checks of an already parsed feed."""
-    problems = _feed_schema().check(document.data)
+    # A NaN or Infinity was read as null: its own error says more than "is null".
+    not_finite = {p.pointer for p in document.problems if p.rule == "number-not-finite"}
+    problems = [*document.problems]
+    problems.extend(
+        problem
+        for problem in _feed_schema().check(document.data)
+        if not (problem.rule == "null-value" and problem.pointer in not_finite)
+    )
     counts: dict[str, int] = {}
     if isinstance(document.data, dict):
         problems.extend(check_rules(document.data, document.size_bytes))
@@ -122,7 +129,9 @@ def check_search_document(document: FeedDocument) -> ValidationResult:
             counts[str(kind)] = counts.get(str(kind), 0) + 1
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(sorted(set(check_search_feed(document.data)), key=_sort_key)),
+        problems=tuple(
+            sorted({*document.problems, *check_search_feed(document.data)}, key=_sort_key)
+        ),
         size_bytes=document.size_bytes,
         item_counts=counts,
         kind=KIND_SEARCH,
@@ -216,8 +225,12 @@ def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
     return (parts, problem.rule, problem.message)
 
 
-def _sort_key(problem: Problem) -> tuple[list[tuple[int, int, str]], str, str]:
-    # Numeric order for array indexes (/movies/2 before /movies/10); a key that is all digits
-    # ("0" in an object) sorts among them without comparing numbers to strings.
-    parts = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in problem.pointer.split("/")]
-    return (parts, problem.rule, problem.message)
+def _sort_key(problem: Problem) -> tuple[str, str, str]:
+    # Numeric order for array indexes (/movies/2 before /movies/10): each pointer part becomes a
+    # string that compares the right way - a number as its length then its digits, below any
+    # text - so sorting thousands of problems compares plain strings.
+    parts = (
+        f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+        for part in problem.pointer.split("/")
+    )
+    return ("\x00".join(parts), problem.rule, problem.message)

@@ -1,25 +1,36 @@
 """--check-assets: fetch every thumbnail and video a feed names, once, and judge what comes back.
 
-Thumbnails must be reachable JPEG/PNG images of at least 800x450 in 16:9 (spec §3, rule 20);
-videos must be reachable with a plausible content type. Only the image header is downloaded.
+Thumbnails must be reachable JPEG/PNG images of at least 800x450 in 16:9 (spec §3.3, rule 20),
+judged from their first bytes. Videos must be what their `videoType` says (spec §3.9):
+
+- anything served as `text/html` is a web page, not a stream;
+- HLS answers with a playlist (`#EXTM3U`) that the `m3u8` library parses; for a master
+  playlist its first variant must be reachable and a playlist too;
+- DASH answers with a parseable MPD (XML whose root is `MPD`);
+- MP4 / M4V start with an `ftyp` box, and the boxes in the first bytes fit in the file
+  (one Range request).
+
+Requests go through the project's HTTP client (`packager.net`): documents through a `Fetcher`
+(its timeouts, retries, redirect cap, size limit and thread pool), first bytes through sessions
+from the same `make_session`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
-
-import requests
-from PIL import ImageFile
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from packager.model import Problem, Severity
-from packager.net.session import describe_failure, make_session
-from packager.spec import CONTENT_ARRAYS
+from packager.spec import walk_feed
+from packager.validate.media_urls import extension
+
+if TYPE_CHECKING:
+    import requests
+
+    from packager.net.fetcher import Fetcher
 
 MIN_WIDTH, MIN_HEIGHT = 800, 450
 ASPECT = 16 / 9
@@ -36,6 +47,11 @@ VIDEO_CONTENT_TYPES = (
     "binary/octet-stream",
 )
 HEADER_LIMIT = 4 * 1024 * 1024  # bytes read at most to learn an image's format and size
+PREFIX_BYTES = 64 * 1024  # the one Range request for a video's first bytes
+PLAYLIST_MAX_BYTES = 8 * 1024 * 1024  # an HLS playlist or an MPD larger than this is not one
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+Finding = tuple[str, Severity, str, str]  # rule, severity, message, hint
 
 
 @dataclass(frozen=True)
@@ -52,128 +68,201 @@ class AssetOptions:
 @dataclass(frozen=True)
 class _Asset:
     url: str
-    kind: str  # "image" or "video"
+    kind: str  # "image", or the video's stream kind: "HLS", "DASH", "MP4", "other"
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    """The start of a response: status, media type, the first bytes and the file's length."""
+
+    status: int
+    media_type: str
+    body: bytes
+    total: int | None
 
 
 def collect_assets(feed: dict[str, Any]) -> dict[_Asset, list[str]]:
     """Every asset URL in the feed with the pointers that name it."""
     found: dict[_Asset, list[str]] = defaultdict(list)
-    for kind in CONTENT_ARRAYS:
-        for pointer, item in _walk_items(feed.get(kind), f"/{kind}"):
-            for key in ("thumbnail", "brandedThumbnail"):
-                if isinstance(item.get(key), str):
-                    found[_Asset(item[key], "image")].append(f"{pointer}/{key}")
-            content = item.get("content")
-            if isinstance(content, dict) and isinstance(content.get("videos"), list):
-                for index, video in enumerate(content["videos"]):
-                    if isinstance(video, dict) and isinstance(video.get("url"), str):
-                        found[_Asset(video["url"], "video")].append(
-                            f"{pointer}/content/videos/{index}/url"
-                        )
+    for node in walk_feed(feed, seasons=True):
+        for key in ("thumbnail", "brandedThumbnail"):
+            if isinstance(node.item.get(key), str):
+                found[_Asset(node.item[key], "image")].append(f"{node.pointer}/{key}")
+        content = node.item.get("content")
+        videos = content.get("videos") if isinstance(content, dict) else None
+        for index, video in enumerate(videos if isinstance(videos, list) else []):
+            if isinstance(video, dict) and isinstance(video.get("url"), str):
+                asset = _Asset(video["url"], _stream_kind(video))
+                found[asset].append(f"{node.pointer}/content/videos/{index}/url")
     return found
 
 
-def _walk_items(items: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        here = f"{pointer}/{index}"
-        yield here, item
-        yield from _walk_items(item.get("episodes"), f"{here}/episodes")
-        seasons = item.get("seasons")
-        if isinstance(seasons, list):
-            for season_index, season in enumerate(seasons):
-                if not isinstance(season, dict):
-                    continue
-                season_pointer = f"{here}/seasons/{season_index}"
-                yield season_pointer, season
-                yield from _walk_items(season.get("episodes"), f"{season_pointer}/episodes")
+def _stream_kind(video: dict[str, Any]) -> str:
+    declared = video.get("videoType")
+    if declared in ("HLS", "DASH"):
+        return str(declared)
+    if declared in ("MP4", "M4V"):
+        return "MP4"
+    return {".m3u8": "HLS", ".mpd": "DASH", ".mp4": "MP4", ".m4v": "MP4"}.get(
+        extension(video["url"]), "other"
+    )
 
 
-class _HostLimiter:
-    """At most `per_host` requests at once to any one host."""
+class _Client:
+    """The HTTP side of one asset check: a Fetcher for documents, sessions for first bytes."""
 
-    def __init__(self, per_host: int) -> None:
-        self._per_host = per_host
+    def __init__(self, options: AssetOptions) -> None:
+        from packager.net.fetcher import Fetcher
+
+        self.options = options
+        self.fetcher: Fetcher = Fetcher(
+            timeout=(min(5.0, options.timeout), options.timeout),
+            max_bytes=PLAYLIST_MAX_BYTES,
+            retries=options.retries,
+            per_host=options.per_host,
+            max_workers=options.workers,
+        )
+        self._local = threading.local()
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._sessions: list[requests.Session] = []
 
-    def slot(self, url: str) -> threading.Semaphore:
+    def close(self) -> None:
+        self.fetcher.close()
+        for session in self._sessions:
+            session.close()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            from packager.net.session import make_session
+
+            session = self._local.session = make_session(retries=self.options.retries)
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def slot(self, url: str) -> threading.BoundedSemaphore:
+        """At most `per_host` first-bytes requests at once to any one host."""
         host = urlsplit(url).netloc.lower()
         with self._lock:
             if host not in self._slots:
-                self._slots[host] = threading.Semaphore(self._per_host)
+                self._slots[host] = threading.BoundedSemaphore(self.options.per_host)
             return self._slots[host]
+
+    def prefix(self, url: str, limit: int, *, ranged: bool) -> _Prefix:
+        """The first `limit` bytes of `url` (asked for with a Range header when `ranged`)."""
+        headers = {"Range": f"bytes=0-{limit - 1}"} if ranged else {}
+        with (
+            self.slot(url),
+            self._session().get(
+                url, timeout=self.options.timeout, stream=True, headers=headers
+            ) as response,
+        ):
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            chunks: list[bytes] = []
+            size = 0
+            if response.status_code < 400:
+                for chunk in response.iter_content(64 * 1024):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= limit:
+                        break
+            return _Prefix(
+                response.status_code, media_type, b"".join(chunks)[:limit], _total(response)
+            )
+
+
+def _total(response: requests.Response) -> int | None:
+    """The whole file's length: from Content-Range (206) or Content-Length (200)."""
+    content_range = response.headers.get("Content-Range", "")
+    if "/" in content_range and content_range.rsplit("/", 1)[1].strip().isdigit():
+        return int(content_range.rsplit("/", 1)[1])
+    length = response.headers.get("Content-Length", "")
+    return int(length) if response.status_code == 200 and length.isdigit() else None
 
 
 def check_feed_assets(feed: dict[str, Any], options: AssetOptions | None = None) -> list[Problem]:
     """Fetch each distinct asset once (concurrently, per-host limited) and report problems."""
     options = options or AssetOptions()
     assets = collect_assets(feed)
-    limiter = _HostLimiter(options.per_host)
-    local = threading.local()
-
-    def session() -> requests.Session:
-        if not hasattr(local, "session"):
-            local.session = make_session(retries=options.retries)
-        current: requests.Session = local.session
-        return current
-
-    def check(asset: _Asset) -> list[tuple[str, Severity, str, str]]:
-        with limiter.slot(asset.url):
-            if asset.kind == "image":
-                return _check_image(session(), asset.url, options)
-            return _check_video(session(), asset.url, options)
-
+    client = _Client(options)
+    try:
+        findings = list(client.fetcher.map(lambda asset: _check(client, asset), list(assets)))
+    finally:
+        client.close()
     problems: list[Problem] = []
-    with ThreadPoolExecutor(max_workers=options.workers) as pool:
-        for asset, findings in zip(assets, pool.map(check, assets), strict=True):
-            for pointer in assets[asset]:
-                for rule, severity, message, hint in findings:
-                    problems.append(Problem(pointer, rule, severity, message, hint))
+    for asset, found in zip(assets, findings, strict=True):
+        for pointer in assets[asset]:
+            problems.extend(Problem(pointer, *finding) for finding in found)
     return problems
 
 
-def _check_image(
-    session: requests.Session, url: str, options: AssetOptions
-) -> list[tuple[str, Severity, str, str]]:
-    if urlsplit(url).scheme not in ("http", "https"):
+def _check(client: _Client, asset: _Asset) -> list[Finding]:
+    import requests
+
+    from packager.errors import PackagerError
+    from packager.net.session import describe_failure
+
+    if urlsplit(asset.url).scheme not in ("http", "https"):
         return []  # the schema already reports URLs that are not http(s)
+    video = asset.kind != "image"
     try:
-        with session.get(url, timeout=options.timeout, stream=True) as response:
-            if response.status_code >= 400:
-                return [_unreachable(url, f"HTTP {response.status_code}")]
-            parser = ImageFile.Parser()
-            read = 0
-            for chunk in response.iter_content(64 * 1024):
-                parser.feed(chunk)
-                read += len(chunk)
-                if parser.image is not None or read >= HEADER_LIMIT:
-                    break
-            image = parser.image
+        if not video:
+            return _check_image(client, asset.url)
+        return _check_video(client, asset)
     except requests.RequestException as exc:
-        return [_unreachable(url, describe_failure(exc))]
-    except (OSError, SyntaxError, ValueError):
-        image = None
-    if image is None:
+        return [_unreachable(asset.url, describe_failure(exc), video=video)]
+    except PackagerError as exc:  # from the Fetcher: unreachable, refused or too large
+        return [_unreachable(asset.url, exc.message.split(": ", 1)[-1], video=video)]
+
+
+def _check_image(client: _Client, url: str) -> list[Finding]:
+    # The header of a JPEG or PNG is in its first bytes; only an image with a large EXIF or
+    # ICC block needs more (up to HEADER_LIMIT).
+    head = client.prefix(url, PREFIX_BYTES, ranged=True)
+    if head.status >= 400:
+        return [_unreachable(url, f"HTTP {head.status}")]
+    size = _image_size(head.body)
+    if size is None and len(head.body) >= PREFIX_BYTES:
+        head = client.prefix(url, HEADER_LIMIT, ranged=False)
+        size = _image_size(head.body)
+    if size is None:
+        what = "a web page" if head.media_type == "text/html" else "not an image Pillow can read"
         return [
             (
                 "thumbnail-not-image",
                 Severity.ERROR,
-                f"thumbnail {url} is not an image Pillow can read",
+                f"thumbnail {url} is {what}",
                 "point thumbnail at a JPEG or PNG file",
             )
         ]
-    findings: list[tuple[str, Severity, str, str]] = []
-    width, height = image.size
-    if image.format not in ROKU_IMAGE_FORMATS:
+    return _judge_image(*size, client.options.aspect_tolerance)
+
+
+def _image_size(data: bytes) -> tuple[str | None, int, int] | None:
+    """The format, width and height of the image `data` starts, or None."""
+    from PIL import ImageFile
+
+    parser = ImageFile.Parser()
+    try:
+        for start in range(0, len(data), 16 * 1024):
+            parser.feed(data[start : start + 16 * 1024])
+            if parser.image is not None:
+                return parser.image.format, *parser.image.size
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return None
+
+
+def _judge_image(fmt: str | None, width: int, height: int, tolerance: float) -> list[Finding]:
+    findings: list[Finding] = []
+    if fmt not in ROKU_IMAGE_FORMATS:
         findings.append(
             (
                 "thumbnail-format",
                 Severity.WARNING,
-                f"thumbnail is {image.format}; Roku documents JPEG and PNG only",
+                f"thumbnail is {fmt}; Roku documents JPEG and PNG only",
                 "convert it to JPEG",
             )
         )
@@ -186,7 +275,7 @@ def _check_image(
                 "use an image of at least 800x450 (1280x720 or 1920x1080 are typical)",
             )
         )
-    if height and abs(width / height - ASPECT) / ASPECT > options.aspect_tolerance:
+    if height and abs(width / height - ASPECT) / ASPECT > tolerance:
         findings.append(
             (
                 "thumbnail-aspect",
@@ -198,45 +287,141 @@ def _check_image(
     return findings
 
 
-def _check_video(
-    session: requests.Session, url: str, options: AssetOptions
-) -> list[tuple[str, Severity, str, str]]:
-    if urlsplit(url).scheme not in ("http", "https"):
-        return []
-    try:
-        response = session.head(url, timeout=options.timeout, allow_redirects=True)
-        if response.status_code in (405, 501) or response.status_code == 403:
-            with session.get(
-                url, timeout=options.timeout, stream=True, headers={"Range": "bytes=0-1023"}
-            ) as ranged:
-                response = ranged
-    except requests.RequestException as exc:
-        return [_unreachable(url, describe_failure(exc), video=True)]
-    if response.status_code >= 400:
-        return [_unreachable(url, f"HTTP {response.status_code}", video=True)]
-    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if content_type.startswith("text/html"):
+def _check_video(client: _Client, asset: _Asset) -> list[Finding]:
+    url = asset.url
+    head = client.prefix(url, PREFIX_BYTES, ranged=True)
+    if head.status >= 400:
+        return [_unreachable(url, f"HTTP {head.status}", video=True)]
+    if head.media_type == "text/html" or head.body.lstrip()[:14].lower().startswith(_HTML_STARTS):
         return [
             (
                 "video-not-stream",
                 Severity.ERROR,
-                f"video {url} is a web page (text/html), not a playable stream",
+                f"video {url} is a web page (text/html), not a stream",
                 "use the stream's own URL (.m3u8, .mpd or .mp4), not a page that embeds it",
             )
         ]
-    if content_type and not content_type.startswith(VIDEO_CONTENT_TYPES):
+    if asset.kind == "HLS":
+        return _check_hls(client, url, head.body)
+    if asset.kind == "DASH":
+        return _check_dash(client, url)
+    if asset.kind == "MP4":
+        return _check_mp4(url, head)
+    if head.media_type and not head.media_type.startswith(VIDEO_CONTENT_TYPES):
         return [
             (
                 "video-content-type",
                 Severity.WARNING,
-                f"video {url} is served as {content_type!r}, not a video type",
+                f"video {url} is served as {head.media_type!r}, not a video type",
                 "serve videos as video/mp4, application/vnd.apple.mpegurl or application/dash+xml",
             )
         ]
     return []
 
 
-def _unreachable(url: str, why: str, *, video: bool = False) -> tuple[str, Severity, str, str]:
+def _check_hls(client: _Client, url: str, start: bytes) -> list[Finding]:
+    import m3u8
+
+    if not start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"#EXTM3U"):
+        return [_not_playlist(url, "does not start with #EXTM3U")]
+    text = client.fetcher.get(url).content.decode("utf-8", "replace")
+    try:
+        playlist = m3u8.loads(text, uri=url)
+    except Exception as exc:  # m3u8 raises assorted exception types for malformed tags
+        return [_not_playlist(url, f"cannot be parsed ({exc})")]
+    if not playlist.is_variant:
+        if not playlist.segments:
+            return [_not_playlist(url, "lists no media segments and no variant streams")]
+        return []
+    if not playlist.playlists:
+        return [_not_playlist(url, "is a master playlist without variant streams")]
+    variant = urljoin(url, playlist.playlists[0].uri)
+    from packager.errors import PackagerError
+
+    try:
+        body = client.fetcher.get(variant, found_in=url).content
+    except PackagerError as exc:  # unreachable, refused (private address) or too large
+        reason = exc.message
+        return [
+            (
+                "hls-variant-unreachable",
+                Severity.ERROR,
+                f"the first variant of HLS playlist {url} ({variant}) cannot be fetched: {reason}",
+                "upload the variant playlists next to the master, or fix their URIs",
+            )
+        ]
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"#EXTM3U"):
+        return [_not_playlist(variant, "(the master's first variant) does not start with #EXTM3U")]
+    return []
+
+
+def _not_playlist(url: str, why: str) -> Finding:
+    return (
+        "hls-not-playlist",
+        Severity.ERROR,
+        f"HLS video {url} {why}, so it is not a playlist Roku can play",
+        "point the URL at the .m3u8 playlist itself, or fix videoType if it is not HLS",
+    )
+
+
+def _check_dash(client: _Client, url: str) -> list[Finding]:
+    from packager.errors import PackagerError
+    from packager.sources.xmlparse import parse_xml
+
+    body = client.fetcher.get(url).content
+    try:
+        root = parse_xml(body, origin=url)
+        tag = root.tag.rsplit("}", 1)[-1] if isinstance(root.tag, str) else ""
+    except PackagerError:
+        tag = ""
+    if tag != "MPD":
+        return [
+            (
+                "dash-not-mpd",
+                Severity.ERROR,
+                f"DASH video {url} is not a parseable MPD (XML with an <MPD> root)",
+                "point the URL at the .mpd manifest itself, or fix videoType if it is not DASH",
+            )
+        ]
+    return []
+
+
+def _check_mp4(url: str, head: _Prefix) -> list[Finding]:
+    body = head.body
+    if len(body) < 8 or body[4:8] != b"ftyp":
+        return [
+            (
+                "mp4-not-mp4",
+                Severity.ERROR,
+                f"MP4 video {url} does not start with an ftyp box: it is empty, cut short or "
+                "not an MP4 file",
+                "upload the complete MP4 again (re-encode it if needed), or fix videoType",
+            )
+        ]
+    total = head.total if head.total is not None else None
+    offset = 0
+    while offset + 8 <= len(body):
+        size = int.from_bytes(body[offset : offset + 4], "big")
+        if size == 1 and offset + 16 <= len(body):
+            size = int.from_bytes(body[offset + 8 : offset + 16], "big")
+        if size < 8:
+            break  # 0 means "to the end of the file"; anything else below 8 is not a box
+        if total is not None and offset + size > total:
+            kind = body[offset + 4 : offset + 8].decode("latin-1")
+            return [
+                (
+                    "mp4-truncated",
+                    Severity.ERROR,
+                    f"MP4 video {url} is cut short: its {kind!r} box needs {offset + size:,} "
+                    f"bytes but the file has {total:,}",
+                    "upload the complete file again; the upload or the encode was interrupted",
+                )
+            ]
+        offset += size
+    return []
+
+
+def _unreachable(url: str, why: str, *, video: bool = False) -> Finding:
     noun = "video" if video else "thumbnail"
     return (
         f"{noun}-unreachable",

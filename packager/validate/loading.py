@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from packager.errors import InputError
-from packager.net.fetcher import fetch
+from packager.model import Problem
+from packager.validate.jsonfaults import find_faults, parse_float, parse_int
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MIB
@@ -18,11 +19,13 @@ DEFAULT_TIMEOUT = 30.0  # seconds to wait for a feed URL to answer
 
 @dataclass(frozen=True)
 class FeedDocument:
-    """A feed as read: where it came from, its size, and the parsed JSON."""
+    """A feed as read: where it came from, its size, the parsed JSON, and what the JSON text
+    itself got wrong (duplicate keys, NaN, lone surrogates; see jsonfaults)."""
 
     origin: str
     size_bytes: int
     data: Any
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 def read_feed_bytes(
@@ -40,6 +43,8 @@ def read_feed_bytes(
         _check_size("standard input", len(raw), max_bytes)
         return "<stdin>", raw
     if text.startswith(("http://", "https://")):
+        from packager.net.fetcher import fetch  # the HTTP stack only when a URL is given
+
         return text, fetch(text, max_bytes=max_bytes, timeout=(min(5.0, timeout), timeout)).content
     path = Path(text)
     if not path.exists():
@@ -83,15 +88,11 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             location=origin,
             hint="packager validate reads Roku Direct Publisher JSON feeds",
         )
+    non_finite: list[str] = []
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):
-            raise InputError(
-                f"{origin} is not valid JSON: {exc}",
-                location=origin,
-                hint="JSON has no NaN or Infinity; write a number or leave the key out",
-            ) from exc
+        data = _loads(text, non_finite)
+        data, problems = find_faults(text, data, bool(non_finite))
+    except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]
         raise InputError(
@@ -106,11 +107,29 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             location=origin,
             hint="a Roku feed is a few levels deep; this file is not one",
         ) from exc
-    return FeedDocument(origin=origin, size_bytes=size_bytes, data=data)
+    return FeedDocument(origin=origin, size_bytes=size_bytes, data=data, problems=tuple(problems))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+def _loads(text: str, non_finite: list[str]) -> Any:
+    """`json.loads`, noting in `non_finite` every NaN, Infinity and overflowing number."""
+    hooks: dict[str, Any] = {
+        "parse_constant": lambda name: _note_constant(name, non_finite),
+        "parse_float": lambda literal: parse_float(literal, non_finite),
+    }
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        # An integer of more digits than Python converts (4,300): read it as infinity, so that
+        # it is reported where it is. Only this rare retry pays for a hook per integer.
+        return json.loads(text, parse_int=lambda literal: parse_int(literal, non_finite), **hooks)
+
+
+def _note_constant(name: str, seen: list[str]) -> float:
+    # NaN / Infinity are not JSON; read them so that they can be reported where they are.
+    seen.append(name)
+    return float(name)
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:

@@ -13,23 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packager.model import Problem, Severity
-from packager.spec import CONTENT_ARRAYS, PLAYLIST_TARGETS, TEMPLATE_MAX_BYTES, to_pointer
+from packager.spec import (
+    CONTENT_ARRAYS,
+    PLAYLIST_TARGETS,
+    TEMPLATE_MAX_BYTES,
+    FeedNode,
+    to_pointer,
+    walk_feed,
+)
 from packager.timestamps import parse_timestamp
+from packager.validate.media_urls import check_media_urls
 
 GENRES_OPTIONAL = ("shortFormVideos", "liveFeeds")
 NON_ABR_TYPES = {"MP4", "MOV", "M4V"}  # spec §3.9: bitrate required for non-adaptive streams
 _QUERY_SPLIT = re.compile(r"\s+(AND|OR)\s+")
+# "news and sports": an operator Roku does not read, as it only knows uppercase AND / OR.
+_LOWERCASE_OPERATOR = re.compile(r"(?<=\s)(?:and|or)(?=\s)")
 _TIMECODE = re.compile(r"^([0-9]{2,}):([0-5][0-9]):([0-5][0-9])$")
-
-
-@dataclass
-class Item:
-    """A content item with where it sits: `/movies/3`, or an episode inside a series."""
-
-    pointer: str
-    kind: str
-    data: dict[str, Any]
-    episode: bool = False
 
 
 @dataclass
@@ -38,26 +38,19 @@ class FeedView:
 
     data: dict[str, Any]
     size_bytes: int
-    items: list[Item] = field(default_factory=list)
+    items: list[FeedNode] = field(default_factory=list)
 
     @classmethod
     def of(cls, data: dict[str, Any], size_bytes: int) -> FeedView:
-        view = cls(data, size_bytes)
-        for kind in CONTENT_ARRAYS:
-            for index, item in _dicts(data.get(kind)):
-                pointer = to_pointer((kind, index))
-                view.items.append(Item(pointer, kind, item))
-                if kind == "series":
-                    view.items.extend(_episodes(pointer, item))
-        return view
+        return cls(data, size_bytes, list(walk_feed(data)))
 
-    def top_level(self) -> Iterator[Item]:
+    def top_level(self) -> Iterator[FeedNode]:
         return (item for item in self.items if not item.episode)
 
     def tags(self) -> set[str]:
         found: set[str] = set()
         for item in self.items:
-            tags = item.data.get("tags")
+            tags = item.item.get("tags")
             if isinstance(tags, list):
                 found.update(tag for tag in tags if isinstance(tag, str))
         return found
@@ -70,18 +63,9 @@ def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield index, entry
 
 
-def _episodes(series_pointer: str, series: dict[str, Any]) -> Iterator[Item]:
-    for index, episode in _dicts(series.get("episodes")):
-        yield Item(f"{series_pointer}/episodes/{index}", "episode", episode, episode=True)
-    for season_index, season in _dicts(series.get("seasons")):
-        for index, episode in _dicts(season.get("episodes")):
-            pointer = f"{series_pointer}/seasons/{season_index}/episodes/{index}"
-            yield Item(pointer, "episode", episode, episode=True)
-
-
-def _ids(items: Iterator[Item]) -> set[str]:
+def _ids(items: Iterator[FeedNode]) -> set[str]:
     """The string ids of `items` (other values are the schema's to report)."""
-    return {item_id for item in items if isinstance(item_id := item.data.get("id"), str)}
+    return {item_id for item in items if isinstance(item_id := item.item.get("id"), str)}
 
 
 def _list(value: Any) -> list[Any]:
@@ -110,7 +94,7 @@ def unique_ids(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #2: ids are unique across the whole feed, episodes included."""
     first_seen: dict[str, str] = {}
     for item in feed.items:
-        item_id = item.data.get("id")
+        item_id = item.item.get("id")
         if not isinstance(item_id, str):
             continue
         if item_id in first_seen:
@@ -226,7 +210,19 @@ def category_sources(feed: FeedView) -> Iterator[Problem]:
 
 
 def _check_query(pointer: str, query: str, tags: set[str], folded: set[str]) -> Iterator[Problem]:
-    parts = _QUERY_SPLIT.split(query.strip())
+    lowercase = sorted(set(_LOWERCASE_OPERATOR.findall(query)))
+    if lowercase:
+        written = " and ".join(repr(word) for word in lowercase)
+        yield _problem(
+            pointer,
+            "query-operator-case",
+            Severity.WARNING,
+            f"query {query!r} writes {written} in lowercase; Roku reads only uppercase AND and "
+            "OR as operators, so it looks for one tag with the whole text and the row stays empty",
+            f"write the operators in uppercase: {_LOWERCASE_OPERATOR.sub(_upper_operator, query)!r}",
+        )
+    # Tags are judged as Roku would read them once the operators are fixed.
+    parts = _QUERY_SPLIT.split(_LOWERCASE_OPERATOR.sub(_upper_operator, query.strip()))
     operators = set(parts[1::2])
     if len(operators) > 1:
         yield _problem(
@@ -250,12 +246,16 @@ def _check_query(pointer: str, query: str, tags: set[str], folded: set[str]) -> 
         )
 
 
+def _upper_operator(match: re.Match[str]) -> str:
+    return match.group(0).upper()
+
+
 def series_structure(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #9, #19: a series uses seasons or episodes; episode numbers unique per season."""
     for item in feed.top_level():
         if item.kind != "series":
             continue
-        if item.data.get("seasons") and item.data.get("episodes"):
+        if item.item.get("seasons") and item.item.get("episodes"):
             yield _problem(
                 item.pointer,
                 "series-seasons-and-episodes",
@@ -264,7 +264,7 @@ def series_structure(feed: FeedView) -> Iterator[Problem]:
                 "put every episode into a season, or drop seasons",
             )
         seasons_seen: dict[Any, str] = {}
-        for season_index, season in _dicts(item.data.get("seasons")):
+        for season_index, season in _dicts(item.item.get("seasons")):
             season_pointer = f"{item.pointer}/seasons/{season_index}"
             number = season.get("seasonNumber")
             if isinstance(number, int) and number in seasons_seen:
@@ -278,7 +278,7 @@ def series_structure(feed: FeedView) -> Iterator[Problem]:
             if isinstance(number, int):
                 seasons_seen.setdefault(number, f"{season_pointer}/seasonNumber")
             yield from _episode_numbers(season_pointer, season.get("episodes"))
-        yield from _episode_numbers(item.pointer, item.data.get("episodes"))
+        yield from _episode_numbers(item.pointer, item.item.get("episodes"))
 
 
 def _episode_numbers(parent: str, episodes: Any) -> Iterator[Problem]:
@@ -303,8 +303,8 @@ def _episode_numbers(parent: str, episodes: Any) -> Iterator[Problem]:
 def descriptions(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #10: longDescription must differ from shortDescription."""
     for item in feed.items:
-        short = item.data.get("shortDescription")
-        long = item.data.get("longDescription")
+        short = item.item.get("shortDescription")
+        long = item.item.get("longDescription")
         if (
             isinstance(short, str)
             and isinstance(long, str)
@@ -323,7 +323,7 @@ def descriptions(feed: FeedView) -> Iterator[Problem]:
 def content_rules(feed: FeedView) -> Iterator[Problem]:
     """§3.18 #13-#15: bitrate on non-ABR videos, validity start <= end, ad breaks inside the duration."""
     for item in feed.items:
-        content = item.data.get("content")
+        content = item.item.get("content")
         if not isinstance(content, dict):
             continue
         pointer = f"{item.pointer}/content"
@@ -365,7 +365,7 @@ def template_compatibility(feed: FeedView) -> Iterator[Problem]:
     for item in feed.top_level():
         # Movies, series and TV specials must have genres anyway (a schema error); the spec
         # lets short-form videos and live feeds leave them out, which the template cannot take.
-        if item.kind in GENRES_OPTIONAL and item.data.get("genres") is None:
+        if item.kind in GENRES_OPTIONAL and item.item.get("genres") is None:
             yield _problem(
                 item.pointer,
                 "template-genres-missing",
@@ -400,6 +400,7 @@ RULES_BY_NAME: dict[str, Callable[[FeedView], Iterator[Problem]]] = {
     "descriptions": descriptions,
     "content-rules": content_rules,
     "template-compatibility": template_compatibility,
+    "media-urls": lambda feed: check_media_urls(feed.items),
 }
 
 

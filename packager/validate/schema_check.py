@@ -1,29 +1,38 @@
-"""The schema part of validation: a compiled fast path, and precise, located problems for what fails.
+"""The schema part of validation: one compiled validator finds and locates every failure.
 
-The Rust validator (jsonschema-rs) answers "is this valid?" for the whole feed and then for
-each item; only items it rejects go through the pure-Python jsonschema validator, whose errors
-carry the exact path. Schema annotations (`x-rule`, `x-severity`, `x-hint`; see the schema's
-description) turn each failed constraint into a `Problem`.
+jsonschema-rs answers "is this valid?" for the whole feed; when it is not, its errors carry the
+instance path and the schema location of each failed keyword. The schema node at that location
+holds packager's annotations (`x-rule`, `x-severity`, `x-hint`, `x-message`; see the schema's
+description), which turn each failure into a `Problem`. No item is checked twice, so an invalid
+feed costs about as much as a valid one.
+
+Real feeds write `"credits": null` for "none": a null value counts as a missing key (a warning
+`null-value` when the key is optional, a missing required field when it is not). The keys that
+are null are taken out and the document is checked again, so that "seasons or episodes" sees
+`"seasons": null` as no seasons.
+
+The pure-Python jsonschema errors (the Search Feed check) go through the same description.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.validators import extend
 
 from packager.model import Problem, Severity
-from packager.schemas import FEED_SCHEMA, load_schema
+from packager.schemas import FEED_SCHEMA, schema_path
 from packager.validate.pointers import field_name, to_pointer
 
-# Top-level arrays whose items are checked one by one, with the $defs entry each item uses.
+if TYPE_CHECKING:  # the pure-Python validator is imported only when it is needed
+    from jsonschema import Draft202012Validator, ValidationError
+
+# Top-level arrays and the $defs entry each item uses (the schema's own layout, spec §2).
 ITEM_DEFS = {
     "movies": "Movie",
     "series": "Series",
@@ -44,129 +53,168 @@ _JSON_TYPES = {
     type(None): "null",
 }
 
-
-def _properties_allowing_null(
-    validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    """`properties`, except that `null` for an optional key is one lenient `nullValue` problem.
-
-    Real feeds write `"credits": null` for "none"; Roku's spec wants the key left out.
-    """
-    if not validator.is_type(instance, "object"):
-        return
-    required = set(schema.get("required", ()))
-    for name, subschema in properties.items():
-        if name not in instance:
-            continue
-        value = instance[name]
-        if value is None:
-            # A required key that is null is reported as missing (see _required_not_null).
-            if name not in required:
-                yield ValidationError(
-                    f"{name} is null",
-                    validator="nullValue",
-                    validator_value=None,
-                    instance=None,
-                    schema=subschema,
-                    path=[name],
-                )
-            continue
-        yield from validator.descend(value, subschema, path=name, schema_path=name)
-
-
-def _required_not_null(
-    validator: Any, required: list[str], instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    """`required`, counting a key whose value is null as missing (also inside anyOf: a series
-    with `"seasons": null` and no episodes has neither)."""
-    if not validator.is_type(instance, "object"):
-        return
-    for name in required:
-        if instance.get(name) is None:
-            yield ValidationError(f"{name!r} is a required property")
-
-
-LenientValidator = extend(
-    Draft202012Validator,
-    {"properties": _properties_allowing_null, "required": _required_not_null},
-)
+Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
-class _Compiled:
-    fast: Any
-    precise: Any
+class Failure:
+    """One failed schema keyword: where (`path`), which (`keyword`, in the schema node `schema`
+    that holds it and its annotations), the value that failed, and for `required` the name."""
+
+    keyword: str
+    path: Path
+    instance: Any
+    schema: Mapping[str, Any]
+    missing: str = ""
+    text: str = ""
+
+    @property
+    def value(self) -> Any:
+        return self.schema.get(self.keyword)
+
+    @property
+    def severity(self) -> Severity:
+        if self.keyword in ("additionalProperties", "nullValue"):
+            return Severity.WARNING
+        return Severity.WARNING if self.schema.get("x-severity") == "warning" else Severity.ERROR
 
 
 class FeedSchema:
-    """The feed schema, compiled once: whole-feed and per-item validators, fast and precise."""
+    """The feed schema, compiled once."""
 
     def __init__(self, schema: dict[str, Any] | None = None) -> None:
-        self.schema = dict(schema or load_schema(FEED_SCHEMA))
+        self.schema = dict(schema or _load_feed_schema())
+        self._node = lru_cache(maxsize=None)(self._resolve)
 
     @cached_property
-    def whole(self) -> _Compiled:
-        return self._compile(self.schema)
+    def compiled(self) -> Any:
+        return jsonschema_rs.validator_for(self.schema, validate_formats=True)
 
     @cached_property
-    def shallow_root(self) -> _Compiled:
-        """The root object with item arrays checked only as arrays (items are checked one by one)."""
-        root = copy.deepcopy(self.schema)
-        for key in ITEM_DEFS:
-            root["properties"][key] = {
-                **root["properties"][key],
-                "items": True,
-            }
-        return self._compile(root)
+    def fallback(self) -> Draft202012Validator:
+        """The pure-Python validator, for documents nested deeper than jsonschema-rs descends."""
+        from jsonschema import Draft202012Validator
 
-    @cached_property
-    def items(self) -> dict[str, _Compiled]:
-        compiled = {}
-        for key, definition in ITEM_DEFS.items():
-            item_schema = {
-                "$schema": self.schema["$schema"],
-                "$defs": self.schema["$defs"],
-                "$ref": f"#/$defs/{definition}",
-            }
-            compiled[key] = self._compile(item_schema)
-        return compiled
-
-    @staticmethod
-    def _compile(schema: dict[str, Any]) -> _Compiled:
-        return _Compiled(
-            fast=jsonschema_rs.validator_for(schema, validate_formats=True),
-            precise=LenientValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER),
-        )
+        return Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def check(self, document: Any) -> list[Problem]:
         """Every schema problem in `document`, located by JSON Pointer."""
-        if self.whole.fast.is_valid(document):
-            return []
-        if not isinstance(document, dict):
-            return _to_problems(self.whole.precise.iter_errors(document), ())
-        problems = _to_problems(self.shallow_root.precise.iter_errors(document), ())
-        for key, compiled in self.items.items():
-            items = document.get(key)
-            if not isinstance(items, list):
-                continue
-            for index, item in enumerate(items):
-                if compiled.fast.is_valid(item):
-                    continue
-                problems.extend(_to_problems(compiled.precise.iter_errors(item), (key, index)))
-        return problems
+        try:
+            if self.compiled.is_valid(document):
+                return []
+        except ValueError:  # "Recursion limit reached": only the fallback can say where
+            pass
+        nulls: list[Path] = []
+        try:
+            stripped = _strip_null_keys(document, (), nulls)
+        except RecursionError:  # nested too deeply to walk: judge it as it is
+            stripped, nulls = document, []
+        failures = self._failures(stripped)
+        reported_missing = {(f.path, f.missing) for f in failures if f.keyword == "required"}
+        failures.extend(
+            Failure("nullValue", path, None, {})
+            for path in nulls
+            if (path[:-1], path[-1]) not in reported_missing
+        )
+        return to_problems(failures)
+
+    def _failures(self, document: Any) -> list[Failure]:
+        try:
+            return [self._failure(error) for error in self.compiled.iter_errors(document)]
+        except ValueError:
+            return list(jsonschema_failures(self.fallback.iter_errors(document)))
+
+    def _failure(self, error: Any) -> Failure:
+        kind = error.kind
+        keyword = str(kind.name)
+        location = str(error.absolute_keyword_location or "")
+        fragment = location.split("#", 1)[1] if "#" in location else ""
+        node = self._node(fragment.rsplit("/", 1)[0] if fragment else "")
+        return Failure(
+            keyword=keyword,
+            path=tuple(error.instance_path),
+            instance=error.instance,
+            schema=node,
+            missing=str(getattr(kind, "property", "")) if keyword == "required" else "",
+            text=str(error.message),
+        )
+
+    def _resolve(self, pointer: str) -> Mapping[str, Any]:
+        """The schema node at JSON Pointer `pointer` (the parent of a failed keyword)."""
+        node: Any = self.schema
+        for raw in pointer.split("/")[1:]:
+            part = raw.replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) else node.get(part, {})
+        return node if isinstance(node, Mapping) else {}
 
 
-def _to_problems(errors: Iterator[ValidationError], prefix: tuple[str | int, ...]) -> list[Problem]:
-    problems: list[Problem] = []
-    missing: dict[tuple[str | int, ...], list[str]] = {}
-    missing_schema: dict[tuple[str | int, ...], Mapping[str, Any]] = {}
+def _load_feed_schema() -> dict[str, Any]:
+    """The feed schema, checked against its metaschema by jsonschema-rs: the same check as
+    `schemas.load_schema` in a fraction of the pure-Python metaschema pass (validate's
+    start-up time is most of its time on a small feed)."""
+    schema: dict[str, Any] = json.loads(schema_path(FEED_SCHEMA).read_text(encoding="utf-8"))
+    jsonschema_rs.meta.validate(schema)
+    return schema
+
+
+def _strip_null_keys(node: Any, path: Path, found: list[Path]) -> Any:
+    """`node` without its keys whose value is null (their paths added to `found`); containers
+    are copied only where something was taken out."""
+    if isinstance(node, dict):
+        changed = None
+        for key, value in node.items():
+            if value is None:
+                found.append((*path, key))
+                changed = changed if changed is not None else dict(node)
+                del changed[key]
+            elif isinstance(value, (dict, list)):
+                new = _strip_null_keys(value, (*path, key), found)
+                if new is not value:
+                    changed = changed if changed is not None else dict(node)
+                    changed[key] = new
+        return node if changed is None else changed
+    if isinstance(node, list):
+        items = [
+            _strip_null_keys(value, (*path, index), found)
+            if isinstance(value, (dict, list))
+            else value
+            for index, value in enumerate(node)
+        ]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    return node
+
+
+def jsonschema_failures(errors: Iterable[ValidationError], prefix: Path = ()) -> Iterator[Failure]:
+    """The pure-Python validator's errors as Failures (for the Search Feed check)."""
     for error in errors:
-        path = prefix + tuple(error.absolute_path)
-        if error.validator == "required" and _severity(error) is Severity.ERROR:
-            missing.setdefault(path, []).append(_missing_property(error))
-            missing_schema[path] = error.schema if isinstance(error.schema, Mapping) else {}
+        keyword = str(error.validator)
+        message = error.message
+        missing = ""
+        if keyword == "required" and message.count("'") >= 2:
+            missing = message.split("'")[1]  # "'id' is a required property"
+        yield Failure(
+            keyword=keyword,
+            path=prefix + tuple(error.absolute_path),
+            instance=error.instance,
+            schema=error.schema if isinstance(error.schema, Mapping) else {},
+            missing=missing,
+            text=message,
+        )
+
+
+def to_problems(failures: Iterable[Failure]) -> list[Problem]:
+    """Problems for `failures`; the missing required fields of one object become one problem."""
+    problems: list[Problem] = []
+    missing: dict[Path, list[str]] = {}
+    missing_schema: dict[Path, Mapping[str, Any]] = {}
+    for failure in failures:
+        if failure.keyword == "required" and failure.severity is Severity.ERROR:
+            names = missing.setdefault(failure.path, [])
+            if failure.missing not in names:
+                names.append(failure.missing)
+            missing_schema[failure.path] = failure.schema
             continue
-        problems.extend(_describe(error, path))
+        problems.extend(_describe(failure))
     for path, names in missing.items():
         listed = ", ".join(repr(name) for name in names)
         noun = "fields" if len(names) > 1 else "field"
@@ -182,31 +230,11 @@ def _to_problems(errors: Iterator[ValidationError], prefix: tuple[str | int, ...
     return problems
 
 
-def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[Problem]:
-    keyword = str(error.validator)
-    value: Any = error.validator_value
-    instance: Any = error.instance
-    schema = error.schema if isinstance(error.schema, Mapping) else {}
-    severity = _severity(error)
-    rule = str(schema.get("x-rule") or f"schema-{keyword}")
+def _describe(failure: Failure) -> Iterator[Problem]:
+    keyword, path, schema = failure.keyword, failure.path, failure.schema
     name = field_name(path)
-
     if keyword == "additionalProperties":
-        known = set(schema.get("properties", {}))
-        for key in sorted(set(instance) - known):
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (
-                f"did you mean {close[0]!r}? keys are case sensitive"
-                if close
-                else "remove it, or move it where the spec puts it; Roku ignores unknown keys"
-            )
-            yield Problem(
-                pointer=to_pointer((*path, key)),
-                rule="unknown-key",
-                severity=Severity.WARNING,
-                message=f"unknown key {key!r} in {name} is not part of the feed spec",
-                hint=hint,
-            )
+        yield from _unknown_keys(failure, name)
         return
     if keyword == "nullValue":
         yield Problem(
@@ -217,58 +245,91 @@ def _describe(error: ValidationError, path: tuple[str | int, ...]) -> Iterator[P
             hint=f"leave {name!r} out instead of writing null",
         )
         return
+    rule = str(schema.get("x-rule") or f"schema-{keyword}")
+    hint = _hint(schema, "")
+    if keyword == "enum" and "x-message" not in schema:
+        suggestion = _suggest(failure.instance, failure.value)
+        hint = f"did you mean {suggestion!r}?" if suggestion else hint
+    yield Problem(to_pointer(path), rule, failure.severity, _message(failure, name), hint)
+
+
+def _unknown_keys(failure: Failure, name: str) -> Iterator[Problem]:
+    known = set(failure.schema.get("properties", {}))
+    instance = failure.instance if isinstance(failure.instance, Mapping) else {}
+    for key in sorted(set(instance) - known):
+        yield Problem(
+            pointer=to_pointer((*failure.path, key)),
+            rule="unknown-key",
+            severity=Severity.WARNING,
+            message=f"unknown key {key!r} in {name} is not part of the feed spec",
+            hint=_unknown_key_hint(key, known, failure.path),
+        )
+
+
+def _message(failure: Failure, name: str) -> str:
+    keyword, value, instance = failure.keyword, failure.value, failure.instance
     if keyword == "required":  # a lenient (warning-level) required
-        missing = _missing_property(error)
-        message = f"{_where(path)} has no {missing!r}"
-    elif keyword == "type":
+        return f"{_where(failure.path)} has no {failure.missing!r}"
+    if keyword == "type":
         expected = " or ".join(value) if isinstance(value, list) else str(value)
-        message = f"{name} is {_json_type(instance)}, expected {_article(expected)}"
-    elif "x-message" in schema:
-        message = str(schema["x-message"]).format(name=name, value=repr(_shorten(instance)))
-    elif keyword == "enum":
-        message = f"{name} is {instance!r}, which is not an allowed value"
-        suggestion = _suggest(instance, value)
-        if suggestion:
-            yield Problem(
-                to_pointer(path), rule, severity, message, f"did you mean {suggestion!r}?"
-            )
-            return
-    elif keyword == "maxLength":
-        message = f"{name} is {len(instance)} characters, over the {value}-character limit"
-    elif keyword in ("minLength", "pattern") and isinstance(instance, str) and not instance.strip():
-        message = f"{name} is empty"
-    elif keyword == "pattern":
-        message = f"{name} {_shorten(instance)!r} is not in the expected form"
-    elif keyword == "format":
-        message = f"{name} {_shorten(instance)!r} is not a valid {value}"
-    elif keyword == "minItems":
-        message = f"{name} is an empty list"
-    elif keyword == "maxItems":
-        message = f"{name} has {len(instance)} entries, more than {value}"
-    elif keyword in ("minimum", "exclusiveMinimum"):
-        message = f"{name} is {instance}, below the minimum {value}"
-    elif keyword == "anyOf":
-        message = f"{name} does not have any of the allowed forms"
-    else:
-        message = f"{name}: {error.message}"
-    yield Problem(to_pointer(path), rule, severity, message, _hint(schema, ""))
+        return f"{name} is {_json_type(instance)}, expected {_article(expected)}"
+    if "x-message" in failure.schema:
+        template = str(failure.schema["x-message"])
+        return template.format(name=name, value=repr(_shorten(instance)))
+    blank = isinstance(instance, str) and not instance.strip()
+    if keyword in ("minLength", "pattern") and blank:
+        return f"{name} is empty"
+    messages = {
+        "enum": lambda: f"{name} is {instance!r}, which is not an allowed value",
+        "maxLength": lambda: (
+            f"{name} is {len(instance)} characters, over the {value}-character limit"
+        ),
+        "pattern": lambda: f"{name} {_shorten(instance)!r} is not in the expected form",
+        "format": lambda: f"{name} {_shorten(instance)!r} is not a valid {value}",
+        "minItems": lambda: f"{name} is an empty list",
+        "maxItems": lambda: f"{name} has {len(instance)} entries, more than {value}",
+        "minimum": lambda: f"{name} is {instance}, below the minimum {value}",
+        "exclusiveMinimum": lambda: f"{name} is {instance}, below the minimum {value}",
+        "maximum": lambda: f"{name} is {instance}, above the maximum {value}",
+        "anyOf": lambda: f"{name} does not have any of the allowed forms",
+    }
+    describe = messages.get(keyword)
+    return describe() if describe is not None else f"{name}: {failure.text}"
 
 
-def _severity(error: ValidationError) -> Severity:
-    if error.validator in ("additionalProperties", "nullValue"):
-        return Severity.WARNING
-    schema = error.schema if isinstance(error.schema, Mapping) else {}
-    return Severity.WARNING if schema.get("x-severity") == "warning" else Severity.ERROR
+# Keys that belong somewhere else (spec §3.3-§3.10), by the object they belong in. Checked
+# before spelling suggestions, so an item-level ratingSource is not "did you mean 'rating'?".
+ITEM_KEYS = frozenset({"genres", "tags", "thumbnail", "releaseDate", "shortDescription", "title"})
+CONTENT_KEYS = frozenset(
+    {"videos", "duration", "dateAdded", "captions", "trickPlayFiles", "adBreaks"}
+)
+VIDEO_KEYS = frozenset({"url", "videoType", "quality", "bitrate"})
+
+
+def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
+    parent = path[-1] if path else ""
+    episode = len(path) >= 2 and path[-2] == "episodes"
+    home = ""
+    if key == "ratingSource":
+        home = 'inside the item\'s rating object: "rating": {"rating": "TVPG", "ratingSource": "USA_PR"}'
+    elif episode and key in ("genres", "tags"):
+        return f"remove it: episodes have no {key} in the spec; give {key} to the series"
+    elif parent == "content" and key in ITEM_KEYS:
+        home = "on the item itself, beside title (not inside content)"
+    elif parent == "content" and key in VIDEO_KEYS:
+        home = 'inside a video of content.videos: [{"url": ..., "quality": ..., "videoType": ...}]'
+    elif parent != "content" and key in CONTENT_KEYS:
+        home = "inside the item's content object"
+    if home:
+        return f"move it: {key} belongs {home}"
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        return f"did you mean {close[0]!r}? keys are case sensitive"
+    return "remove it, or move it where the spec puts it; Roku ignores unknown keys"
 
 
 def _hint(schema: Mapping[str, Any], default: str) -> str:
     return str(schema.get("x-hint") or default)
-
-
-def _missing_property(error: ValidationError) -> str:
-    # jsonschema's message is "'id' is a required property"; the name is the quoted part.
-    message = error.message
-    return message.split("'")[1] if message.count("'") >= 2 else message
 
 
 def _where(path: tuple[str | int, ...]) -> str:

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft7Validator
+from typing import TYPE_CHECKING, Any
 
 from packager.model import Problem, Severity
 from packager.schemas import SEARCH_FEED_SCHEMA, load_schema
 from packager.validate.pointers import to_pointer
-from packager.validate.schema_check import _to_problems
+from packager.validate.schema_check import jsonschema_failures, to_problems
+
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
 
 MAX_ID_LENGTH = 50  # Search Feed prose spec: asset ids of 50 characters or fewer
 
 
 @cache
 def _validator() -> Draft7Validator:
+    from jsonschema import Draft7Validator
+
     return Draft7Validator(load_schema(SEARCH_FEED_SCHEMA))
 
 
@@ -69,7 +72,7 @@ def check_search_feed(data: Any) -> list[Problem]:
             plain.append(error)
     problems.extend(
         replace(problem, hint=problem.hint or _HINTS.get(problem.rule, ""))
-        for problem in _to_problems(iter(plain), ())
+        for problem in to_problems(jsonschema_failures(plain))
     )
     assets = data.get("assets") if isinstance(data, dict) else None
     if isinstance(assets, list):

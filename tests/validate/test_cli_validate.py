@@ -35,7 +35,7 @@ def test_invalid_sample_exits_3_with_pointer_rule_and_hint(shared_dir: Path) -> 
     assert code == 3
     assert "error /liveFeeds/0/content/videos/0/videoType [video-type]" in out
     assert "hint: use HLS, SMOOTH, DASH, MP4, MOV or M4V" in out
-    assert "invalid — 7 errors" in out
+    assert "invalid — 8 errors" in out  # 7 + the YouTube channel page given as the stream
 
 
 def test_warnings_pass_unless_strict(shared_dir: Path) -> None:
@@ -51,7 +51,7 @@ def test_json_output_is_only_json(shared_dir: Path) -> None:
     data = json.loads(out)
     assert data["valid"] is False
     first, second = data["feeds"]
-    assert first["errors"] == 10 and second["valid"] is True
+    assert first["errors"] == 15 and second["valid"] is True  # 10 + 5 YouTube watch pages
     assert {"severity", "rule", "pointer", "message", "hint"} <= set(first["problems"][0])
 
 

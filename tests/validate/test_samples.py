@@ -26,6 +26,7 @@ GOOD_SAMPLES = {
         "long-equals-short": 1,
         "empty-list": 2,  # captions: [], trickPlayFiles: []
         "template-genres-missing": 1,  # a live feed without genres blanks the template
+        "thumbnail-url-size": 2,  # thumbnail and brandedThumbnail ...-270x270.png (not 16:9)
     },
     "doubleacs-roku.json": {
         "rating-not-object": 326,  # rating as a bare string ...
@@ -42,11 +43,13 @@ INVALID_SAMPLES = {
         ("/shortFormVideos/0", "required-field"),  # no content, no description
         ("/shortFormVideos/1", "required-field"),
         ("/playlists/0/itemIds/1", "playlist-item-unknown"),  # t2
-        ("/playlists/1/itemIds/1", "playlist-item-unknown"),  # s2
+        ("/playlists/1/itemIds/1", "playlist-item-unknown"),
+        ("/liveFeeds/0/content/videos/0/url", "video-web-page"),  # a YouTube channel page  # s2
     },
     "applerulesall2023-roku.json": {
         *((f"/movies/{i}", "required-field") for i in range(5)),  # no id, genres, thumbnail
         *((f"/movies/{i}/content/duration", "duration") for i in range(5)),  # duration "58"
+        *((f"/movies/{i}/content/videos/0/url", "video-web-page") for i in range(5)),  # watch?v=
     },
 }
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema_rs
+import pytest
 from jsonschema import Draft202012Validator
 
 from packager.schemas import FEED_SCHEMA, load_schema, schema_path
@@ -52,7 +53,9 @@ def test_schema_enums_are_complete() -> None:
     defs = load_schema(FEED_SCHEMA)["$defs"]
     assert len(defs["Genres"]["items"]["else"]["enum"]) == 32
     assert len(defs["Genres"]["items"]["if"]["enum"]) == 227
-    assert len(defs["Rating"]["properties"]["rating"]["enum"]) == 29
+    rating = defs["Rating"]["properties"]["rating"]
+    assert len(rating["then"]["enum"]) == 29  # the spec's list; later forms are warnings
+    assert {"NR", "TV-G"} <= set(rating["if"]["enum"])
     assert len(defs["Rating"]["properties"]["ratingSource"]["enum"]) == 6
     assert defs["Video"]["properties"]["quality"]["enum"] == ["SD", "HD", "FHD", "UHD"]
     assert len(defs["Video"]["properties"]["videoType"]["enum"]) == 6
@@ -103,3 +106,15 @@ def test_installed_wheel_ships_the_schema(tmp_path: Path) -> None:
 
     wheel = next(tmp_path.glob("packager-*.whl"))
     assert f"packager/schemas/{FEED_SCHEMA}" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_the_feed_schema_is_checked_against_its_metaschema_when_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packager.validate import schema_check
+
+    broken = tmp_path / "broken.schema.json"
+    broken.write_text('{"type": 12}')
+    monkeypatch.setattr(schema_check, "schema_path", lambda name: broken)
+    with pytest.raises(ValueError):
+        schema_check.FeedSchema()

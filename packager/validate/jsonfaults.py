@@ -1,0 +1,216 @@
+"""What `json.loads` accepts but a Roku device cannot read the same way, found and located.
+
+Python's parser silently keeps the last of duplicate keys, reads `NaN`, `Infinity` and `1e400`
+(as infinity) and lone UTF-16 surrogates (`"\\ud800"`, which no UTF-8 encoder can write). Each
+is reported as a `Problem` at its JSON Pointer, and the document is repaired (non-finite numbers
+become null, lone surrogates U+FFFD) so that the rest of validation can run on it.
+
+The checks cost almost nothing on a clean feed: duplicates are detected by comparing the colons
+of the text with those of the parsed document written back out (a dropped key loses its colon),
+and only a mismatch re-parses the text with an `object_pairs_hook` to find where they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from packager.model import Problem, Severity
+from packager.spec import to_pointer
+
+# A \uD800-\uDFFF escape: the only way a lone surrogate gets into a UTF-8 JSON text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# An escaped colon (\u003a) makes the colon count of the text differ from the parsed one.
+_ESCAPED_COLON = re.compile(r"\\u003[aA]")
+
+
+class _PairsDict(dict[str, Any]):
+    """An object as parsed with its duplicate keys (name -> how many times it was written)."""
+
+    duplicates: dict[str, int]
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = _PairsDict(pairs)
+    if len(result) != len(pairs):
+        counts: dict[str, int] = {}
+        for key, _ in pairs:
+            counts[key] = counts.get(key, 0) + 1
+        result.duplicates = {key: n for key, n in counts.items() if n > 1}
+    return result
+
+
+def find_faults(text: str, data: Any, saw_non_finite: bool) -> tuple[Any, list[Problem]]:
+    """Problems the plain parse of `text` into `data` hid, and `data` repaired.
+
+    `saw_non_finite` says whether the parser met NaN, Infinity, -Infinity or a number too
+    large for a double (see `parse_float`).
+    """
+    problems: list[Problem] = []
+    if _has_duplicates(text, data):
+        problems.extend(_duplicate_problems(text))
+    if saw_non_finite:
+        data = _repair(data, (), problems, _non_finite)
+    if _SURROGATE_ESCAPE.search(text):
+        data = _repair(data, (), problems, _lone_surrogate)
+    return data, problems
+
+
+def _has_duplicates(text: str, data: Any) -> bool:
+    """Whether some object of `text` repeats a key: every key of the text is followed by a
+    colon, so the text has more colons than the parsed document written back out exactly when
+    a key was dropped. Written item by item, so no second copy of a large feed is made."""
+    if _ESCAPED_COLON.search(text):
+        return True  # the counts cannot be compared; let the exact parse decide
+    try:
+        written = _colons(data)
+    except ValueError:
+        return True
+    return written != text.count(":")
+
+
+def _colons(data: Any) -> int:
+    """The colons of `data` written as JSON: one per key, plus those inside strings. The root's
+    lists (the feed's item arrays) are written a slice at a time, never as a second copy of
+    the whole feed; everything deeper is written by the C encoder in one call."""
+    if isinstance(data, dict):
+        return sum(1 + key.count(":") + _list_colons(value) for key, value in data.items())
+    return _list_colons(data)
+
+
+def _list_colons(value: Any) -> int:
+    if not isinstance(value, list):
+        return _written_colons(value)
+    slices = range(0, len(value), _SLICE)
+    return sum(_written_colons(value[start : start + _SLICE]) for start in slices)
+
+
+_SLICE = 500  # list entries written per encoder call
+_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+
+
+def _written_colons(value: Any) -> int:
+    return _ENCODER.encode(value).count(":")
+
+
+MAX_INT_DIGITS = 4000  # below Python's int/str conversion limit (4,300 digits)
+
+
+def parse_int(literal: str, seen: list[str]) -> int | float:
+    """`int(literal)`, or infinity (noted in `seen`) for an integer too long to convert."""
+    if len(literal) > MAX_INT_DIGITS:
+        seen.append(literal)
+        return math.inf if not literal.startswith("-") else -math.inf
+    return int(literal)
+
+
+def parse_float(literal: str, seen: list[str]) -> float:
+    """`float(literal)`, noting in `seen` a literal that overflows to infinity (1e400)."""
+    value = float(literal)
+    if not math.isfinite(value):
+        seen.append(literal)
+    return value
+
+
+def _duplicate_problems(text: str) -> Iterator[Problem]:
+    data = json.loads(text, object_pairs_hook=_pairs_hook)
+    for path, node in _objects(data, ()):
+        for key, count in sorted(getattr(node, "duplicates", {}).items()):
+            yield Problem(
+                pointer=to_pointer((*path, key)),
+                rule="duplicate-key",
+                severity=Severity.WARNING,
+                message=f"key {key!r} is written {count:,} times in one object; JSON readers "
+                "disagree on which value counts (packager read the last)",
+                hint=f"keep one {key!r} in this object; remove the others",
+            )
+
+
+def _objects(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, node)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, dict):
+            yield here, value
+            stack.extend(((*here, key), child) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*here, index), child) for index, child in enumerate(value))
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...]) -> tuple[Any, Problem | None]:
+    if isinstance(value, float) and not math.isfinite(value):
+        problem = Problem(
+            pointer=to_pointer(path),
+            rule="number-not-finite",
+            severity=Severity.ERROR,
+            message=f"{_name(path)} is {_literal(value)} (NaN, Infinity, or a number too large "
+            "to store), which no device can read as a number",
+            hint="write a finite number (durations and bitrates are whole numbers) or leave "
+            "the key out; JSON has no NaN or Infinity, and 1e400 or a 5,000-digit number "
+            "overflows",
+        )
+        return None, problem
+    return value, None
+
+
+def _lone_surrogate(value: Any, path: tuple[str | int, ...]) -> tuple[Any, Problem | None]:
+    if isinstance(value, str) and _has_lone_surrogate(value):
+        # A key's own path ends in the key: write it repaired, so the pointer is printable.
+        path = tuple(_replace_surrogates(p) if isinstance(p, str) else p for p in path)
+        problem = Problem(
+            pointer=to_pointer(path),
+            rule="lone-surrogate",
+            severity=Severity.ERROR,
+            message=f"{_name(path)} holds half of a UTF-16 surrogate pair (a \\uD800-\\uDFFF "
+            "escape without its partner), which is not text",
+            hint="fix the generator's escaping: write the character itself, or both halves "
+            "of the pair (e.g. \\ud83d\\ude00)",
+        )
+        return _replace_surrogates(value), problem
+    return value, None
+
+
+def _repair(node: Any, path: tuple[str | int, ...], problems: list[Problem], check: Any) -> Any:
+    """`node` with every value `check` objects to replaced, its problems added to `problems`."""
+    if isinstance(node, dict):
+        repaired: dict[str, Any] = {}
+        for key, child in node.items():
+            fixed_key, key_problem = check(key, (*path, key))
+            if key_problem is not None:
+                problems.append(key_problem)
+            repaired[fixed_key] = _repair(child, (*path, fixed_key), problems, check)
+        return repaired
+    if isinstance(node, list):
+        return [_repair(child, (*path, index), problems, check) for index, child in enumerate(node)]
+    fixed, problem = check(node, path)
+    if problem is not None:
+        problems.append(problem)
+    return fixed
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _replace_surrogates(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _literal(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
+def _name(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return "the document"
+    last = path[-1]
+    return f"{path[-2]}[{last}]" if isinstance(last, int) and len(path) > 1 else str(last)
