@@ -13,6 +13,7 @@ import click
 from packager import report
 from packager.cli.common import (
     ALLOW_HOST_OPTION,
+    QUIET_OPTION,
     TARGET_OPTION,
     VERIFY_OPTION,
     fail,
@@ -20,6 +21,7 @@ from packager.cli.common import (
     output_option,
     use_config,
 )
+from packager.cli.progress import progress_argument, progress_display
 from packager.config import CONFIG_NAME
 from packager.errors import ConfigError, ExitCode, PackagerError
 
@@ -37,6 +39,7 @@ class RepublishOptions:
     now: datetime | None
     verify: bool = False
     allow_hosts: tuple[str, ...] = ()
+    quiet: bool = False
 
 
 @click.command()
@@ -80,6 +83,7 @@ class RepublishOptions:
     "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
 )
 @ALLOW_HOST_OPTION
+@QUIET_OPTION
 @click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
@@ -93,6 +97,7 @@ def republish(
     output: str,
     detailed_exit_codes: bool,
     allow_hosts: tuple[str, ...],
+    quiet: bool,
     now_text: str | None,
     verify: bool,
 ) -> None:
@@ -104,7 +109,8 @@ def republish(
     invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
     (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
     the changes are added to the job summary as Markdown. Without --config, ./channel.toml
-    is used; the config used is said on stderr.
+    is used; the config used is said on stderr. The build's progress goes to stderr (bars on
+    a terminal, plain lines in CI logs), nothing with --quiet.
 
     \b
     Example:
@@ -124,6 +130,7 @@ def republish(
         now,
         verify,
         allow_hosts,
+        quiet,
     )
     sys.exit(int(run_republish(options)))
 
@@ -138,16 +145,18 @@ def run_republish(options: RepublishOptions) -> ExitCode:
         config = config.with_overrides(
             allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
-        result = republish_channel(
-            config,
-            options.target,
-            out_dir=options.out_dir,
-            allow_shrink=options.allow_shrink,
-            max_shrink=options.max_shrink,
-            wait_seconds=options.wait_seconds,
-            now=options.now,
-            verify=options.verify,
-        )
+        with progress_display(quiet=options.quiet) as progress:
+            result = republish_channel(
+                config,
+                options.target,
+                out_dir=options.out_dir,
+                allow_shrink=options.allow_shrink,
+                max_shrink=options.max_shrink,
+                wait_seconds=options.wait_seconds,
+                now=options.now,
+                verify=options.verify,
+                **progress_argument(republish_channel, progress),
+            )
     except PackagerError as error:
         fail(error, options.output, {"status": status_of(error.exit_code)})
     code = result.exit_code(detailed=options.detailed_exit_codes)
