@@ -240,8 +240,8 @@ def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
         )
     errors = len(validation.errors) if validation else 0
     strict = "; warnings count with --strict" if result.strict else ""
+    kept = "the previous feed.json is unchanged" if result.previous_feed else "no feed.json written"
     return (
-        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); "
-        "the previous feed.json is unchanged",
+        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); {kept}",
         "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
     )
