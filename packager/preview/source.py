@@ -106,7 +106,7 @@ def load_source(
         raise InputError(
             f"cannot preview {origin}: it is not UTF-8 text (undecodable byte at {exc.start})",
             location=origin,
-            hint="a Roku feed is UTF-8 JSON",
+            hint="save the feed as UTF-8 (Roku reads a feed as UTF-8 JSON), e.g. iconv -t UTF-8",
         ) from exc
     document = parse_feed_text(origin, text, len(raw))
     check_is_feed(document)

@@ -101,3 +101,25 @@ def test_timeout_bounds_a_slow_feed_url(server: LocalServer, tmp_path: Path) -> 
                     "--timeout", "0.5")  # fmt: skip
     assert result.exit_code == ExitCode.SOURCE_UNREACHABLE, result.output
     assert time.monotonic() - started < 4.5  # not the server's 5 s, even with retries
+
+
+def test_a_feed_that_is_not_utf8_gets_a_hint_that_says_how_to_fix_it(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_bytes('{"providerName": "Caf\u00e9"}'.encode("latin-1"))
+    result = invoke("preview", str(feed), "--out", str(tmp_path / "pv"))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "hint: save the feed as UTF-8" in result.stderr
+
+
+def test_a_chromium_that_writes_no_picture_is_named_with_the_command_to_try(
+    channel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    silent = channel / "silent-chromium"
+    silent.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    silent.chmod(0o755)
+    monkeypatch.setenv("PACKAGER_CHROMIUM", str(silent))
+    result = invoke("preview", "--screenshot", "home.png")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"hint: run Chromium by hand to see its own messages: {silent} --headless" in (
+        result.stderr
+    )
