@@ -130,7 +130,7 @@ class ProgressLines:
         if stage.label:
             text += f" ({stage.label})"
         eta = stage.eta(now)
-        if eta is not None:
+        if eta is not None and eta >= 1:  # "about 0 s left" says nothing
             text += f", about {duration_text(eta)} left"
         return text
 

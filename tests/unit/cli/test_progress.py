@@ -46,6 +46,14 @@ def test_lines_say_each_stage_start_and_end_and_at_most_one_line_per_interval() 
     ]
 
 
+def test_lines_leave_out_a_time_left_under_a_second() -> None:
+    clock, lines = FakeClock(), []
+    show = ProgressLines(lines.append, clock=clock)
+    clock.now += 0.05  # 8 more at this pace: 0.4 s
+    show(Progress(READING, 1, 9, "articles/01-port-strike"))
+    assert lines == ["reading sources: 1/9 (01-port-strike)"]
+
+
 def test_a_stage_whose_total_grows_after_done_says_done_again_at_its_real_end() -> None:
     clock, lines = FakeClock(), []
     show = ProgressLines(lines.append, clock=clock)
