@@ -73,7 +73,8 @@ def _size(text: str | None) -> tuple[int, int] | None:
     "--render",
     type=click.Choice(["off", "on", "forced"]),
     help="Which articles get a rendered video: on (default): those without a video of their "
-    "own; forced: every article, replacing its own video; off: none (they are skipped).",
+    "own; forced: every article, replacing its own video; off: none (articles without a "
+    "video are skipped).",
 )
 @click.option("--thumbnail-size", help="Thumbnail size WIDTHxHEIGHT (16:9, >= 800x450).")
 @output_option(("text", "json"), "Report format; json prints only JSON on stdout.")
