@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +11,15 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import ALLOW_HOST_OPTION, fail, merged_hosts, output_option, use_config
+from packager.cli.common import (
+    ALLOW_HOST_OPTION,
+    QUIET_OPTION,
+    fail,
+    merged_hosts,
+    output_option,
+    use_config,
+)
+from packager.cli.progress import progress_display
 from packager.errors import ExitCode, PackagerError
 
 
@@ -30,6 +37,7 @@ class BuildOptions:
     rerender: bool = False
     lock_wait: float = 0.0
     allow_hosts: tuple[str, ...] = ()
+    quiet: bool = False
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -64,7 +72,9 @@ def _size(text: str | None) -> tuple[int, int] | None:
 @click.option(
     "--render",
     type=click.Choice(["off", "on", "forced"]),
-    help="Render videos for articles without one (default: on).",
+    help="Which articles get a rendered video: on (default): those without a video of their "
+    "own; forced: every article, replacing its own video; off: none (articles without a "
+    "video are skipped).",
 )
 @click.option("--thumbnail-size", help="Thumbnail size WIDTHxHEIGHT (16:9, >= 800x450).")
 @output_option(("text", "json"), "Report format; json prints only JSON on stdout.")
@@ -89,8 +99,10 @@ def _size(text: str | None) -> tuple[int, int] | None:
 @click.option(
     "--rerender",
     is_flag=True,
-    help="Render the rendered articles' videos again (which articles are rendered stays).",
+    help="Render again the videos of the articles --render picks, ignoring the render cache "
+    "(e.g. after installing espeak-ng); does not change which articles are rendered.",
 )
+@QUIET_OPTION
 @click.option(
     "--wait",
     "lock_wait",
@@ -118,6 +130,7 @@ def build(
     rerender: bool,
     lock_wait: float,
     allow_hosts: tuple[str, ...],
+    quiet: bool,
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
@@ -127,7 +140,8 @@ def build(
     built. A channel folder (one with its own channel.toml) as SOURCE means: that config and
     its sources. Without --config, ./channel.toml is used when there is one; the config used
     is said on stderr. Writes OUT/feed.json (only if it validates), OUT/images/, OUT/videos/,
-    OUT/captions/ and OUT/build-report.json.
+    OUT/captions/ and OUT/build-report.json. Progress goes to stderr: bars on a terminal,
+    a plain line per stage (and every 10 s) in CI logs, nothing with --quiet.
 
     \b
     Example:
@@ -160,6 +174,7 @@ def build(
         rerender,
         lock_wait,
         allow_hosts,
+        quiet,
     )
     sys.exit(int(run_build(options)))
 
@@ -174,19 +189,19 @@ def run_build(options: BuildOptions) -> ExitCode:
         config = config.with_overrides(
             **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
-        progress = _progress_printer() if options.output == "text" else None
-        result = build_feed(
-            choice.sources,
-            options.out_dir,
-            config,
-            now=options.now,
-            progress=progress,
-            strict=options.strict,
-            workers=options.workers,
-            allow_shrink=options.allow_shrink,
-            rerender=options.rerender,
-            lock_wait=options.lock_wait,
-        )
+        with progress_display(quiet=options.quiet) as progress:
+            result = build_feed(
+                choice.sources,
+                options.out_dir,
+                config,
+                now=options.now,
+                progress=progress,
+                strict=options.strict,
+                workers=options.workers,
+                allow_shrink=options.allow_shrink,
+                rerender=options.rerender,
+                lock_wait=options.lock_wait,
+            )
     except PackagerError as error:
         fail(error, options.output)
     code = result.exit_code
@@ -226,24 +241,8 @@ def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
         )
     errors = len(validation.errors) if validation else 0
     strict = "; warnings count with --strict" if result.strict else ""
+    kept = "the previous feed.json is unchanged" if result.previous_feed else "no feed.json written"
     return (
-        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); "
-        "the previous feed.json is unchanged",
+        f"the feed does not validate ({report.plural(errors, 'error')}{strict}); {kept}",
         "fix the problems listed under 'validation' (each names its JSON Pointer and a hint)",
     )
-
-
-def _progress_printer() -> Any:
-    """A one-line progress counter on an interactive terminal; nothing in CI or pipes."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
-
-    def show(event: Any) -> None:  # packager.build.progress.Progress
-        label = Path(event.label).name if event.label else ""
-        click.echo(
-            f"\r  {event.stage} {event.done}/{event.total} {label[:40]:<40}", nl=False, err=True
-        )
-        if event.finished:
-            click.echo("", err=True)
-
-    return show

@@ -126,6 +126,14 @@ def merged_hosts(configured: tuple[str, ...], given: tuple[str, ...]) -> tuple[s
     return tuple(dict.fromkeys((*configured, *given))) if given else None
 
 
+# build and republish: no progress lines (errors and the report are still printed).
+QUIET_OPTION = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no progress on stderr (the report and any error still are).",
+)
+
 VERIFY_OPTION = click.option(
     "--verify",
     is_flag=True,

@@ -35,7 +35,7 @@ def init(folder: Path, provider_name: str | None, base_url: str | None, language
     Example:
       packager init mychannel --provider-name "Harbor City News" \\
         --base-url https://cdn.example.com/news/
-      cd mychannel && packager build --config channel.toml --out output
+      cd mychannel && packager build && packager preview output
     """
     from packager.scaffold import init_channel
 

@@ -13,13 +13,16 @@ import click
 from packager import report
 from packager.cli.common import (
     ALLOW_HOST_OPTION,
+    QUIET_OPTION,
     TARGET_OPTION,
     VERIFY_OPTION,
     fail,
     merged_hosts,
     output_option,
+    say,
     use_config,
 )
+from packager.cli.progress import progress_argument, progress_display
 from packager.config import CONFIG_NAME
 from packager.errors import ConfigError, ExitCode, PackagerError
 
@@ -37,6 +40,9 @@ class RepublishOptions:
     now: datetime | None
     verify: bool = False
     allow_hosts: tuple[str, ...] = ()
+    quiet: bool = False
+    summary_screenshot: Path | None = None
+    summary_screenshot_url: str | None = None
 
 
 @click.command()
@@ -80,6 +86,20 @@ class RepublishOptions:
     "--detailed-exit-codes", is_flag=True, help="Exit 8 (not 0) when there was nothing to publish."
 )
 @ALLOW_HOST_OPTION
+@QUIET_OPTION
+@click.option(
+    "--summary-screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PNG",
+    help="Also write a PNG of the built channel's preview home screen (needs Chromium) and "
+    "add it to $GITHUB_STEP_SUMMARY; without Chromium the summary says so and the run goes on.",
+)
+@click.option(
+    "--summary-screenshot-url",
+    metavar="URL",
+    help="Where the workflow makes the PNG reachable (GitHub shows summary images by URL "
+    "only); without it the summary names the file to upload as an artifact.",
+)
 @click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
@@ -93,6 +113,9 @@ def republish(
     output: str,
     detailed_exit_codes: bool,
     allow_hosts: tuple[str, ...],
+    quiet: bool,
+    summary_screenshot: Path | None,
+    summary_screenshot_url: str | None,
     now_text: str | None,
     verify: bool,
 ) -> None:
@@ -104,12 +127,15 @@ def republish(
     invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
     (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
     the changes are added to the job summary as Markdown. Without --config, ./channel.toml
-    is used; the config used is said on stderr.
+    is used; the config used is said on stderr. The build's progress goes to stderr (bars on
+    a terminal, plain lines in CI logs), nothing with --quiet. --summary-screenshot adds
+    a picture of the channel's home screen (packager preview) for reviewers.
 
     \b
     Example:
       packager republish --to s3://my-bucket/channel          (in the channel folder)
       packager republish -c channel.toml --to https://dav.example.com/roku/ --wait 300 -o json
+      packager republish --to s3://my-bucket/channel --summary-screenshot home.png
     """
     now = datetime.fromisoformat(now_text) if now_text else None
     options = RepublishOptions(
@@ -124,6 +150,9 @@ def republish(
         now,
         verify,
         allow_hosts,
+        quiet,
+        summary_screenshot,
+        summary_screenshot_url,
     )
     sys.exit(int(run_republish(options)))
 
@@ -138,22 +167,28 @@ def run_republish(options: RepublishOptions) -> ExitCode:
         config = config.with_overrides(
             allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
-        result = republish_channel(
-            config,
-            options.target,
-            out_dir=options.out_dir,
-            allow_shrink=options.allow_shrink,
-            max_shrink=options.max_shrink,
-            wait_seconds=options.wait_seconds,
-            now=options.now,
-            verify=options.verify,
-        )
+        with progress_display(quiet=options.quiet) as progress:
+            result = republish_channel(
+                config,
+                options.target,
+                out_dir=options.out_dir,
+                allow_shrink=options.allow_shrink,
+                max_shrink=options.max_shrink,
+                wait_seconds=options.wait_seconds,
+                now=options.now,
+                verify=options.verify,
+                **progress_argument(republish_channel, progress),
+            )
     except PackagerError as error:
         fail(error, options.output, {"status": status_of(error.exit_code)})
     code = result.exit_code(detailed=options.detailed_exit_codes)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         write_step_summary(result, Path(summary))
+    if options.summary_screenshot is not None:
+        _summary_screenshot(
+            options.out_dir, options.summary_screenshot, options.summary_screenshot_url, summary
+        )
     if options.output == "json":
         data = result.as_dict(detailed=options.detailed_exit_codes)
         if not result.ok:
@@ -185,3 +220,44 @@ def _republish_config(explicit: Path | None) -> Path:
             hint=f"run republish in the channel folder, or give --config path/to/{CONFIG_NAME}",
         )
     return choice.path
+
+
+def _summary_screenshot(
+    out_dir: Path, png: Path, image_url: str | None, summary: str | None
+) -> None:
+    """Write the PNG of the build's preview home screen and add its section to the job
+    summary; a screenshot that cannot be taken is a note, never a failed republish."""
+    shot, note = take_home_screenshot(out_dir, png)
+    if shot is None:
+        say(f"note: no screenshot of the preview: {note}")
+    else:
+        say(f"screenshot of the preview home screen: {shot}")
+    if summary:
+        section = report.screenshot_markdown(
+            str(shot) if shot else None, image_url=image_url, note=note
+        )
+        with Path(summary).open("a", encoding="utf-8") as stream:
+            stream.write(section + "\n")
+
+
+def take_home_screenshot(out_dir: Path, png: Path) -> tuple[Path | None, str]:
+    """A PNG of the preview of `out_dir`'s feed (the page is made in a temporary folder, so
+    nothing is added to the output), or None and why not."""
+    import tempfile
+
+    from packager.layout import FEED_NAME
+    from packager.preview import build_preview, find_chromium, take_screenshot
+
+    if find_chromium() is None:
+        return None, (
+            "Chromium is not installed (Debian: apt-get install chromium; or set "
+            "PACKAGER_CHROMIUM to its path)"
+        )
+    if not (out_dir / FEED_NAME).is_file():
+        return None, f"no {FEED_NAME} was built in {out_dir} to preview"
+    try:
+        with tempfile.TemporaryDirectory(prefix="packager-preview-") as page_dir:
+            page = build_preview(str(out_dir), Path(page_dir)).page
+            return take_screenshot(page.as_uri(), png), ""
+    except PackagerError as error:
+        return None, f"{error.message} ({error.hint})" if error.hint else error.message

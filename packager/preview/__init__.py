@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from packager.preview.pagedata import PageUrls, page_data
 from packager.preview.screenshot import find_chromium, take_screenshot
 from packager.preview.server import PreviewServer
 from packager.preview.source import PreviewSource, load_source
+from packager.report import plural
 from packager.spec import TEMPLATE_MAX_BYTES
 from packager.validate import check_document
 from packager.validate.loading import DEFAULT_TIMEOUT
@@ -63,8 +65,9 @@ class PreviewResult:
 
     def text(self) -> str:
         return (
-            f"preview: {self.page} ({self.rows} rows, {self.items} items; "
-            f"{self.errors} errors, {self.warnings} warnings, {self.flagged} flagged; "
+            f"preview: {self.page} ({plural(self.rows, 'row')}, {plural(self.items, 'item')}; "
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}, "
+            f"{self.flagged} flagged; "
             f"{self.size_bytes / 1024:,.0f} KB of the 500 KB template limit)"
         )
 
@@ -79,15 +82,20 @@ def default_out_dir(source: str) -> Path:
 
 
 def build_preview(
-    source: str, out_dir: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT
+    source: str,
+    out_dir: Path | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    allow_hosts: Sequence[str] = (),
 ) -> PreviewResult:
     """Read SOURCE (build output folder, feed file or feed URL), validate it, and write the
     preview page to `out_dir` (default: `default_out_dir(source)`).
 
-    Raises InputError / SourceUnreachableError when there is no feed to show; a feed with
+    A feed URL is given `timeout` seconds to answer; `allow_hosts` lets it redirect to those
+    private hosts. Raises InputError / SourceUnreachableError when there is no feed to show; a feed with
     problems is previewed, its problems shown on the page.
     """
-    loaded = load_source(source, timeout=timeout)
+    loaded = load_source(source, timeout=timeout, allow_hosts=allow_hosts)
     out = (out_dir if out_dir is not None else default_out_dir(source)).resolve()
     result = check_document(loaded.document)
     data = page_data(loaded.feed, result, loaded.document.origin, _page_urls(loaded, out))

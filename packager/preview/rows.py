@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from packager.report import plural
 from packager.spec import CONTENT_ARRAYS, to_pointer
 
 # Spec §3.16: a query is tags joined by AND or by OR (not both in one query).
@@ -213,7 +214,9 @@ def order_items(
         dated = [i for i in ids if release_key(items[i][1])]
         undated = [i for i in ids if not release_key(items[i][1])]
         dated.sort(key=lambda i: release_key(items[i][1]), reverse=order == "most_recent")
-        note = f"{len(undated)} items have no release date and come last" if undated else ""
+        has, come = ("has", "comes") if len(undated) == 1 else ("have", "come")
+        count = plural(len(undated), "item")
+        note = f"{count} {has} no release date and {come} last" if undated else ""
         return tuple(dated + undated), note
     if order == "most_popular":
         return tuple(ids), "Roku orders this row by its viewing data; the preview keeps feed order"

@@ -74,6 +74,7 @@ def take_screenshot(page_url: str, png: Path, *, chromium: str | None = None) ->
         raise InputError(
             f"Chromium wrote no screenshot to {png}: {detail[0]}",
             location=str(png),
-            hint="run the command with a display, or check Chromium's own messages",
+            hint=f"run Chromium by hand to see its own messages: {executable} --headless "
+            f"--no-sandbox --screenshot=/tmp/home.png {page_url}",
         )
     return png

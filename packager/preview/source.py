@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from packager.config import CONFIG_NAME
 from packager.errors import FeedInvalidError, InputError
 from packager.layout import FEED_NAME
 from packager.outputs import derive_public_url, feed_urls, walk_output
@@ -74,9 +76,12 @@ class PreviewSource:
         return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
 
 
-def load_source(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> PreviewSource:
+def load_source(
+    source: str, *, timeout: float = DEFAULT_TIMEOUT, allow_hosts: Sequence[str] = ()
+) -> PreviewSource:
     """Read SOURCE: a build output folder (its feed.json), a feed file, or an http(s) feed URL
-    (fetched with the guarded client, as `packager validate` does).
+    (fetched with the guarded client: `timeout` seconds to answer, twice that in all; a
+    redirect to a private host only when `allow_hosts` names it).
 
     Raises InputError (SourceUnreachableError for a URL that cannot be fetched) when there is
     no feed to preview: unreadable, not JSON, not a Roku Direct Publisher feed.
@@ -88,25 +93,50 @@ def load_source(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> PreviewSour
             raise InputError(
                 f"cannot preview {source}: the folder has no {FEED_NAME}",
                 location=source,
-                hint="give a build output folder (packager build -o DIR), a feed file or a URL",
+                hint=_no_feed_hint(path),
             )
         path = path / FEED_NAME
-    origin, raw = read_feed_bytes(
-        source if is_url else path, max_bytes=MAX_FEED_BYTES, timeout=timeout
-    )
+    if is_url:
+        origin, raw = source, _fetch_feed(source, timeout, allow_hosts)
+    else:
+        origin, raw = read_feed_bytes(path, max_bytes=MAX_FEED_BYTES, timeout=timeout)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"cannot preview {origin}: it is not UTF-8 text (undecodable byte at {exc.start})",
             location=origin,
-            hint="a Roku feed is UTF-8 JSON",
+            hint="save the feed as UTF-8 (Roku reads a feed as UTF-8 JSON), e.g. iconv -t UTF-8",
         ) from exc
     document = parse_feed_text(origin, text, len(raw))
     check_is_feed(document)
     if is_url:
         return PreviewSource(document)
     return _with_local_files(document, path.parent)
+
+
+def _no_feed_hint(folder: Path) -> str:
+    """The fix for a folder without feed.json: build into it first (a channel folder is built
+    into its output folder), or name a feed file or URL."""
+    if (folder / CONFIG_NAME).is_file():
+        out = folder / "output"
+        return (
+            f"{folder} is a channel folder: build it first (packager build {folder} --out {out}), "
+            f"then preview the output: packager preview {out}"
+        )
+    return (
+        f"build into it first (packager build --out {folder}), or give a build output "
+        "folder, a feed file or a feed URL"
+    )
+
+
+def _fetch_feed(url: str, timeout: float, allow_hosts: Sequence[str]) -> bytes:
+    from packager.net.fetcher import Fetcher
+
+    with Fetcher(
+        timeout=(min(5.0, timeout), timeout), max_bytes=MAX_FEED_BYTES, allow_hosts=allow_hosts
+    ) as fetcher:
+        return fetcher.get(url).content
 
 
 def check_is_feed(document: FeedDocument) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from packager.report.github import github_annotation, github_error
 from packager.report.json import error_document, write_json
-from packager.report.markdown import write_markdown
+from packager.report.markdown import screenshot_markdown, write_markdown
 from packager.report.text import (
     plural,
     printable,
@@ -30,6 +30,7 @@ __all__ = [
     "printable",
     "problem_line",
     "rule_summary",
+    "screenshot_markdown",
     "summarize_counts",
     "write_article",
     "write_build_report",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any, TextIO
 
 from packager.model import Problem
@@ -28,12 +29,34 @@ def write_problems(problems: Iterable[Problem], out: TextIO, *, limit: int | Non
     return len(problems) - len(shown)
 
 
+# Nouns whose plural is not singular + "s" (series, and "s"-ending words such as address).
+_PLURALS = {"series": "series", "address": "addresses", "match": "matches", "entry": "entries"}
+# Plural nouns whose singular is not plural - "s" (spec item kinds and the like).
+_SINGULARS = {"series": "series", "entries": "entry", "addresses": "address"}
+
+
 def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """`1 error`, `2 errors`, `1 series`: a count with its noun in the right number."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {_PLURALS.get(noun, noun + 's')}"
+
+
+def singular(noun: str) -> str:
+    """The singular of a plural noun such as a feed's array name (`tvSpecials` → `tvSpecial`)."""
+    if noun in _SINGULARS:
+        return _SINGULARS[noun]
+    return noun.removesuffix("s")
+
+
+def counted(count: int, kind: str) -> str:
+    """A count of a kind that may be named in the plural (`shortFormVideos`, a feed array) or
+    the singular (`episode`, a Search Feed asset type): `1 tvSpecial`, `2 episodes`."""
+    return plural(count, singular(kind) if kind.endswith("s") else kind)
 
 
 def summarize_counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{value} {key}" for key, value in counts.items() if value) or "no items"
+    return ", ".join(counted(value, key) for key, value in counts.items() if value) or "no items"
 
 
 def rule_summary(rules: Sequence[tuple[str, int]]) -> str:
@@ -49,8 +72,10 @@ def write_build_report(result: Any, out: TextIO) -> None:
             f"built {feed}: {summarize_counts(result.item_counts)}; {result.feed_size:,} bytes "
             f"({result.feed_size / budget:.0%} of the channel template's 500 KB)\n"
         )
-    else:
+    elif result.previous_feed:
         out.write(f"feed NOT written: {feed} is unchanged\n")
+    else:
+        out.write(f"feed NOT written: {feed} (there was no previous feed, so there is none)\n")
     out.write(
         f"articles: {result.reused + result.prepared} built ({result.reused} unchanged, "
         f"{result.prepared} processed), {len(result.skipped)} skipped\n"
@@ -65,7 +90,7 @@ def write_build_report(result: Any, out: TextIO) -> None:
     if result.skipped:
         out.write("skipped:\n")
         for skip in result.skipped:
-            out.write(f"  {skip.origin}: {skip.reason}\n")
+            out.write(f"  {skip.origin}: {skip_reason(skip.origin, skip.reason)}\n")
             if skip.hint:
                 out.write(f"      hint: {skip.hint}\n")
     if result.trimmed:
@@ -78,13 +103,61 @@ def write_build_report(result: Any, out: TextIO) -> None:
             f"validation: {plural(len(validation.errors), 'error')}, "
             f"{plural(len(validation.warnings), 'warning')}\n"
         )
-        write_problems(validation.problems, out, limit=30)
+        write_problems(summarized_problems(validation.problems), out, limit=30)
     if result.notes:
         out.write(f"notes ({len(result.notes)}):\n")
         for note in result.notes[:30]:
             out.write(f"  {note}\n")
         if len(result.notes) > 30:
             out.write(f"  ... and {len(result.notes) - 30} more in build-report.json\n")
+
+
+def skip_reason(origin: str, reason: str) -> str:
+    """A skipped article's reason shown after its origin: without the origin said again
+    ("skipped URL: cannot fetch URL: refused" → "cannot fetch: refused")."""
+    text = reason.removeprefix(f"skipped {origin}: ").removeprefix(f"{origin}: ")
+    return text.replace(f" {origin}:", ":").replace(f" {origin}", "")
+
+
+# A build's credits are its articles' bylines (feed.items), which never have a birth date.
+BYLINE_CREDIT_HINT = (
+    "these credits are the articles' bylines, which have no birth date: set "
+    'byline_role = "" under [feed] in channel.toml to leave bylines out of the feed, or keep '
+    "them and this warning"
+)
+BYLINE_RULES = {"credit-birth-date": BYLINE_CREDIT_HINT}
+POINTERS_SHOWN = 3
+
+
+def summarized_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """A build's problems with the warnings of one rule said once ("4 items: ..."), at the
+    first one's place; errors stay one per item. A byline rule gets the hint that fits it."""
+    problems = list(problems)
+    by_rule: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity == "warning":
+            by_rule.setdefault(problem.rule, []).append(problem)
+    shown: list[Problem] = []
+    for problem in problems:
+        same = by_rule.get(problem.rule, []) if problem.severity == "warning" else [problem]
+        if not same or same[0] is not problem:
+            continue
+        if len(same) == 1 and problem.rule not in BYLINE_RULES:
+            shown.append(problem)
+            continue
+        shown.append(_summary_problem(same))
+    return shown
+
+
+def _summary_problem(same: list[Problem]) -> Problem:
+    first, others = same[0], same[1:]
+    message = first.message
+    if others:
+        pointers = ", ".join(p.pointer or "/" for p in others[:POINTERS_SHOWN])
+        if len(others) > POINTERS_SHOWN:
+            pointers += f" and {len(others) - POINTERS_SHOWN} more"
+        message = f"{plural(len(same), 'item')}: {message} (also at {pointers})"
+    return replace(first, message=message, hint=BYLINE_RULES.get(first.rule, first.hint))
 
 
 def write_article(article: Any, out: TextIO) -> None:
@@ -174,4 +247,4 @@ def write_extra_files(result: Any, out: TextIO) -> None:
             out.write(f"{name} NOT written: the feed was not written\n")
         else:
             out.write(f"{name} NOT written: it does not validate\n")
-        write_problems(validation.problems, out, limit=30)
+        write_problems(summarized_problems(validation.problems), out, limit=30)

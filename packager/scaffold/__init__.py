@@ -53,9 +53,9 @@ class InitResult:
                 "public URL your output folder will be served from"
             )
         steps += [
-            f"packager build --config {CONFIG_NAME} --out output"
-            "    # the sample article gets a rendered video (a few seconds)",
-            "packager validate output/feed.json",
+            "packager build    # uses ./channel.toml, writes ./output; the sample article gets "
+            "a rendered video (a few seconds)",
+            "packager preview output    # the channel as a viewer will see it: output/preview/index.html",
             "packager publish output --to TARGET"
             "    # s3://bucket/prefix, https://dav.example.com/roku/, sftp://user@host/path, a folder",
             f"push to GitHub and set the PACKAGER_TARGET secret: {WORKFLOW_PATH} "

@@ -64,7 +64,17 @@ def test_init_writes_a_channel_folder(tmp_path: Path) -> None:
     assert config.language == "es"
     assert config.sources == (str(folder / "articles"),)
     assert "next steps:" in output
-    assert "packager build --config channel.toml --out output" in output
+    steps = output.split("next steps:")[1]
+    build, preview, publish = (
+        steps.index(f"\n  {command}")
+        for command in (
+            "packager build",
+            "packager preview output",
+            "packager publish output --to ",
+        )
+    )
+    assert build < preview < publish
+    assert "--config" not in steps  # config discovery finds ./channel.toml
     assert "set base_url" not in output  # it was given
 
 
@@ -201,7 +211,7 @@ def test_init_then_build_then_validate_passes(tmp_path: Path, monkeypatch) -> No
     monkeypatch.chdir(tmp_path / "mychannel")
     built = runner.invoke(
         main,
-        ["build", "--config", CONFIG_NAME, "--out", "output", "-o", "json"],
+        ["build", "-o", "json"],  # the next steps' form: ./channel.toml, ./output
         catch_exceptions=False,
     )
     assert built.exit_code == 0, built.output
@@ -209,7 +219,7 @@ def test_init_then_build_then_validate_passes(tmp_path: Path, monkeypatch) -> No
     assert report["exitCode"] == 0
     checked = runner.invoke(main, ["validate", "output/feed.json"], catch_exceptions=False)
     assert checked.exit_code == 0, checked.output
-    assert "valid — 0 errors, 0 warnings; 1 shortFormVideos" in checked.stdout
+    assert "valid — 0 errors, 0 warnings; 1 shortFormVideo;" in checked.stdout
     feed = json.loads(Path("output/feed.json").read_text(encoding="utf-8"))
     item = feed["shortFormVideos"][0]
     assert item["title"] == "Welcome to mychannel"

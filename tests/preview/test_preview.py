@@ -241,8 +241,9 @@ def test_cli_serve_prints_the_url_and_serves_the_page(small_channel: Path) -> No
         "-m",
         "packager",
         "preview",
+        "--serve",  # before SOURCE: --serve takes no value, so SOURCE is not read as a port
         str(small_channel),
-        "--serve",
+        "--port",
         str(port),
     ]
     with subprocess.Popen(

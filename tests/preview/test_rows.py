@@ -97,7 +97,7 @@ def test_most_recent_is_newest_first_and_chronological_oldest_first() -> None:
     )
     ordered, note = order_items(ids, "chronological", items, manual_ok=False)
     assert ordered == ("old", "mid", "new", "undated")
-    assert "1 items have no release date" in note
+    assert "1 item has no release date and comes last" in note  # not "1 items have"
 
 
 def test_date_falls_back_to_the_content_date_added() -> None:
