@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import UnidentifiedImageError
 
 from packager.errors import RenderError, SourceError
-from packager.files import write_atomic
+from packager.files import FILE_MODE, write_atomic
 from packager.model import Article
 from packager.video import cards, fonts, narration
 from packager.video.captions import Cue, sentence_cues, to_webvtt
@@ -29,7 +29,7 @@ from packager.video.ffmpeg import last_error_lines, run_ffmpeg
 from packager.video.probe import VideoInfo, probe_video
 
 # Bump when a change to this package changes the pictures or sound, so old renders are redone.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 SIZES_BY_NAME = {"720p": (1280, 720), "1080p": (1920, 1080)}
 MAXRATE_KBPS_BY_HEIGHT = {720: 2500, 1080: 5000}
@@ -386,11 +386,34 @@ def _render(
 
     track = work / "narration.wav"
     narration.write_track(track, placements, total)
-    inputs, graph, missing = _stills_and_graph(article, segments, options, channel_name, work)
-    if missing:
-        warnings.append(f"no installed font has glyphs for {missing!r}: shown as boxes")
-    _encode(article, inputs, graph, track, options, total, video_path, work)
+    timeline = _stills_and_graph(article, segments, options, channel_name, work)
+    if timeline.missing:
+        warnings.append(f"no installed font has glyphs for {timeline.missing!r}: shown as boxes")
+    _encode(article, timeline, track, options, total, video_path, work)
     return cues, total, warnings
+
+
+@dataclass
+class _Timeline:
+    """The stills ffmpeg reads, the filter graph that animates them into pieces (each encoded
+    on its own), and the order the pieces play in (a piece may play several times)."""
+
+    inputs: list[Path] = field(default_factory=list)
+    chains: list[str] = field(default_factory=list)
+    pieces: list[int] = field(default_factory=list)  # frames of each piece, by index
+    order: list[int] = field(default_factory=list)  # piece indices in play order
+    missing: str = ""
+
+    def add_input(self, path: Path) -> int:
+        self.inputs.append(path)
+        return len(self.inputs) - 1
+
+    def add_piece(self, chain: str, frames: int) -> int:
+        """Add a filter chain ending in a new piece's output pad; gives the piece's index."""
+        index = len(self.pieces)
+        self.chains.append(f"{chain}[p{index}]")
+        self.pieces.append(frames)
+        return index
 
 
 def _stills_and_graph(
@@ -399,119 +422,192 @@ def _stills_and_graph(
     options: RenderOptions,
     channel_name: str,
     work: Path,
-) -> tuple[list[Path], str, str]:
-    """Draw every still and build the ffmpeg filter graph that animates and joins them."""
-    width, height = options.size
-    fps = options.fps
-    big = (2 * round(width * ZOOM_HEADROOM / 2), 2 * round(height * ZOOM_HEADROOM / 2))
-    section = _section_text(article)
-    inputs: list[Path] = []
-    chains: list[str] = []
-    missing = ""
+) -> _Timeline:
+    """Draw every still and build the filter graph that animates them into pieces."""
+    timeline = _Timeline()
     photo_number = 0
     for i, seg in enumerate(segments):
         still = work / f"still-{i:03d}.png"
-        fade = min(int(0.4 * fps), seg.frames // 4)
-        fades = f"fade=t=in:s=0:n={fade},fade=t=out:s={seg.frames - fade}:n={fade}"
-        hold = f"loop=loop={seg.frames - 1}:size=1:start=0,setpts=N/{fps}/TB"
+        if seg.kind == "photo":
+            _photo_pieces(article, seg, i, photo_number, options, work, timeline)
+            photo_number += 1
+            continue
         if seg.kind == "title":
             drawn = cards.draw_title_card(
                 still,
                 options.size,
                 headline=" ".join(article.title.split()),
-                section=section,
+                section=_section_text(article),
                 date=_date_text(article),
                 channel=channel_name,
             )
-            missing += drawn.missing
-        elif seg.kind == "page":
+        else:
             drawn = cards.draw_text_card(still, options.size, text=seg.text, channel=channel_name)
-            missing += drawn.missing
-        if seg.kind != "photo":
-            inputs.append(still)
-            chains.append(f"[{len(inputs) - 1}:v]format=yuv420p,{hold},{fades},setsar=1[s{i}]")
-            continue
-        assert seg.photo is not None
-        try:
-            cards.draw_photo_still(seg.photo, still, big)
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
-            raise _error(
-                article,
-                f"image {seg.photo} cannot be read as a picture ({exc})",
-                "replace the image with a valid JPEG, PNG or WebP file",
-            ) from exc
-        inputs.append(still)
-        motion = _motion(photo_number, seg.seconds, width, height)
-        photo_number += 1
-        chain = f"[{len(inputs) - 1}:v]format=yuv420p,{hold},{motion}"
-        band = cards.draw_caption_band(
-            work / f"band-{i:03d}.png", options.size, caption=seg.caption, credit=seg.credit
-        )
-        if band is not None:
-            missing += band.missing
-            inputs.append(band.path)
-            chains.append(f"{chain}[m{i}]")
-            chain = f"[m{i}][{len(inputs) - 1}:v]overlay=x=0:y=H-h:format=auto,format=yuv420p"
-        chains.append(f"{chain},{fades},setsar=1[s{i}]")
-    joined = "".join(f"[s{i}]" for i in range(len(segments)))
-    chains.append(f"{joined}concat=n={len(segments)}:v=1:a=0[v]")
-    return inputs, ";".join(chains), "".join(sorted(set(missing)))
+        timeline.missing += drawn.missing
+        _card_pieces(timeline.add_input(still), seg.frames, options.fps, timeline)
+    timeline.missing = "".join(sorted(set(timeline.missing)))
+    return timeline
 
 
-def _motion(number: int, seconds: float, width: int, height: int) -> str:
-    """The slow move of the n-th photo: zoom in, pan right, zoom out, pan left, in turn."""
+def _fade_frames(frames: int, fps: int) -> int:
+    return min(int(0.4 * fps), frames // 4)
+
+
+def _hold(frames: int, fps: int) -> str:
+    """One picture repeated for `frames` frames, timed from zero."""
+    return f"loop=loop={frames - 1}:size=1:start=0,setpts=N/{fps}/TB"
+
+
+def _card_pieces(source: int, frames: int, fps: int, timeline: _Timeline) -> None:
+    """A still card fading in and out. Its unchanging middle is encoded once as a whole
+    group of pictures (2 s, the keyframe interval) that plays as often as needed: x264
+    spends about as long on an unchanged frame as on a moving one."""
+    fade = _fade_frames(frames, fps)
+    gop = 2 * fps
+    repeats, rest = divmod(frames - 2 * fade, gop)
+    base = f"[{source}:v]format=yuv420p,setsar=1"
+    if fade < 1 or repeats < 1:
+        fades = f"fade=t=in:s=0:n={fade},fade=t=out:s={frames - fade}:n={fade}"
+        timeline.order.append(timeline.add_piece(f"{base},{_hold(frames, fps)},{fades}", frames))
+        return
+    timeline.chains.append(f"{base},split=3[c{source}a][c{source}b][c{source}c]")
+    head = timeline.add_piece(
+        f"[c{source}a]{_hold(fade + rest, fps)},fade=t=in:s=0:n={fade}", fade + rest
+    )
+    middle = timeline.add_piece(f"[c{source}b]{_hold(gop, fps)}", gop)
+    tail = timeline.add_piece(f"[c{source}c]{_hold(fade, fps)},fade=t=out:s=0:n={fade}", fade)
+    timeline.order += [head, *[middle] * repeats, tail]
+
+
+def _photo_pieces(
+    article: Article,
+    seg: _Segment,
+    index: int,
+    number: int,
+    options: RenderOptions,
+    work: Path,
+    timeline: _Timeline,
+) -> None:
+    """A photo moving slowly under its caption band, fading in and out: one piece."""
+    width, height = options.size
+    big = (2 * round(width * ZOOM_HEADROOM / 2), 2 * round(height * ZOOM_HEADROOM / 2))
+    still = work / f"still-{index:03d}.png"
+    assert seg.photo is not None
+    try:
+        cards.draw_photo_still(seg.photo, still, big)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise _error(
+            article,
+            f"image {seg.photo} cannot be read as a picture ({exc})",
+            "replace the image with a valid JPEG, PNG or WebP file",
+        ) from exc
+    source = timeline.add_input(still)
+    before, after = _motion(number, seg.seconds, width, height)
+    chain = f"[{source}:v]format=yuv420p,{before}{_hold(seg.frames, options.fps)},{after}"
+    band = cards.draw_caption_band(
+        work / f"band-{index:03d}.png", options.size, caption=seg.caption, credit=seg.credit
+    )
+    if band is not None:
+        timeline.missing += band.missing
+        band_input = timeline.add_input(band.path)
+        # The band is converted once; blending in the frames' own format keeps the
+        # per-frame work to the band's rows (format=auto converted every frame).
+        timeline.chains.append(f"[{band_input}:v]format=yuva420p[b{index}]")
+        timeline.chains.append(f"{chain}[m{index}]")
+        chain = f"[m{index}][b{index}]overlay=x=0:y=H-h:format=yuv420"
+    fade = _fade_frames(seg.frames, options.fps)
+    fades = f"fade=t=in:s=0:n={fade},fade=t=out:s={seg.frames - fade}:n={fade}"
+    timeline.order.append(timeline.add_piece(f"{chain},{fades},setsar=1", seg.frames))
+
+
+def _motion(number: int, seconds: float, width: int, height: int) -> tuple[str, str]:
+    """The slow move of the n-th photo: zoom in, pan right, zoom out, pan left, in turn.
+
+    Gives the filters run once on the still (ending in a comma, or empty) and those run on
+    every frame."""
     p = f"(t/{seconds:.3f})"
     crop_centre = f"crop={width}:{height}:(iw-{width})/2:(ih-{height})/2"
     kind = number % 4
     if kind in (0, 2):
         grow = f"{p}" if kind == 0 else f"(1-{p})"
         scale = f"scale=w='2*trunc({width}*(1.02+0.16*{grow})/2)':h=-2:eval=frame"
-        return f"{scale},{crop_centre}"
+        return "", f"{scale},{crop_centre}"
     pan_width = 2 * round(width * 1.12 / 2)
     along = p if kind == 1 else f"(1-{p})"
-    return f"scale={pan_width}:-2,crop={width}:{height}:x='(iw-{width})*{along}':y=(ih-{height})/2"
+    return (
+        f"scale={pan_width}:-2,",
+        f"crop={width}:{height}:x='(iw-{width})*{along}':y=(ih-{height})/2",
+    )
+
+
+def _video_args(options: RenderOptions) -> list[str]:
+    fps = options.fps
+    maxrate = MAXRATE_KBPS_BY_HEIGHT.get(options.size[1], 5000)
+    args = ["-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
+    args += ["-maxrate", f"{maxrate}k", "-bufsize", f"{2 * maxrate}k"]
+    args += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-r", str(fps), "-g", str(2 * fps)]
+    # Same input, same bytes: no encoder version strings or dates in the file.
+    return [*args, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
 
 
 def _encode(
     article: Article,
-    inputs: list[Path],
-    graph: str,
+    timeline: _Timeline,
     track: Path,
     options: RenderOptions,
     total: float,
     video_path: Path,
     work: Path,
 ) -> None:
-    fps = options.fps
-    maxrate = MAXRATE_KBPS_BY_HEIGHT.get(options.size[1], 5000)
+    """Encode the pieces in one ffmpeg run, then join them in play order (stream copy, no
+    re-encode) with the narration into a unique temp file renamed into place."""
     args: list[str] = ["-y"]
-    for path in inputs:
+    for path in timeline.inputs:
         args += ["-i", str(path)]
-    args += ["-i", str(track), "-filter_complex", graph, "-map", "[v]", "-map", f"{len(inputs)}:a"]
-    args += ["-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
-    args += ["-maxrate", f"{maxrate}k", "-bufsize", f"{2 * maxrate}k"]
-    args += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-r", str(fps), "-g", str(2 * fps)]
-    args += ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"]
-    # Same input, same bytes: no encoder version strings or dates in the file.
-    args += ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
-    args += ["-movflags", "+faststart", "-t", f"{total:.3f}"]
-    partial = video_path.with_name(f".{video_path.stem}.partial.mp4")
-    args.append(str(partial))
+    args += ["-i", str(track), "-filter_complex", ";".join(timeline.chains)]
+    for index in range(len(timeline.pieces)):
+        args += ["-map", f"[p{index}]", *_video_args(options), "-an"]
+        args += ["-f", "mp4", str(work / f"piece-{index:03d}.mp4")]
+    # The sound is encoded alongside the pictures, in the same run, rather than after them.
+    audio = work / "narration.m4a"
+    args += ["-map", f"{len(timeline.inputs)}:a", "-c:a", "aac", "-b:a", "128k", "-ar", "48000"]
+    args += ["-ac", "2", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
+    args += ["-vn", "-f", "mp4", str(audio)]
     timeout = max(300.0, 10 * total)
+    _run(article, args, timeout, work)
+    playlist = work / "pieces.txt"
+    playlist.write_text(
+        "".join(f"file 'piece-{index:03d}.mp4'\n" for index in timeline.order), encoding="utf-8"
+    )
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{video_path.stem}.", suffix=".partial.mp4", dir=video_path.parent
+    )
+    os.close(handle)
+    partial = Path(temp_name)
+    try:
+        args = ["-y", "-f", "concat", "-safe", "0", "-i", str(playlist), "-i", str(audio)]
+        args += ["-map", "0:v", "-map", "1:a", "-c", "copy"]
+        args += ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
+        args += ["-movflags", "+faststart", "-t", f"{total:.3f}", "-f", "mp4", str(partial)]
+        _run(article, args, timeout, work)
+        partial.chmod(FILE_MODE)
+        os.replace(partial, video_path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _run(article: Article, args: list[str], timeout: float, work: Path) -> None:
     try:
         done = run_ffmpeg(args, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        partial.unlink(missing_ok=True)
         raise _error(article, f"ffmpeg took longer than {timeout:.0f} s", "") from exc
-    if done.returncode != 0 or not partial.is_file():
-        partial.unlink(missing_ok=True)
+    if done.returncode != 0:
         (work / "ffmpeg.log").write_text(done.stderr, encoding="utf-8")
         raise _error(
             article,
             f"ffmpeg failed (exit {done.returncode}): {last_error_lines(done.stderr)}",
             "",
         )
-    os.replace(partial, video_path)
 
 
 def _check_output(article: Article, info: VideoInfo, options: RenderOptions, total: float) -> None:
