@@ -65,10 +65,23 @@ class RenderOptions:
             raise ValueError(f"fps must be between 1 and 60, got {self.fps}")
 
     def key(self) -> dict[str, object]:
+        """The options that change the pixels or the sound. How the speech engine is found
+        and chosen (`narration`, `tts_path`, `voice`, `language`) is not here: the engine
+        actually found, its version and the voice used go into the name hash instead, so a
+        setting that ends in the same engine and voice gives the same video."""
         data = asdict(self)
-        data.pop("work_dir")
+        for name in ("work_dir", "narration", "tts_path", "voice", "language"):
+            data.pop(name)
         data["size"] = list(self.size)
         return data
+
+
+def speech_engine_key(options: RenderOptions) -> str:
+    """What the speech engine adds to every render made with `options`: the engine found (or
+    none) and its version. A cache of finished articles keeps this in its key, so installing
+    or updating espeak-ng takes effect on the next build (the video names change with it)."""
+    engine = narration.find_tts(options.tts_path or None) if options.narration else None
+    return f"renderer {RENDERER_VERSION}; tts {engine.version if engine else 'none'}"
 
 
 @dataclass(frozen=True)
