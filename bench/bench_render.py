@@ -132,9 +132,10 @@ def render(code: Path, spec: dict[str, object]) -> dict[str, float | str]:
 
 
 def ssim(first: Path, second: Path) -> str:
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(first), "-i", str(second)]
+    command += ["-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"]
     done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(first), "-i", str(second)]
-        + ["-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"],  # noqa: RUF005
+        command,
         capture_output=True,
         text=True,
         check=True,
@@ -144,9 +145,10 @@ def ssim(first: Path, second: Path) -> str:
 
 
 def frame(video: Path, seconds: float) -> PilImage.Image:
+    command = [ffmpeg_exe(), "-v", "error", "-ss", f"{seconds}", "-i", str(video)]
+    command += ["-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"]
     done = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-ss", f"{seconds}", "-i", str(video), "-frames:v", "1"]
-        + ["-f", "image2pipe", "-c:v", "png", "-"],  # noqa: RUF005
+        command,
         capture_output=True,
         check=True,
     )

@@ -35,6 +35,7 @@ SIZES_BY_NAME = {"720p": (1280, 720), "1080p": (1920, 1080)}
 MAXRATE_KBPS_BY_HEIGHT = {720: 2500, 1080: 5000}
 ZOOM_HEADROOM = 1.2  # photo stills are this much larger than the frame, room to pan and zoom
 _META_PREFIX = "NOTE packager-render "
+_VIDEO_BYTES = "video_bytes"  # the MP4's size, recorded beside the render's facts
 _HASH_LENGTH = 24
 
 
@@ -194,7 +195,8 @@ def render_article_video(
     # The caption file is written last and carries the render's facts: its presence beside
     # the MP4 marks a complete render, and reading it is all a rebuild costs.
     vtt = to_webvtt(cues, min(total, info.duration_seconds))
-    meta = json.dumps(result.as_dict(), ensure_ascii=False, sort_keys=True).replace(">", "\\u003e")
+    facts = {**result.as_dict(), _VIDEO_BYTES: video_path.stat().st_size}
+    meta = json.dumps(facts, ensure_ascii=False, sort_keys=True).replace(">", "\\u003e")
     write_atomic(captions_path, f"{vtt}\n{_META_PREFIX}{meta}\n".encode())
     return result
 
@@ -324,8 +326,12 @@ def _read_previous(video_path: Path, captions_path: Path) -> RenderedVideo | Non
             try:
                 data = json.loads(line[len(_META_PREFIX) :])
                 data["warnings"] = tuple(data["warnings"])
+                # A cheap guard, not a full check: an MP4 cut short or replaced since the
+                # render (a copy gone wrong, a disk filling up) is rendered again.
+                if data.pop(_VIDEO_BYTES) != video_path.stat().st_size:
+                    return None
                 return RenderedVideo(**data, reused=True)
-            except (ValueError, TypeError, KeyError):
+            except (ValueError, TypeError, KeyError, OSError):
                 return None
     return None
 
@@ -559,6 +565,10 @@ def _video_args(options: RenderOptions) -> list[str]:
     args = ["-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
     args += ["-maxrate", f"{maxrate}k", "-bufsize", f"{2 * maxrate}k"]
     args += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-r", str(fps), "-g", str(2 * fps)]
+    # x264's output depends on its thread count, which it otherwise takes from the machine's
+    # cores: a fixed count gives the same bytes on every machine. The pieces are encoded
+    # side by side, so two threads each still keep the cores busy.
+    args += ["-threads", "2"]
     # Same input, same bytes: no encoder version strings or dates in the file.
     return [*args, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
 

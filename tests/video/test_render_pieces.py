@@ -149,3 +149,18 @@ def test_two_renders_of_one_article_into_one_folder_at_once_give_a_whole_video(
         timeout=120,
     )
     assert sorted(p.name for p in (out / "videos").iterdir()) == [video.name]
+
+
+@pytest.mark.slow
+def test_a_video_cut_short_after_its_render_is_rendered_again(tmp_path: Path) -> None:
+    photos = make_photo(tmp_path / "in")
+    out = tmp_path / "out"
+    options = replace(QUICK, min_title_seconds=2.0)
+    first = render_article_video(ARTICLE, photos, out, options, channel_name="C")
+    video = out / first.video_path
+    whole = video.read_bytes()
+    video.write_bytes(whole[: len(whole) // 2])  # as a half-finished copy would leave it
+    again = render_article_video(ARTICLE, photos, out, options, channel_name="C")
+    assert again.reused is False
+    assert video.read_bytes() == whole  # rendered again, byte for byte the same
+    assert render_article_video(ARTICLE, photos, out, options, channel_name="C").reused
