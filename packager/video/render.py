@@ -124,6 +124,18 @@ class _Segment:
     frames: int = 0
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One render in progress: what it draws, how, where it works and where the MP4 goes."""
+
+    article: Article
+    options: RenderOptions
+    channel_name: str
+    language: str
+    work: Path
+    video_path: Path
+
+
 def render_article_video(
     article: Article,
     images: Sequence[Path],
@@ -136,26 +148,11 @@ def render_article_video(
     `out_dir/videos/<hash>.mp4` and `out_dir/captions/<hash>.vtt`, or reuse an identical
     earlier render. A failure raises `RenderError` naming the article."""
     language = article.language or options.language or "en"
-    engine = narration.find_tts(options.tts_path or None) if options.narration else None
-    warnings: list[str] = []
-    voice = ""
-    if options.narration and engine is None:
-        warnings.append(
-            "no text-to-speech engine found (espeak-ng): silent audio, on-screen text only"
-        )
-    elif engine is not None:
-        voice = options.voice or engine.voice_for(language) or ""
-        if not voice:
-            warnings.append(
-                f"espeak-ng has no voice for language {language!r}: silent audio, on-screen text"
-            )
-
+    engine, voice, warnings = _speech(options, language)
     segments = _plan(article, images, options, channel_name)
     name = _name_hash(article, images, options, channel_name, segments, engine, voice, language)
-    video_rel = f"videos/{name}.mp4"
-    captions_rel = f"captions/{name}.vtt"
-    video_path = out_dir / video_rel
-    captions_path = out_dir / captions_rel
+    video_path = out_dir / "videos" / f"{name}.mp4"
+    captions_path = out_dir / "captions" / f"{name}.vtt"
     previous = _read_previous(video_path, captions_path)
     if previous is not None:
         return previous
@@ -166,33 +163,61 @@ def render_article_video(
     if work_root is not None:
         work_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="render-", dir=work_root) as scratch:
-        work = Path(scratch)
+        job = _Job(article, options, channel_name, language, Path(scratch), video_path)
         try:
-            cues, total, more_warnings = _render(
-                article, segments, options, channel_name, engine, voice, work, video_path
-            )
+            cues, total, more_warnings = _render(job, segments, engine, voice)
         except cards.TextLayoutError as exc:
             raise _error(article, f"its text cannot be drawn: {exc}", _LAYOUT_HINT) from exc
-        warnings += more_warnings
+    return _finish(job, captions_path, cues, total, [*warnings, *more_warnings])
+
+
+def _speech(
+    options: RenderOptions, language: str
+) -> tuple[narration.TtsEngine | None, str, list[str]]:
+    """The speech engine and voice for `language`, and why there is no narration if not."""
+    engine = narration.find_tts(options.tts_path or None) if options.narration else None
+    if options.narration and engine is None:
+        return (
+            None,
+            "",
+            ["no text-to-speech engine found (espeak-ng): silent audio, on-screen text only"],
+        )
+    if engine is None:
+        return None, "", []
+    voice = options.voice or engine.voice_for(language) or ""
+    if not voice:
+        return (
+            engine,
+            "",
+            [f"espeak-ng has no voice for language {language!r}: silent audio, on-screen text"],
+        )
+    return engine, voice, []
+
+
+def _finish(
+    job: _Job, captions_path: Path, cues: list[Cue], total: float, warnings: list[str]
+) -> RenderedVideo:
+    """Check the new MP4 and write the captions beside it, which completes the render."""
+    video_path, article = job.video_path, job.article
     try:
         info = probe_video(video_path)
     except SourceError as exc:
         video_path.unlink(missing_ok=True)
         raise _error(article, f"the rendered file is not playable: {exc.message}", "") from exc
     result = RenderedVideo(
-        video_path=video_rel,
-        captions_path=captions_rel,
+        video_path=f"videos/{video_path.name}",
+        captions_path=f"captions/{captions_path.name}",
         duration_seconds=info.duration_seconds,
         width=info.width,
         height=info.height,
         bitrate_kbps=info.bitrate_kbps,
         video_codec=info.video_codec,
         audio_codec=info.audio_codec,
-        language=language,
+        language=job.language,
         warnings=tuple(warnings),
     )
     try:
-        _check_output(article, info, options, total)
+        _check_output(article, info, job.options, total)
     except RenderError:
         video_path.unlink(missing_ok=True)
         raise
@@ -351,15 +376,12 @@ def _section_text(article: Article) -> str:
 
 
 def _render(
-    article: Article,
+    job: _Job,
     segments: list[_Segment],
-    options: RenderOptions,
-    channel_name: str,
     engine: narration.TtsEngine | None,
     voice: str,
-    work: Path,
-    video_path: Path,
 ) -> tuple[list[Cue], float, list[str]]:
+    options, work = job.options, job.work
     warnings: list[str] = []
     sentences = [s for seg in segments for s in seg.sentences]
     clips: list[bytes] | None = None
@@ -374,9 +396,26 @@ def _render(
         if clips is not None
         else [narration.reading_seconds(s, options.words_per_minute) for s in sentences]
     )
+    cues, placements, total = _time(segments, lengths, clips, options)
+    track = work / "narration.wav"
+    narration.write_track(track, placements, total)
+    timeline = _stills_and_graph(job, segments)
+    if timeline.missing:
+        warnings.append(f"no installed font has glyphs for {timeline.missing!r}: shown as boxes")
+    _encode(job, timeline, track, total)
+    return cues, total, warnings
 
-    # Timeline: a short breath before, between and after sentences; each segment lasts at
-    # least its minimum and a whole number of frames. Cues fill their segment without gaps.
+
+def _time(
+    segments: list[_Segment],
+    lengths: list[float],
+    clips: list[bytes] | None,
+    options: RenderOptions,
+) -> tuple[list[Cue], list[tuple[float, bytes]], float]:
+    """Timeline: a short breath before, between and after sentences; each segment lasts at
+    least its minimum and a whole number of frames. Cues fill their segment without gaps.
+    Sets each segment's frames and seconds; gives the cues, where each clip of speech
+    starts, and the total length."""
     minimum = {
         "title": options.min_title_seconds,
         "photo": options.min_photo_seconds,
@@ -405,15 +444,7 @@ def _render(
             cue_end = seg_cues[i + 1].start if i + 1 < len(seg_cues) else end
             cues.append(Cue(cue_start, cue_end, cue.text))
         start = end
-    total = start
-
-    track = work / "narration.wav"
-    narration.write_track(track, placements, total)
-    timeline = _stills_and_graph(article, segments, options, channel_name, work)
-    if timeline.missing:
-        warnings.append(f"no installed font has glyphs for {timeline.missing!r}: shown as boxes")
-    _encode(article, timeline, track, options, total, video_path, work)
-    return cues, total, warnings
+    return cues, placements, start
 
 
 @dataclass
@@ -439,20 +470,15 @@ class _Timeline:
         return index
 
 
-def _stills_and_graph(
-    article: Article,
-    segments: list[_Segment],
-    options: RenderOptions,
-    channel_name: str,
-    work: Path,
-) -> _Timeline:
+def _stills_and_graph(job: _Job, segments: list[_Segment]) -> _Timeline:
     """Draw every still and build the filter graph that animates them into pieces."""
+    article, options, channel_name, work = job.article, job.options, job.channel_name, job.work
     timeline = _Timeline()
     photo_number = 0
     for i, seg in enumerate(segments):
         still = work / f"still-{i:03d}.png"
         if seg.kind == "photo":
-            _photo_pieces(article, seg, i, photo_number, options, work, timeline)
+            _photo_pieces(job, seg, i, photo_number, timeline)
             photo_number += 1
             continue
         if seg.kind == "title":
@@ -502,16 +528,10 @@ def _card_pieces(source: int, frames: int, fps: int, timeline: _Timeline) -> Non
     timeline.order += [head, *[middle] * repeats, tail]
 
 
-def _photo_pieces(
-    article: Article,
-    seg: _Segment,
-    index: int,
-    number: int,
-    options: RenderOptions,
-    work: Path,
-    timeline: _Timeline,
-) -> None:
-    """A photo moving slowly under its caption band, fading in and out: one piece."""
+def _photo_pieces(job: _Job, seg: _Segment, index: int, number: int, timeline: _Timeline) -> None:
+    """The `number`-th photo moving slowly under its caption band, fading in and out: one
+    piece."""
+    article, options, work = job.article, job.options, job.work
     width, height = options.size
     big = (2 * round(width * ZOOM_HEADROOM / 2), 2 * round(height * ZOOM_HEADROOM / 2))
     still = work / f"still-{index:03d}.png"
@@ -579,17 +599,10 @@ def _video_args(options: RenderOptions) -> list[str]:
     return [*args, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
 
 
-def _encode(
-    article: Article,
-    timeline: _Timeline,
-    track: Path,
-    options: RenderOptions,
-    total: float,
-    video_path: Path,
-    work: Path,
-) -> None:
+def _encode(job: _Job, timeline: _Timeline, track: Path, total: float) -> None:
     """Encode the pieces in one ffmpeg run, then join them in play order (stream copy, no
     re-encode) with the narration into a unique temp file renamed into place."""
+    article, options, work, video_path = job.article, job.options, job.work, job.video_path
     args: list[str] = ["-y"]
     for path in timeline.inputs:
         args += ["-i", str(path)]

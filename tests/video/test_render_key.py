@@ -91,6 +91,7 @@ def test_settings_that_change_pixels_or_sound_change_the_name(tmp_path: Path) ->
         replace(base, fps=25),
         replace(base, crf=20),
         replace(base, preset="veryfast"),
+        replace(base, x264_params=""),
         replace(base, words_per_minute=150),
         replace(base, voice="en-us"),
         replace(base, narration=False),
