@@ -20,7 +20,7 @@ from packager.files import write_atomic
 
 # Bump when a change to this module changes the pixels written for the same input and settings:
 # it is part of every output name, so hosts and CDNs never serve a stale thumbnail.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 1
 
 DEFAULT_SIZE = (1280, 720)
 MIN_SIZE = (800, 450)  # below this Roku scales thumbnails up visibly; also the too-small warning
@@ -345,17 +345,11 @@ def _decode_reduced(
     """
     width, height = source_size
     scale = max(size[0] / min(width, height * size[0] / size[1]), size[1] / height)
-    wanted = None
     if scale < 1:
         wanted = (math.ceil(width * scale), math.ceil(height * scale))
         if orientation in _ROTATED_ORIENTATIONS:
             wanted = (wanted[1], wanted[0])
-    # A colour JPEG is stored as YCbCr, and the thumbnail is written as YCbCr JPEG again:
-    # keeping the pixels in YCbCr skips two colour conversions (resizing is the same in
-    # either space up to rounding). Pictures with an ICC profile go through RGB for it.
-    mode = "YCbCr" if _stored_as_ycbcr(picture) else None
-    if wanted is not None or mode is not None:
-        picture.draft(mode, wanted)
+        picture.draft(None, wanted)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -364,17 +358,6 @@ def _decode_reduced(
         raise _too_large(origin, str(error)) from error
     except _DECODE_ERRORS as error:
         raise _corrupt(origin, error) from error
-
-
-def _stored_as_ycbcr(picture: Image.Image) -> bool:
-    """Whether `picture` is a JPEG whose colour pixels are stored as YCbCr, with no ICC
-    profile (Adobe RGB-coded JPEGs and ones with components named R, G, B are not)."""
-    if picture.format != "JPEG" or picture.mode != "RGB" or picture.info.get("icc_profile"):
-        return False
-    if picture.info.get("adobe_transform", 1) == 0:
-        return False
-    names = tuple(layer[0] for layer in getattr(picture, "layer", ()))
-    return names != (ord("R"), ord("G"), ord("B"))
 
 
 def _too_large(origin: str, why: str) -> ImageError:
@@ -457,7 +440,7 @@ def _flatten(image: Image.Image) -> Image.Image:
     if mode in _SIXTEEN_BIT_MODES:
         wide = image if mode == "I" else image.convert("I")
         return wide.point(lambda value: value / 256).convert("L")
-    if mode in ("RGB", "L", "CMYK", "YCbCr"):
+    if mode in ("RGB", "L", "CMYK"):
         return image
     if mode == "1":
         return image.convert("L")
@@ -484,8 +467,7 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
-    """RGB (or YCbCr) pixels in sRGB: converted with the embedded profile when there is a
-    usable one."""
+    """RGB pixels in sRGB: converted with the embedded profile when there is a usable one."""
     if icc and not _icc_transform_problem(icc, image.mode):
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         converted = ImageCms.profileToProfile(
@@ -497,8 +479,6 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         )
         if converted is not None:
             return converted
-    if image.mode == "YCbCr" and not icc:
-        return image  # the JPEG encoder takes YCbCr as it is
     return image if image.mode == "RGB" else image.convert("RGB")
 
 

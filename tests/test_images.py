@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageOps
 
-from packager import images
 from packager.errors import ConfigError, ExitCode, ImageError, SourceError
 from packager.images import MAX_PIXELS, Thumbnail, ThumbnailMaker, choose_crop
 
@@ -557,48 +556,3 @@ def test_reduced_decoding_keeps_the_quality_of_a_full_decode(
     # re-encoding of the grain dominates); ours about 33.3 dB. A blocky or shifted decode
     # would fall far below.
     assert psnr(reference, ours) > psnr(reference, plain) - 1.0
-
-
-def rgb_path_thumbnail(data: bytes, draft: tuple[int, int]) -> Image.Image:
-    """The thumbnail as version 1 made it: reduced decode to RGB, crop, resize, save."""
-    with Image.open(io.BytesIO(data)) as picture:
-        picture.draft("RGB", draft)
-        picture.load()
-        box = choose_crop(picture, (1280, 720))
-        image = picture.resize((1280, 720), Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
-    return Image.open(io.BytesIO(encode(image, "JPEG", quality=85))).convert("RGB")
-
-
-def test_decoding_in_ycbcr_keeps_the_look_of_the_rgb_path(
-    maker: ThumbnailMaker, out_dir: Path
-) -> None:
-    # 16:9 already, so the crop is the whole frame and a full decode is the reference.
-    data = encode(photo((3200, 1800), seed=7), "JPEG", quality=92)
-    with Image.open(io.BytesIO(data)) as picture:
-        assert images._stored_as_ycbcr(picture)
-        reference = picture.resize((1280, 720), Image.Resampling.LANCZOS)
-    ours = open_output(out_dir, maker.make(data, origin="big.jpg"))
-    before = rgb_path_thumbnail(data, (1280, 720))
-    # Rounding in another colour space, then the q85 re-encoding of the grain: about one
-    # level of 255 on average, and no further from the full decode than before.
-    difference = ImageStat.Stat(ImageChops.difference(before, ours))
-    assert max(difference.mean) < 1.5
-    assert psnr(reference, ours) > psnr(reference, before) - 0.2
-
-
-@pytest.mark.parametrize("kind", ["adobe-rgb", "icc"])
-def test_jpegs_not_stored_as_plain_ycbcr_still_decode_in_rgb(
-    maker: ThumbnailMaker, out_dir: Path, kind: str
-) -> None:
-    picture = photo((1600, 900), seed=3)
-    if kind == "icc":
-        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-        data = encode(picture, "JPEG", quality=90, icc_profile=profile)
-    else:
-        # keep_rgb: Pillow stores the RGB channels as they are (Adobe transform 0).
-        data = encode(picture, "JPEG", quality=90, keep_rgb=True)
-    with Image.open(io.BytesIO(data)) as opened:
-        assert not images._stored_as_ycbcr(opened)
-    ours = open_output(out_dir, maker.make(data, origin=f"{kind}.jpg"))
-    # The same operations as before, so the same pixels.
-    assert ImageChops.difference(rgb_path_thumbnail(data, (1280, 720)), ours).getbbox() is None
