@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import threading
 from dataclasses import replace
@@ -113,6 +114,12 @@ def test_a_held_card_shows_the_still_pillow_drew_through_its_repeated_middle(
     rendered = render_article_video(ARTICLE, photos, tmp_path / "out", QUICK, channel_name="C")
     video = tmp_path / "out" / rendered.video_path
     still = PilImage.open(drawn[0]).convert("RGB")
+    # Every frame of every piece is there once, in order, with no gap at the joins.
+    command = [ffmpeg_exe(), "-v", "error", "-i", str(video), "-map", "0:v", "-f", "framemd5", "-"]
+    lines = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
+    stamps = [int(line.split(",")[2]) for line in lines.stdout.splitlines() if line[:1] != "#"]
+    assert len(stamps) == round(rendered.duration_seconds * QUICK.fps)
+    assert all(b - a == stamps[1] - stamps[0] for a, b in itertools.pairwise(stamps))
     # 60 frames: fade-in and rest (1.6 s), the 2 s middle twice, the fade-out (0.4 s).
     # In the head, on both sides of the seam between the repeats, in the second repeat.
     for seconds in (1.0, 3.55, 3.65, 5.0):
