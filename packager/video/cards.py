@@ -96,7 +96,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int, rtl: bool) -> 
     return lines
 
 
-def layout_text(
+def layout_text(  # noqa: PLR0913 - keyword-only layout values of one card
     text: str,
     *,
     bold: bool,
@@ -132,7 +132,7 @@ def layout_text(
     return TextBlock(font, tuple(lines), rtl, choice.path, choice.missing)
 
 
-def draw_block(
+def draw_block(  # noqa: PLR0913 - keyword-only layout values of one card
     draw: ImageDraw.ImageDraw,
     block: TextBlock,
     *,
@@ -174,7 +174,7 @@ def _finish(image: Image.Image, path: Path, blocks: list[TextBlock]) -> CardResu
     return CardResult(path, tuple(dict.fromkeys(b.font_path for b in blocks)), missing)
 
 
-def draw_title_card(
+def draw_title_card(  # noqa: PLR0913 - keyword-only layout values of one card
     path: Path,
     size: tuple[int, int],
     *,

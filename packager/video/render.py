@@ -304,7 +304,7 @@ def _file_digest(article: Article, path: Path) -> str:
         raise _error(article, f"cannot read image {path}: {exc.strerror}", "") from exc
 
 
-def _name_hash(
+def _name_hash(  # noqa: PLR0913 - the key is exactly these inputs, each named
     article: Article,
     images: Sequence[Path],
     options: RenderOptions,
