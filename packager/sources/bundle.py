@@ -26,6 +26,7 @@ from packager.ids import stable_id
 from packager.model import LANGUAGE_CODE, Article, CaptionFile, Image, Video
 from packager.sources.cms_json import parse_json_article
 from packager.sources.markdown import parse_markdown_article
+from packager.sources.sanitize import clean_article
 from packager.sources.text import (
     DEFAULT_BOILERPLATE_PATTERNS,
     compile_boilerplate,
@@ -203,7 +204,7 @@ def read_article_file(path: Path, kind: str, options: ReadOptions) -> Article:
             default_language=language,
         )
         article = dataclasses.replace(article, warnings=(*decode_warnings, *article.warnings))
-    return attach_media(article, folder, strict=kind != "html")
+    return clean_article(attach_media(article, folder, strict=kind != "html"))
 
 
 def _read_html(data: bytes, origin: str, folder: Path, options: ReadOptions) -> Article:

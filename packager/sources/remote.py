@@ -14,6 +14,7 @@ from packager.http import PAGE_MAX_BYTES, Fetched, Fetcher, redact
 from packager.model import Article, Image, Video
 from packager.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from packager.sources.html import extract_html_article
+from packager.sources.sanitize import clean_article
 
 # Media types a page or feed may be served as; anything else (an image, a PDF) is refused.
 DOCUMENT_TYPES = (
@@ -117,7 +118,7 @@ def merge_feed_entry(article: Article, entry: FeedEntry) -> Article:
     images = list(article.images)
     known = {image.location for image in images}
     images += [image for image in entry.images if image.location not in known]
-    return dataclasses.replace(
+    merged = dataclasses.replace(
         article,
         url=article.url or entry.link,
         published=article.published or entry.published,
@@ -132,6 +133,7 @@ def merge_feed_entry(article: Article, entry: FeedEntry) -> Article:
             if not (entry.published and w.startswith("no publication date"))
         ),
     )
+    return clean_article(merged)
 
 
 def download_images(article: Article, *, fetcher: Fetcher, image_dir: Path) -> Article:

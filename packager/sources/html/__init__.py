@@ -6,6 +6,7 @@ cards, other meta tags, then the page itself (headline, `<title>`, figures, `<vi
 
 from __future__ import annotations
 
+from packager.cleantext import clean_text
 from packager.errors import SourceError
 from packager.ids import stable_id
 from packager.model import Article
@@ -25,6 +26,7 @@ from packager.sources.html.images import page_images
 from packager.sources.html.metadata import canonical_url, most_agreed, read_metadata
 from packager.sources.html.title import choose_title, page_title_sources, same_title, title_sources
 from packager.sources.html.videos import page_videos
+from packager.sources.sanitize import clean_article
 
 __all__ = ["decode_html", "extract_html_article", "most_agreed", "same_title", "title_sources"]
 
@@ -57,10 +59,10 @@ def extract_html_article(
     metadata = read_metadata(tree, origin)
     canonical = canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    own_title = choose_title(page_title_sources(tree, metadata))
+    own_title = clean_text(choose_title(page_title_sources(tree, metadata)))
     body = body_text(tree, link_base)
     # A feed's title only stands in for a page that is otherwise an article.
-    title = own_title or (fallback_title.strip() if body else "")
+    title = own_title or (clean_text(fallback_title) if body else "")
     if not title:
         raise SourceError(
             f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
@@ -75,7 +77,7 @@ def extract_html_article(
     body = without_headline(body, title)
     if not body:
         warnings.append("no article body text found")
-    return Article(
+    article = Article(
         id=stable_id(url=canonical, fallback=origin),
         title=title,
         origin=origin,
@@ -92,3 +94,4 @@ def extract_html_article(
         videos=page_videos(tree, metadata, link_base),
         warnings=tuple(warnings),
     )
+    return clean_article(article)

@@ -15,9 +15,9 @@ from packager.sources import xmlparse
 from packager.sources.html.metadata import (
     SPACE,
     PageMetadata,
-    clean_text,
     ld_text,
     most_agreed,
+    page_text,
     url_of,
 )
 from packager.sources.media import (
@@ -164,13 +164,13 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
         caption, credit = _caption_and_credit(caption_element)
         if not credit:
             credit_element = _captioned_descendant(figure, _CREDIT_CLASS, outside=caption_element)
-            credit = clean_text(credit_element.text_content()) if credit_element is not None else ""
+            credit = page_text(credit_element.text_content()) if credit_element is not None else ""
         for element in xmlparse.XP_FIG_IMG(figure):
             url = _element_image_url(element, base_url)
             if url:
                 if not _links_elsewhere(element, base_url):  # else a teaser of another page
                     yield _ImageFound(
-                        url, caption=caption, credit=credit, alt=clean_text(element.get("alt", ""))
+                        url, caption=caption, credit=credit, alt=page_text(element.get("alt", ""))
                     )
                 break
     for caption_element in xmlparse.XP_CLASSED_OUTSIDE_FIGURES(tree):
@@ -212,7 +212,7 @@ def _captioned_descendant(
             continue
         if outside is not None and (element is outside or outside in element.iterancestors()):
             continue
-        if clean_text(element.text_content()):
+        if page_text(element.text_content()):
             return element
     return None
 
@@ -239,7 +239,7 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
             if url and _links_elsewhere(element, base_url):
                 return None  # a teaser of another page
             if url:  # a lazy <img> and its <noscript> copy are one picture
-                pictures.setdefault(_picture_key(url), (url, clean_text(element.get("alt", ""))))
+                pictures.setdefault(_picture_key(url), (url, page_text(element.get("alt", ""))))
         if len(pictures) == 1:
             return next(iter(pictures.values()))
         if pictures:
@@ -283,12 +283,12 @@ def _caption_and_credit(caption: lxml_html.HtmlElement | None) -> tuple[str, str
         if element is caption or not isinstance(element.tag, str):
             continue
         if _CREDIT_CLASS.search(element.get("class", "")) or element.tag in ("small", "cite"):
-            text = clean_text(element.text_content())
+            text = page_text(element.text_content())
             if text:
                 credit_parts[text] = None
                 if len(credit_parts) >= _MAX_CREDIT_PARTS:
                     break
-    full = clean_text(caption.text_content())
+    full = page_text(caption.text_content())
     text = full
     for part in credit_parts:
         text = text.replace(part, " ")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from lxml import html as lxml_html
 
+from packager.cleantext import clean_text, strip_controls
 from packager.sources import xmlparse
 from packager.sources.media import (
     resolve_url,
@@ -56,11 +57,11 @@ class PageMetadata:
         for name in names:
             for value in self.meta.get(name, ()):
                 if value.strip():
-                    return clean_text(value)
+                    return page_text(value)
         return ""
 
     def all_meta(self, *names: str) -> list[str]:
-        return [clean_text(v) for name in names for v in self.meta.get(name, ()) if v.strip()]
+        return [page_text(v) for name in names for v in self.meta.get(name, ()) if v.strip()]
 
     def article_value(self, key: str) -> Any:
         for node in self.jsonld_articles:
@@ -151,7 +152,7 @@ def _types(node: dict[str, Any]) -> set[str]:
 def ld_text(value: Any) -> str:
     """A plain string from a JSON-LD value that may be a string, list, or `{"name": ...}`."""
     if isinstance(value, str):
-        return clean_text(value)
+        return page_text(value)
     if isinstance(value, list):
         for item in value:
             text = ld_text(item)
@@ -161,13 +162,17 @@ def ld_text(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("name", "@value", "text", "headline"):
             if isinstance(value.get(key), str):
-                return clean_text(value[key])
+                return page_text(value[key])
     return ""
 
 
-def clean_text(text: str) -> str:
-    text = lxml_html.fromstring(f"<p>{text}</p>").text_content() if "&" in text else text
-    return SPACE.sub(" ", text).strip()
+def page_text(text: str) -> str:
+    """Text from a page (an attribute, an element's content, a JSON-LD string) for display:
+    entities decoded, controls and escapes stripped, spaces single (see `clean_text`)."""
+    text = strip_controls(text)
+    if "&" in text:
+        text = lxml_html.fromstring(f"<p>{text}</p>").text_content()
+    return clean_text(text)
 
 
 # -- fields ------------------------------------------------------------------------------------

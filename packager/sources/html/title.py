@@ -11,9 +11,9 @@ from packager.sources import xmlparse
 from packager.sources.html.encoding import decode_html
 from packager.sources.html.metadata import (
     PageMetadata,
-    clean_text,
     ld_text,
     most_agreed,
+    page_text,
     read_metadata,
 )
 
@@ -41,15 +41,13 @@ def page_title_sources(tree: lxml_html.HtmlElement, metadata: PageMetadata) -> d
         "meta-title": metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
         "h1": "",
         "<title>": _strip_site_name(
-            clean_text(title_elements[0].text_content()) if title_elements else "", site_name
+            page_text(title_elements[0].text_content()) if title_elements else "", site_name
         ),
     }
     # Of several <h1> (site name, section, the headline), the one the others agree with.
     others = [title for title in sources.values() if title]
     headlines = [
-        h
-        for h in (clean_text(e.text_content()) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES])
-        if h
+        h for h in (page_text(e.text_content()) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES]) if h
     ]
     headline = max(headlines, key=lambda h: sum(same_title(h, c) for c in others), default="")
     sources["h1"] = headline
