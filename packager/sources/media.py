@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -54,8 +55,25 @@ def detect_video_type(url: str, content_type: str = "") -> str:
     return ""
 
 
+# The longest duration accepted: Roku's integers are 32-bit, and no news video is 68 years.
+MAX_DURATION_SECONDS = 2**31 - 1
+
+
 def parse_duration(text: object) -> float | None:
-    """Seconds from an ISO 8601 duration (`PT1M30S`), a clock (`1:30`) or a number; else None."""
+    """Seconds from an ISO 8601 duration (`PT1M30S`), a clock (`1:30`) or a number; else None.
+
+    None too for values that are not a finite duration up to MAX_DURATION_SECONDS.
+    """
+    try:
+        seconds = _duration_seconds(text)
+    except OverflowError:  # an integer beyond any float
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds > MAX_DURATION_SECONDS:
+        return None
+    return seconds
+
+
+def _duration_seconds(text: object) -> float | None:
     if isinstance(text, bool):
         return None
     if isinstance(text, int | float):
@@ -136,4 +154,14 @@ def parse_datetime(text: object) -> datetime | None:
                 return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return parsed if representable(parsed) else None
+
+
+def representable(moment: datetime) -> bool:
+    """True when `moment` can be written in UTC (year 1 to 9999 there): 9999-12-31T23:59:59-05:00
+    and 0001-01-01T00:30:00+05:00 cannot, and would fail wherever they are converted."""
+    try:
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return False
+    return True

@@ -36,7 +36,12 @@ from datetime import UTC, datetime, time
 from packager.errors import ConfigError, SourceError
 from packager.ids import stable_id
 from packager.model import LANGUAGE_CODE, Article, Image, Video
-from packager.sources.media import detect_video_type, parse_duration
+from packager.sources.media import (
+    MAX_DURATION_SECONDS,
+    detect_video_type,
+    parse_duration,
+    representable,
+)
 
 # A line matching one of these starts the site footer: it and everything after it are dropped.
 # Generic phrases of news-site boilerplate, matched case-insensitively anywhere in a line.
@@ -256,6 +261,9 @@ def video_type_for(location: str) -> str:
     return detect_video_type(location)
 
 
+OUT_OF_RANGE_DATE = "outside the years 1 to 9999 once converted to UTC"
+
+
 def parse_datetime(value: str) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime; no zone given means UTC.
 
@@ -267,7 +275,10 @@ def parse_datetime(value: str) -> datetime:
     if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):
         raise ValueError("not an ISO 8601 date")
     moment = datetime.fromisoformat(text)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if not representable(moment):
+        raise ValueError(OUT_OF_RANGE_DATE)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -297,10 +308,11 @@ class FrontMatter:
         value = self.values[key][0]
         try:
             return parse_datetime(value)
-        except ValueError:
+        except ValueError as exc:
+            out_of_range = str(exc) == OUT_OF_RANGE_DATE
             raise self.error(
                 key,
-                f"{value!r} is not an ISO 8601 date",
+                f"{value!r} is " + (OUT_OF_RANGE_DATE if out_of_range else "not an ISO 8601 date"),
                 "write e.g. 2022-01-26 or 2022-01-26T18:30:00+03:30 (no zone = UTC)",
             ) from None
 
@@ -447,7 +459,8 @@ def article_from_parts(
     duration = parse_duration(front.text("duration")) if "duration" in front else None
     if "duration" in front and duration is None:
         raise SourceError(
-            f"{origin}: front matter `duration` {front.text('duration')!r} is not a duration",
+            f"{origin}: front matter `duration` {_clip(front.text('duration'))!r} is not a "
+            f"duration of at most {MAX_DURATION_SECONDS} seconds",
             location=origin,
             hint="write seconds (95), a clock (1:35) or ISO 8601 (PT1M35S)",
         )
@@ -529,3 +542,7 @@ def parse_text_article(
 
 def _same_text(left: str, right: str) -> bool:
     return normalise_space(left).casefold() == normalise_space(right).casefold()
+
+
+def _clip(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
