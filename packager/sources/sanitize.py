@@ -7,6 +7,7 @@ import dataclasses
 from packager.cleantext import clean_paragraphs, clean_text, strip_controls
 from packager.errors import SourceError
 from packager.model import Article, Image
+from packager.sources.text import normalise_credit
 
 
 def clean_article(article: Article) -> Article:
@@ -40,6 +41,6 @@ def _clean_image(image: Image) -> Image:
     return dataclasses.replace(
         image,
         caption=clean_text(image.caption),
-        credit=clean_text(image.credit),
+        credit=normalise_credit(clean_text(image.credit)),
         alt=clean_text(image.alt),
     )

@@ -236,6 +236,22 @@ def split_credit(line: str) -> tuple[str, str] | None:
     return None
 
 
+def normalise_credit(text: str) -> str:
+    """A photo credit in the one form every reader gives: the credited name alone.
+
+    "(Town Crier photo)", "Photo: Town Crier", "© Town Crier" and "(Town Crier)" all become
+    "Town Crier", so the feed, `packager extract` and the rendered video show it alike
+    however the page, the CMS or the article file wrote it.
+    """
+    plain = normalise_space(text)
+    split = split_credit(plain)
+    if split is not None and not split[0] and split[1]:  # the whole text is a credit mark
+        plain = split[1]
+    while len(plain) > 2 and plain[0] == "(" and plain[-1] == ")" and "(" not in plain[1:-1]:
+        plain = plain[1:-1].strip()
+    return plain
+
+
 def split_breadcrumb(text: str) -> tuple[str, ...]:
     """A section path from "News / Foreign Policy / Russia" (also », ›, > separators)."""
     parts = (normalise_space(part) for part in _BREADCRUMB_SEPARATORS.split(text))

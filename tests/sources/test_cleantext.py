@@ -111,3 +111,33 @@ def test_feed_item_titles_are_cleaned() -> None:
         origin="feed.xml",
     )
     assert feed.entries[0].title == "ABC"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["(Town Crier photo)", "Photo: Town Crier", "© Town Crier", "(Town Crier)", "Town Crier"],
+)
+def test_one_credit_form_from_pages_and_bundles(tmp_path: Path, written: str) -> None:
+    page = (
+        "<html><head><title>Fair opens</title></head><body><article>"
+        f"<p>{BODY}</p><figure><img src='https://news.example/fair.jpg' width='800'>"
+        f"<figcaption>The fair opens. <span class='credit'>{written}</span></figcaption>"
+        "</figure></article></body></html>"
+    )
+    image = extract_html_article(page.encode(), origin="p.html").images[0]
+    assert image.credit == "Town Crier"
+    bundle = tmp_path / "fair"
+    bundle.mkdir()
+    (bundle / "article.json").write_text(
+        json.dumps(
+            {
+                "title": "Fair opens",
+                "body": "Text.",
+                "images": [{"url": "https://news.example/f.jpg", "caption": f"Fair. {written}"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    bundle_image = read_bundle(bundle, ReadOptions()).images[0]
+    if written.strip("()") != "Town Crier":  # a bare name may be caption text
+        assert (bundle_image.caption, bundle_image.credit) == ("Fair.", "Town Crier")
