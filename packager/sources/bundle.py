@@ -296,7 +296,7 @@ class _BundleMedia:
         """A URL as is, else the bundle file `location` names (None if lenient and absent)."""
         if _URL.match(location):
             return location
-        path = _bundle_file(self.folder, location, self.origin, what, self.files, self.strict)
+        path = _bundle_file(self, location, what)
         if path is None:
             return None
         self.claimed.add(path)
@@ -403,10 +403,9 @@ def inside_bundle(path: Path, folder: Path) -> bool:
         return False
 
 
-def _bundle_file(
-    folder: Path, name: str, origin: str, what: str, files: Sequence[Path], strict: bool
-) -> Path | None:
+def _bundle_file(media: _BundleMedia, name: str, what: str) -> Path | None:
     """The file `name` (relative to the bundle) an article refers to; None if lenient and absent."""
+    folder, origin, files, strict = media.folder, media.origin, media.files, media.strict
     relative = Path(name.split("?", 1)[0].split("#", 1)[0])
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         if not strict:  # a saved page's "/static/x.jpg" or "//cdn/x.jpg": not ours to read
