@@ -44,6 +44,8 @@ class FeedEntry:
     summary: str = ""
     videos: tuple[Video, ...] = ()
     images: tuple[Image, ...] = ()
+    tags: tuple[str, ...] = ()  # keywords (a news sitemap's): tags, never the section
+    modified: datetime | None = None  # a sitemap's <lastmod>
 
 
 @dataclass(frozen=True)
