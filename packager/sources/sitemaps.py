@@ -31,7 +31,8 @@ VIDEO_NS = "http://www.google.com/schemas/sitemap-video/1.1"
 # The protocol's own limits (sitemaps.org): 50,000 URLs and 50 MB uncompressed per file.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _SITEMAP_ROOT = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<\?xml-stylesheet[^>]*>\s*|<!--.*?-->\s*)*"
+    rb"^\s*(?:<\?xml[^>]*>\s*)?"
+    rb"(?:<\?xml-stylesheet[^>]*>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
     rb"<(?:[A-Za-z_][\w.-]*:)?(?:urlset|sitemapindex)\b",
     re.DOTALL,
 )

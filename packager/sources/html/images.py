@@ -24,6 +24,7 @@ from packager.sources.media import (
     largest_srcset,
     resolve_url,
 )
+from packager.sources.text import split_credit
 
 _LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
@@ -292,4 +293,8 @@ def _caption_and_credit(caption: lxml_html.HtmlElement | None) -> tuple[str, str
     text = full
     for part in credit_parts:
         text = text.replace(part, " ")
-    return SPACE.sub(" ", text).strip(" |-–—"), " ".join(credit_parts)
+    caption = SPACE.sub(" ", text).strip(" |-–—")
+    if not credit_parts:  # "The pier. (Harbor City News photo)": the credit is in the caption
+        caption, credit = split_credit(caption) or (caption, "")
+        return caption, credit
+    return caption, " ".join(credit_parts)
