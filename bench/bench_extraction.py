@@ -1,6 +1,11 @@
-"""Score packager's page extraction against the held-out extraction corpus, next to trafilatura.
+"""Score packager's page extraction against extraction corpora, next to trafilatura.
 
-Usage: python bench/bench_extraction.py [CORPUS_DIR]   (default: ../shared/extraction-corpus)
+Usage: python bench/bench_extraction.py [CORPUS_DIR ...]
+  (default: ../shared/extraction-corpus and tests/extraction-corpus-fundus)
+
+Pages are reported in two parts: "tuned" (pages the heuristics were developed on: the shared
+corpus and the Fundus pages marked "tuned") and "untouched" (Fundus pages marked "untouched",
+never looked at while tuning), so overfitting shows as a gap between the two.
 
 Fields: title, publication date (by calendar day), lead image (URL without scheme and query),
 caption recall (on pages whose ground truth annotates captions) and body token F1. The
@@ -10,6 +15,8 @@ The corpus is test data: nothing from it is copied into the package.
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import re
 import sys
@@ -29,6 +36,12 @@ from packager.errors import SourceError
 from packager.sources.html import decode_html, extract_html_article, same_title, title_sources
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "extraction-corpus"
+FUNDUS_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "extraction-corpus-fundus"
+# Text decoded with the wrong charset: UTF-8 read as Latin-1/Windows-1252 ("fÃ¼r", "â€™"),
+# and bytes no charset could read (U+FFFD).
+MOJIBAKE = re.compile(
+    "[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]|â€|\ufffd"
+)
 _SEPARATORS = "|-–—:·•»"
 
 
@@ -40,6 +53,7 @@ class Truth:
     html: Path
     url: str
     title: str = ""
+    part: str = "tuned"
     day: date | None = None
     cover_images: tuple[tuple[str, ...], ...] = ()  # each cover picture: its version URLs
     captions: tuple[str, ...] = ()
@@ -57,6 +71,16 @@ class Prediction:
     body: str = ""
     seconds: float = 0.0
 
+    def mojibake(self) -> bool:
+        """True when any text holds a sign of a wrong charset."""
+        return any(MOJIBAKE.search(text) for text in (self.title, self.body, *self.captions))
+
+
+def page_bytes(path: Path) -> bytes:
+    """A corpus page as fetched (pages may be stored gzip-compressed)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
 
 @dataclass
 class Scores:
@@ -67,6 +91,7 @@ class Scores:
     body_f1: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     misses: dict[str, list[str]] = field(default_factory=dict)
+    mojibake: list[str] = field(default_factory=list)
 
     def rate(self, name: str) -> float:
         if name == "body_f1":
@@ -93,7 +118,11 @@ def load_truths(corpus: Path) -> list[Truth]:
         html_path = corpus / page["html"]
         source = page["source"]
         url = page.get("url") or data.get("url") or data.get("link") or ""
-        if source == "zyte-aeb":
+        part = page.get("part", "tuned")
+        if source == "fundus":
+            truth = _fundus_truth(page["id"], html_path, url, data["ground_truth"])
+            truths.append(dataclasses.replace(truth, part=part))
+        elif source == "zyte-aeb":
             truths.append(Truth(page["id"], html_path, url, body=data.get("articleBody", "")))
         elif source == "naeb":
             truths.append(
@@ -106,8 +135,6 @@ def load_truths(corpus: Path) -> list[Truth]:
                     body=data.get("text", ""),
                 )
             )
-        elif source == "fundus":
-            truths.append(_fundus_truth(page["id"], html_path, url, data["ground_truth"]))
         elif source == "readability":
             expected = html_path.with_name(html_path.stem + ".expected.html")
             body = ""
@@ -254,7 +281,7 @@ def packager_predict(truth: Truth) -> Prediction:
     start = time.perf_counter()
     try:
         article = extract_html_article(
-            truth.html.read_bytes(), origin=str(truth.html), base_url=truth.url
+            page_bytes(truth.html), origin=str(truth.html), base_url=truth.url
         )
     except SourceError:
         return Prediction(seconds=time.perf_counter() - start)
@@ -271,7 +298,7 @@ def packager_predict(truth: Truth) -> Prediction:
 def trafilatura_predict(truth: Truth) -> Prediction:
     """Plain trafilatura on the same page (default settings), for comparison."""
     start = time.perf_counter()
-    text = decode_html(truth.html.read_bytes())
+    text = decode_html(page_bytes(truth.html))
     body = trafilatura.extract(text, url=truth.url or None) or ""
     meta = trafilatura.extract_metadata(text, default_url=truth.url or None)
     published = None
@@ -293,6 +320,8 @@ def score(truths: Sequence[Truth], predict: object) -> Scores:
     for truth in truths:
         prediction: Prediction = predict(truth)
         scores.seconds.append(prediction.seconds)
+        if prediction.mojibake():
+            scores.mojibake.append(truth.page_id)
         if truth.title:
             scores.add("title", title_matches(prediction.title, truth.title), truth.page_id)
         if truth.day:
@@ -322,7 +351,7 @@ def title_ceiling(truths: Sequence[Truth]) -> tuple[int, int, list[tuple[str, st
         if not truth.title:
             continue
         total += 1
-        sources = title_sources(truth.html.read_bytes(), origin=str(truth.html))
+        sources = title_sources(page_bytes(truth.html), origin=str(truth.html))
         names = list(sources)
         pattern = tuple(
             None
@@ -361,6 +390,7 @@ def table(results: dict[str, Scores]) -> str:
         row = f"{name:<12}" + "".join(f"{results[n].rate(name):>14.1%}" for n in names)
         count = len(first.body_f1) if name == "body_f1" else first.totals[name]
         lines.append(row + f"{count:>8}")
+    lines.append(f"{'mojibake':<12}" + "".join(f"{len(results[n].mojibake):>14}" for n in names))
     lines.append(
         f"{'max s/page':<12}"
         + "".join(f"{max(results[n].seconds, default=0):>14.2f}" for n in names)
@@ -369,13 +399,25 @@ def table(results: dict[str, Scores]) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    corpus = Path(argv[0]) if argv else DEFAULT_CORPUS
-    truths = load_truths(corpus)
+    corpora = [Path(arg) for arg in argv] or [
+        c for c in (DEFAULT_CORPUS, FUNDUS_CORPUS) if (c / "manifest.json").is_file()
+    ]
+    truths = [truth for corpus in corpora for truth in load_truths(corpus)]
+    print(f"{len(truths)} pages from {', '.join(str(c) for c in corpora)}")
+    for part in ("tuned", "untouched"):
+        chosen = [truth for truth in truths if truth.part == part]
+        if chosen:
+            report_part(part, chosen)
+    return 0
+
+
+def report_part(part: str, truths: Sequence[Truth]) -> None:
+    """The score table, title ceiling and misses of one part of the corpus."""
     results = {
         "packager": score(truths, packager_predict),
         "trafilatura": score(truths, trafilatura_predict),
     }
-    print(f"{len(truths)} pages from {corpus}\n")
+    print(f"\n== {part}: {len(truths)} pages ==\n")
     print(table(results))
     reachable, total, conflicts = title_ceiling(truths)
     if total:
@@ -392,12 +434,13 @@ def main(argv: Sequence[str]) -> int:
                 else "no source gives the true title"
             )
         )
-    misses = results["packager"].misses
+    misses = dict(results["packager"].misses)
+    if results["packager"].mojibake:
+        misses["mojibake"] = results["packager"].mojibake
     if misses:
         print("\npackager misses:")
         for name, pages in misses.items():
             print(f"  {name}: {', '.join(sorted(set(pages)))}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -35,7 +36,10 @@ _ISO_DURATION = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
-_SRCSET_CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
+_SRCSET_SEPARATOR = re.compile(r"[\s,]*")
+_SRCSET_URL = re.compile(r"\S+")
+_SRCSET_DESCRIPTORS = re.compile(r"[^,]*")
+_SRCSET_SIZE = re.compile(r"(\d+(?:\.\d+)?)([wx])")
 
 
 def detect_video_type(url: str, content_type: str = "") -> str:
@@ -103,15 +107,36 @@ def _duration_seconds(text: object) -> float | None:
 def largest_srcset(srcset: str, base_url: str = "") -> str:
     """The URL of the widest candidate in a `srcset` (by `w`, then `x` descriptor), resolved."""
     best_url, best_size = "", -1.0
-    for match in _SRCSET_CANDIDATE.finditer(srcset or ""):
-        url, size, unit = match.group(1), match.group(2), match.group(3)
-        if not url:
-            continue
+    for url, descriptors in srcset_candidates(srcset or ""):
+        size = _SRCSET_SIZE.search(descriptors)
         # Width descriptors beat density ones; a bare URL counts as 1x.
-        weight = float(size) * (1.0 if unit == "w" else 1e-6) if size else 1e-6
+        weight = float(size.group(1)) * (1.0 if size.group(2) == "w" else 1e-6) if size else 1e-6
         if weight > best_size:
-            best_url, best_size = url.rstrip(","), weight
+            best_url, best_size = url, weight
     return resolve_url(best_url, base_url) if best_url else ""
+
+
+def srcset_candidates(srcset: str) -> Iterator[tuple[str, str]]:
+    """(URL, descriptors) of each `srcset` candidate, split as the HTML standard says
+    (§4.8.4.3.10): a URL runs to the next whitespace, so it may hold commas
+    (`?crop=6604,4403`); descriptors run to the next comma."""
+    position = 0
+    while position < len(srcset):
+        skipped = _SRCSET_SEPARATOR.match(srcset, position)
+        position = skipped.end() if skipped is not None else position
+        found = _SRCSET_URL.match(srcset, position)
+        if found is None:
+            return
+        url, position = found.group(), found.end()
+        descriptors = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            more = _SRCSET_DESCRIPTORS.match(srcset, position)
+            if more is not None:
+                descriptors, position = more.group(), more.end()
+        if url:
+            yield url, descriptors.strip()
 
 
 def resolve_url(url: str, base_url: str) -> str:

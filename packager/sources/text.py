@@ -113,6 +113,8 @@ _CREDIT_PATTERNS = tuple(
         r"\((?:credit\s*:|courtesy(?:\s+of)?|©)\s*(?P<credit>[^()]{1,80})\)$",
         # "(Getty Images)", "(Anadolu Images)": agencies whose name ends in "Images"
         r"\((?P<credit>[^()]{1,60}?\s+images)\)$",
+        # "(AP Photo/Carolyn Kaster)", "(Reuters Photo / Jane Doe)": agency style, kept whole
+        r"\((?P<credit>[^()/]{1,40}?\s(?:photo|foto)s?\s*/\s*[^()]{1,60})\)$",
         # "(AFP photo)", "(Reuters photo)", "(AFP file photo)"
         r"\((?P<credit>[^()]{1,80}?)\s+(?:file\s+)?(?:photo|photograph|pic)s?\)$",
         # "... in Washington. Photo: X" / "— Photo by X" (no parentheses)

@@ -239,8 +239,11 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
             url = _element_image_url(element, base_url)
             if url and _links_elsewhere(element, base_url):
                 return None  # a teaser of another page
-            if url:  # a lazy <img> and its <noscript> copy are one picture
-                pictures.setdefault(_picture_key(url), (url, page_text(element.get("alt", ""))))
+            if url:  # a lazy <img> and its <noscript> copy are one picture, and so are
+                # the <source>s and <img> of one <picture> (renditions: /720/405/, /1440/810/)
+                frame = next(element.iterancestors("picture"), None)
+                key = f"picture@{id(frame)}" if frame is not None else _picture_key(url)
+                pictures.setdefault(key, (url, page_text(element.get("alt", ""))))
         if len(pictures) == 1:
             return next(iter(pictures.values()))
         if pictures:

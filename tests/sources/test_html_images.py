@@ -1,0 +1,48 @@
+"""Pictures and captions: srcset URLs with commas, <picture> renditions as one picture."""
+
+from __future__ import annotations
+
+from packager.sources.html import extract_html_article
+from packager.sources.media import largest_srcset, srcset_candidates
+
+BODY = "<p>" + "The story goes on with facts and quotes from the people involved. " * 8 + "</p>"
+
+
+def test_srcset_urls_may_hold_commas() -> None:
+    srcset = (
+        "https://img.example/a.jpeg?width=680&crop=6604,4403,x0,y0 680w, "
+        "https://img.example/a.jpeg?width=1360&crop=6604,4403,x0,y0 1360w"
+    )
+    assert largest_srcset(srcset) == "https://img.example/a.jpeg?width=1360&crop=6604,4403,x0,y0"
+    assert list(srcset_candidates("a.jpg 1x,b.jpg 2x, c.jpg,")) == [
+        ("a.jpg", "1x"),
+        ("b.jpg", "2x"),
+        ("c.jpg", ""),
+    ]
+
+
+def test_figures_whose_srcsets_hold_commas_keep_their_own_captions() -> None:
+    figures = "".join(
+        f"<figure><img src='data:image/gif;base64,R0lGOD' srcset='https://img.example/{n}.jpeg"
+        f"?w=600&crop=10,20,x0,y0 600w'><figcaption>Caption {n}</figcaption></figure>"
+        for n in range(3)
+    )
+    page = (
+        f"<html><head><title>T</title></head><body><article>{BODY}{figures}</article></body></html>"
+    )
+    images = extract_html_article(page.encode(), origin="p.html").images
+    assert [i.caption for i in images] == ["Caption 0", "Caption 1", "Caption 2"]
+
+
+def test_a_picture_elements_renditions_are_one_picture_for_a_caption() -> None:
+    block = (
+        "<div class='image-ct'><picture>"
+        "<source media='(min-width: 1280px)' srcset='https://cdn.example/up/720/405/wray.jpg, "
+        "https://cdn.example/up/1440/810/wray.jpg 2x'>"
+        "<img src='https://cdn.example/up/640/320/wray.jpg' alt='Wray'></picture></div>"
+        "<div class='info'><div class='caption'><p><span>The director listens.</span> "
+        "<span>(AP Photo/Carolyn Kaster)</span></p></div></div>"
+    )
+    page = f"<html><head><title>T</title></head><body><article>{BODY}<div>{block}</div>{BODY}</article></body></html>"
+    (image,) = extract_html_article(page.encode(), origin="p.html").images
+    assert (image.caption, image.credit) == ("The director listens.", "AP Photo/Carolyn Kaster")
