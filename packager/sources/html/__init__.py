@@ -59,7 +59,8 @@ def extract_html_article(
     metadata = read_metadata(tree, origin)
     canonical = canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    own_title = clean_text(choose_title(page_title_sources(tree, metadata)))
+    site_name = metadata.first_meta("og:site_name", "application-name")
+    own_title = clean_text(choose_title(page_title_sources(tree, metadata), site_name))
     body = body_text(tree, link_base)
     # A feed's title only stands in for a page that is otherwise an article.
     title = own_title or (clean_text(fallback_title) if body else "")

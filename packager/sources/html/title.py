@@ -46,8 +46,12 @@ def page_title_sources(tree: lxml_html.HtmlElement, metadata: PageMetadata) -> d
     }
     # Of several <h1> (site name, section, the headline), the one the others agree with.
     others = [title for title in sources.values() if title]
+    # Text of an <h1>'s elements joined with spaces: a kicker and a headline in two <span>s
+    # must not run together ("Ahrtal-FlutZwei").
     headlines = [
-        h for h in (page_text(e.text_content()) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES]) if h
+        h
+        for h in (page_text(" ".join(e.itertext())) for e in xmlparse.XP_H1(tree)[:_MAX_HEADLINES])
+        if h
     ]
     headline = max(headlines, key=lambda h: sum(same_title(h, c) for c in others), default="")
     sources["h1"] = headline
@@ -59,22 +63,54 @@ def page_title_sources(tree: lxml_html.HtmlElement, metadata: PageMetadata) -> d
     return sources
 
 
-def choose_title(sources: dict[str, str]) -> str:
+def choose_title(sources: dict[str, str], site_name: str = "") -> str:
     """The article's headline as readers see it, confirmed by the page's own metadata.
 
     Structured data, sharing metadata and the page each name a title, and they often differ
     (a headline rewritten for search or social, a site name appended, an old title left in
     one place). The visible `<h1>` is the headline when another source confirms it (an `<h1>`
     can also be a site or section name); otherwise the title most sources agree on wins, a
-    tie going to the most trusted source.
+    tie going to the most trusted source. A confirmed headline is given in the publisher's
+    sharing form when that is the same headline made whole (see `_sharing_form`).
     """
     headline = sources["h1"]
     others = [title for name, title in sources.items() if title and name != "h1"]
     if headline and any(same_title(headline, other) for other in others):
-        return headline
+        return _sharing_form(headline, sources, site_name)
     # An <h1> nothing confirms is likely a logo or a section name: it only counts alone.
     candidates = others or [headline]
     return most_agreed(candidates, same_title) if any(candidates) else ""
+
+
+_SHARING_SOURCES = ("og:title", "twitter:title", "jsonld-headline")
+_MAX_KICKER_WORDS = 6
+_SEPARATION = re.compile(r"[\s:;,.|–—-]+")
+_KICKER = re.compile(r"^(?P<kicker>[^:|]{2,80}?):\s+(?P<rest>.+)$")
+
+
+def _sharing_form(headline: str, sources: dict[str, str], site_name: str) -> str:
+    """The title the publisher gives for sharing, when it is the visible headline made whole:
+
+    * the same words with the punctuation the page's markup lost (a headline set in two
+      elements, "Ausschuss zur Ahrtal-Flut" and "Zwei Rücktritte", reads without its colon);
+    * the headline after a short kicker the page shows apart from it ("Nach Gaetz-Rückzug:
+      Trump nominiert Bondi"), which a TV tile, shown without the page, needs.
+
+    Otherwise the headline itself.
+    """
+    for name in _SHARING_SOURCES:
+        shared = sources.get(name, "")
+        if not shared or shared == headline:
+            continue
+        if _SEPARATION.sub("", shared) == _SEPARATION.sub("", headline):
+            return shared  # only spaces and separators differ: the markup lost them
+        kicked = _KICKER.match(shared)
+        if kicked is None or _tokens(kicked.group("rest")) != _tokens(headline):
+            continue
+        kicker = _tokens(kicked.group("kicker"))
+        if len(kicker) <= _MAX_KICKER_WORDS and kicker != _tokens(site_name):
+            return shared
+    return headline
 
 
 def same_title(a: str, b: str) -> bool:
