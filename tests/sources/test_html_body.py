@@ -51,3 +51,13 @@ def test_next_article_of_an_endless_page_is_not_added() -> None:
     body = extract_html_article(page, origin="scroll.html").body
     assert not any("next story" in p for p in body)
     assert len(body) == 4
+
+
+def test_body_continued_in_a_container_of_another_kind_is_read_whole() -> None:
+    # The fast pass stops after the first container; trafilatura's fallbacks find the rest.
+    page = _page("<div class='newsletter-signup'><p>Sign up</p></div>").replace(
+        b"<div class='article-body'>" + _para(3).encode(),
+        b"<div class='article-continued'>" + _para(3).encode(),
+    )
+    body = extract_html_article(page, origin="continued.html").body
+    assert sum("council story" in p for p in body) == 20

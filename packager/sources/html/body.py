@@ -3,7 +3,8 @@
 trafilatura's fast mode takes the first container that looks like the article body. Pages
 that split the body into several such containers (around an advertisement, a "read more"
 box or a paywall marker) then lose everything after the first: 118 of ~870 words. When the
-text found is short for the page, the other containers of the same kind are read too.
+text found is short for the page, the other containers of the same kind are read too, and
+then trafilatura's full extraction (fallback extractors, layout tables) is tried.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from packager.cleantext import clean_text
 
 _SHORT_SHARE = 0.6  # a body under this share of the page's paragraph words may be cut short
 _MIN_GAIN = 0.3  # the other containers must add at least this share of words to count
+_KEPT_SHARE = 0.6  # a fuller extraction must keep this share of the short one's paragraphs
 _MAX_LINK_SHARE = 0.5  # a paragraph that is mostly links is navigation, not text
 _NOT_ARTICLE = re.compile(
     r"comment|related|promo|newsletter|share|social|footer|sidebar|teaser|recommend|\bad\b|advert",
@@ -44,10 +46,44 @@ def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
         deduplicate=False,
         fast=True,
     )
-    paragraphs = tuple(p.strip() for p in (text or "").split("\n") if p.strip())
-    if paragraphs and _words(paragraphs) < _SHORT_SHARE * _page_paragraph_words(tree):
+    paragraphs = _lines(text)
+    page_words = _page_paragraph_words(tree)
+    if paragraphs and _words(paragraphs) < _SHORT_SHARE * page_words:
         paragraphs = _with_sibling_containers(tree, paragraphs)
+    if _words(paragraphs) < _SHORT_SHARE * page_words:
+        paragraphs = _with_fallbacks(tree, base_url, paragraphs)
     return paragraphs
+
+
+def _with_fallbacks(
+    tree: lxml_html.HtmlElement, base_url: str, paragraphs: tuple[str, ...]
+) -> tuple[str, ...]:
+    """trafilatura's full extraction (its fallback extractors, and text in layout tables)
+    instead of a short fast pass, when it finds clearly more of the same article: it keeps
+    most of what the fast pass found and does not run on into another article (an <h1>)."""
+    text = trafilatura.extract(
+        tree,
+        url=base_url or None,
+        include_comments=False,
+        include_tables=True,
+        output_format="txt",
+        deduplicate=False,
+        fast=False,
+    )
+    fuller = _lines(text)
+    if _words(fuller) < (1 + _MIN_GAIN) * _words(paragraphs):
+        return paragraphs
+    found = set(fuller)
+    if paragraphs and sum(p in found for p in paragraphs) < _KEPT_SHARE * len(paragraphs):
+        return paragraphs  # another part of the page, not more of the same article
+    headlines = {clean_text(h.text_content()) for h in tree.iter("h1")} - {""}
+    if sum(1 for line in fuller if line in headlines) > 1:
+        return paragraphs  # runs on into the next article of an endless page
+    return fuller
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split("\n") if p.strip())
 
 
 def _with_sibling_containers(
