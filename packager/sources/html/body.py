@@ -18,6 +18,7 @@ from packager.cleantext import clean_text
 
 _SHORT_SHARE = 0.6  # a body under this share of the page's paragraph words may be cut short
 _MIN_GAIN = 0.3  # the other containers must add at least this share of words to count
+_MAX_PARAGRAPHS = 2000  # article pages hold tens to a few hundred <p> elements
 _KEPT_SHARE = 0.6  # a fuller extraction must keep this share of the short one's paragraphs
 _MAX_LINK_SHARE = 0.5  # a paragraph that is mostly links is navigation, not text
 _NOT_ARTICLE = re.compile(
@@ -48,6 +49,8 @@ def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
     )
     paragraphs = _lines(text)
     page_words = _page_paragraph_words(tree)
+    if page_words < 0:
+        return paragraphs  # not an article page: no second pass over it
     if paragraphs and _words(paragraphs) < _SHORT_SHARE * page_words:
         paragraphs = _with_sibling_containers(tree, paragraphs)
     if _words(paragraphs) < _SHORT_SHARE * page_words:
@@ -140,7 +143,14 @@ def _article_text(element: lxml_html.HtmlElement, text: str) -> bool:
 
 
 def _page_paragraph_words(tree: lxml_html.HtmlElement) -> int:
-    return sum(len(p.text_content().split()) for p in tree.iter("p"))
+    """Words in the page's <p> elements; -1 for a page with more of them than any article
+    page has (tens of thousands), where a second extraction pass would take minutes."""
+    words = 0
+    for count, paragraph in enumerate(tree.iter("p")):
+        if count >= _MAX_PARAGRAPHS:
+            return -1
+        words += len(paragraph.text_content().split())
+    return words
 
 
 def _words(paragraphs: tuple[str, ...] | list[str]) -> int:
