@@ -317,6 +317,8 @@ def score(truths: Sequence[Truth], predict: object) -> Scores:
     """Score one extractor (a function Truth → Prediction) over the corpus."""
     assert callable(predict)
     scores = Scores()
+    if truths:
+        predict(truths[0])  # lazy imports inside trafilatura/htmldate: not a page's time
     for truth in truths:
         prediction: Prediction = predict(truth)
         scores.seconds.append(prediction.seconds)

@@ -22,9 +22,10 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 and C1 controls except tab and newline, DEL, bidi embeddings/overrides/isolates
 # (U+202A-U+202E, U+2066-U+2069: they reorder the text around them), lone surrogates
-# (not characters at all), U+FFF9-U+FFFB (interlinear annotations) and noncharacters.
+# (not characters at all), U+FFF9-U+FFFB (interlinear annotations), noncharacters, and
+# U+FFFD: bytes no charset could read, shown as a "?" box on screen instead of a letter.
 _UNWANTED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufff9-\ufffb"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufff9-\ufffd"
     "\ufdd0-\ufdef\ufffe\uffff]"
 )
 # Characters that take no space on screen: format characters (Cf: zero-width space and

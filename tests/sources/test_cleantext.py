@@ -141,3 +141,8 @@ def test_one_credit_form_from_pages_and_bundles(tmp_path: Path, written: str) ->
     bundle_image = read_bundle(bundle, ReadOptions()).images[0]
     if written.strip("()") != "Town Crier":  # a bare name may be caption text
         assert (bundle_image.caption, bundle_image.credit) == ("Fair.", "Town Crier")
+
+
+def test_replacement_characters_do_not_reach_the_screen() -> None:
+    assert clean_text("胡\ufffd础 done") == "胡础 done"
+    assert clean_text("\ufffd\ufffd") == ""
