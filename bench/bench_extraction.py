@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import trafilatura
 from lxml import html as lxml_html
@@ -248,6 +248,45 @@ def same_picture(predicted: str, versions: Sequence[str]) -> bool:
     return bool(key[1]) and key in {picture_key(v) for v in versions}
 
 
+# An image id in a URL: a hex or digit run of at least 6 characters with at least 4 digits,
+# not a date ("20240503") and not a size.
+_IMAGE_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{6,}(?![0-9a-f])", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^(?:19|20)\d{4}(?:\d{2})?$")  # 202506, 20250602
+
+
+def same_photo(predicted: str, versions: Sequence[str]) -> bool:
+    """`predicted` shows the same photo as one of the versions, maybe in another crop or
+    through an image service: same picture (`same_picture`), or a URL that ends with the
+    other's path (a resizer wrapping the original), or the same image id in both paths
+    ("…/17835497/…/master-social/…" and "…/17835497/…/master-3_2/…")."""
+    if same_picture(predicted, versions):
+        return True
+    ours = unquote(urlsplit(predicted.strip()).path).lower()
+    for version in versions:
+        theirs = unquote(urlsplit(version.strip()).path).lower()
+        if _path_tail(ours, theirs) >= 2 or _image_ids(ours) & _image_ids(theirs):
+            return True
+    return False
+
+
+def _path_tail(a: str, b: str) -> int:
+    """How many trailing path segments `a` and `b` share (a wrapper keeps the original's)."""
+    shared = 0
+    for x, y in zip(reversed(a.split("/")), reversed(b.split("/")), strict=False):
+        if not x or x != y:
+            break
+        shared += 1
+    return shared
+
+
+def _image_ids(path: str) -> set[str]:
+    return {
+        token
+        for token in _IMAGE_ID.findall(path)
+        if sum(c.isdigit() for c in token) >= 4 and not _DATE_LIKE.match(token)
+    }
+
+
 def caption_found(truth: str, predicted: Sequence[str]) -> bool:
     """At least 80% of the caption's words appear in one predicted caption."""
     wanted = Counter(tokens(truth))
@@ -331,6 +370,8 @@ def score(truths: Sequence[Truth], predict: object) -> Scores:
         if truth.cover_images:
             ok = any(same_picture(prediction.lead_image, v) for v in truth.cover_images)
             scores.add("lead_image", ok, truth.page_id)
+            ok = any(same_photo(prediction.lead_image, v) for v in truth.cover_images)
+            scores.add("lead_photo", ok, truth.page_id)
         for caption in truth.captions:
             scores.add("captions", caption_found(caption, prediction.captions), truth.page_id)
         if truth.body:
@@ -380,7 +421,7 @@ def title_ceiling(truths: Sequence[Truth]) -> tuple[int, int, list[tuple[str, st
     return reachable, total, conflicts
 
 
-FIELDS = ("title", "date", "lead_image", "captions", "body_f1")
+FIELDS = ("title", "date", "lead_image", "lead_photo", "captions", "body_f1")
 
 
 def table(results: dict[str, Scores]) -> str:
