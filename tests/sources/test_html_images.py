@@ -46,3 +46,14 @@ def test_a_picture_elements_renditions_are_one_picture_for_a_caption() -> None:
     page = f"<html><head><title>T</title></head><body><article>{BODY}<div>{block}</div>{BODY}</article></body></html>"
     (image,) = extract_html_article(page.encode(), origin="p.html").images
     assert (image.caption, image.credit) == ("The director listens.", "AP Photo/Carolyn Kaster")
+
+
+def test_a_figcaption_set_beside_its_figure_is_its_caption() -> None:
+    block = (
+        "<div class='fp-image'><figure><img src='https://img.example/demo.jpeg' width='800'>"
+        "</figure><figcaption class='fp-image-info'><span>Demonstration in September.</span>"
+        "<span class='credit'>AP/dpa</span></figcaption></div>"
+    )
+    page = f"<html><head><title>T</title></head><body><article>{BODY}{block}{BODY}</article></body></html>"
+    (image,) = extract_html_article(page.encode(), origin="p.html").images
+    assert (image.caption, image.credit) == ("Demonstration in September.", "AP/dpa")

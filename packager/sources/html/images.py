@@ -175,7 +175,9 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
                     )
                 break
     for caption_element in xmlparse.XP_CLASSED_OUTSIDE_FIGURES(tree):
-        if not _CAPTION_CLASS.search(caption_element.get("class", "")):
+        if caption_element.tag != "figcaption" and not _CAPTION_CLASS.search(
+            caption_element.get("class", "")
+        ):
             continue
         found = _container_picture(caption_element, base_url)
         if found is not None:
