@@ -57,3 +57,24 @@ def test_a_figcaption_set_beside_its_figure_is_its_caption() -> None:
     page = f"<html><head><title>T</title></head><body><article>{BODY}{block}{BODY}</article></body></html>"
     (image,) = extract_html_article(page.encode(), origin="p.html").images
     assert (image.caption, image.credit) == ("Demonstration in September.", "AP/dpa")
+
+
+def test_a_picture_linked_to_the_sites_photo_viewer_keeps_its_caption() -> None:
+    block = (
+        "<div class='block'><div class='image'><a href='/article_photo/list?article_id=1&pid=2'>"
+        "<img src='https://static.example/image/1_1.jpg' alt='x'></a></div>"
+        "<p class='caption'>The suspect leaves the police station.</p></div>"
+    )
+    teaser = (
+        "<div class='block'><div class='image'><a href='/bildung/other-story'>"
+        "<img src='https://static.example/image/9_1.jpg' alt='y'></a></div>"
+        "<p class='caption'>A teaser of another story.</p></div>"
+    )
+    page = (
+        f"<html><head><title>T</title></head><body><article>{BODY}{block}{BODY}{teaser}"
+        "</article></body></html>"
+    )
+    images = extract_html_article(
+        page.encode(), origin="p.html", base_url="https://news.example/a"
+    ).images
+    assert [i.caption for i in images] == ["The suspect leaves the police station."]

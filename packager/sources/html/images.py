@@ -53,6 +53,10 @@ _SIZE_SEGMENT = re.compile(r"^(?:\d{2,}x\d{2,}|[whq]_?\d{2,})$", re.IGNORECASE)
 _RENDITION_SUFFIX = re.compile(
     r"(?:[-_](?:\d{2,}x\d{2,}|scaled|w\d{2,}(?:_h\d{2,})?))+(?=\.[a-z0-9]+$)", re.IGNORECASE
 )
+_PHOTO_VIEWER = re.compile(
+    r"[/_-](?:photos?|fotos?|images?|bilder?|gallery|galerie|galeria|lightbox|zoom)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", re.IGNORECASE)
 _WRAPPER_PARAMETERS = ("url", "img", "image", "src")
 _MAX_WRAPPING = 3  # a resizer wrapping a resizer wrapping the original, at most
@@ -198,6 +202,8 @@ def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
         path, _, query = target.partition("?")
         if _IMAGE_FILE.search(path) or _wrapped_image(query):
             continue  # an image file, or a resizer wrapping one
+        if _PHOTO_VIEWER.search(urlsplit(path).path):
+            continue  # the site's photo viewer ("/article_photo/list?article_id=…", "/galerie/")
         if page and (path.rstrip("/") == page or path.startswith(page + "/")):
             continue
         return True
