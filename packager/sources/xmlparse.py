@@ -132,6 +132,10 @@ XP_CLASSED_OUTSIDE_FIGURES = etree.XPath(
     "//body//*[@class or self::figcaption][not(ancestor-or-self::figure or ancestor::aside"
     " or ancestor::nav or ancestor::footer)]"
 )
+XP_TITLED_IMAGES = etree.XPath(
+    "//body//img[@title][not(ancestor::figure or ancestor::aside or ancestor::nav"
+    " or ancestor::footer or ancestor::header)]"
+)
 XP_OTHER_MEDIA = etree.XPath(
     ".//video|.//audio|.//iframe|.//embed|.//object|.//amp-video|.//amp-iframe|.//amp-youtube"
 )

@@ -78,3 +78,18 @@ def test_a_picture_linked_to_the_sites_photo_viewer_keeps_its_caption() -> None:
         page.encode(), origin="p.html", base_url="https://news.example/a"
     ).images
     assert [i.caption for i in images] == ["The suspect leaves the police station."]
+
+
+def test_a_pictures_title_attribute_is_its_caption_when_the_page_has_no_caption_markup() -> None:
+    block = (
+        "<div class='not-prose'><img class='w-full' src='https://img.example/0488.jpg' "
+        "title='The head teacher welcomed only 14 of 75 children' alt='Head teacher' "
+        "width='800' height='400'></div>"
+        "<nav><img src='https://img.example/logo.png' title='Back to the home page'></nav>"
+        "<img src='https://img.example/zoom.png' title='Zoom' width='800'>"
+    )
+    page = f"<html><head><title>T</title></head><body><article>{BODY}{block}{BODY}</article></body></html>"
+    images = extract_html_article(page.encode(), origin="p.html").images
+    assert [(i.location, i.caption) for i in images] == [
+        ("https://img.example/0488.jpg", "The head teacher welcomed only 14 of 75 children")
+    ]

@@ -107,6 +107,7 @@ def page_images(
         found.remove(lead)
         found.insert(0, lead)
     found.extend(_figure_images(tree, base_url))
+    found.extend(_titled_images(tree, base_url))
     merged: dict[str, _ImageFound] = {}
     for image in found:
         key = _picture_key(image.url)
@@ -188,6 +189,21 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
             caption, credit = _caption_and_credit(caption_element)
             if caption:
                 yield _ImageFound(found[0], caption=caption, credit=credit, alt=found[1])
+
+
+_MIN_TITLE_WORDS = 3  # "Logo", "Home", "Zoom in" are no captions
+
+
+def _titled_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_ImageFound]:
+    """Pictures outside figures whose `title` attribute is a sentence: pages without caption
+    markup often put the caption there (it shows as the picture's tooltip)."""
+    for element in xmlparse.XP_TITLED_IMAGES(tree):
+        title = page_text(element.get("title", ""))
+        if len(title.split()) < _MIN_TITLE_WORDS:
+            continue
+        url = _element_image_url(element, base_url)
+        if url and not _links_elsewhere(element, base_url):
+            yield _ImageFound(url, caption=title, alt=page_text(element.get("alt", "")))
 
 
 def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
