@@ -103,7 +103,8 @@ _SENTENCE_END = re.compile(r"[.!?:;,]$")
 # Photo credits at the end of a caption line. Each pattern's `credit` group is the credit
 # kept in `Image.credit`: the agency or photographer *name* ("AFP", "John Smith/Reuters"),
 # without the word "photo", because that is what a credit line displays.
-_PHOTO_WORDS = r"(?:photo|photograph|image|picture|pic)s?"
+# English, and "Foto"/"Bild" as German, Dutch, Nordic, Spanish and Italian credits write it.
+_PHOTO_WORDS = r"(?:photo|photograph|image|picture|pic|foto|bild)s?"
 _CREDIT_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (

@@ -93,3 +93,22 @@ def test_a_pictures_title_attribute_is_its_caption_when_the_page_has_no_caption_
     assert [(i.location, i.caption) for i in images] == [
         ("https://img.example/0488.jpg", "The head teacher welcomed only 14 of 75 children")
     ]
+
+
+def test_a_caption_right_after_its_picture_in_a_container_that_goes_on() -> None:
+    block = (
+        "<div class='article'><picture><source type='image/webp' "
+        "srcset='https://img.example/images/640/360/q_80/1072476.webp 640w'>"
+        "<img src='https://img.example/images/960/540/q_80/1072476.jpg'></picture>"
+        "<figcaption><span>Kawasaki will not race in 2025, Foto: LAT Images</span></figcaption>"
+        f"<section class='article-body'>{BODY}{BODY}</section></div>"
+    )
+    page = (
+        "<html><head><title>T</title><meta property='og:image' "
+        "content='https://img.example/images/1200/630/1072476.jpg'></head>"
+        f"<body>{block}</body></html>"
+    )
+    (image,) = extract_html_article(page.encode(), origin="p.html").images
+    # One picture: og:image and the figure's renditions (sizes in the path, .webp) merged.
+    assert image.location == "https://img.example/images/1200/630/1072476.jpg"
+    assert (image.caption, image.credit) == ("Kawasaki will not race in 2025", "LAT Images")

@@ -57,6 +57,7 @@ _PHOTO_VIEWER = re.compile(
     r"[/_-](?:photos?|fotos?|images?|bilder?|gallery|galerie|galeria|lightbox|zoom)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
+_PIXELS = re.compile(r"^[1-9]\d{2,3}$")  # 100 to 9999: one side of a picture, in pixels
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", re.IGNORECASE)
 _WRAPPER_PARAMETERS = ("url", "img", "image", "src")
 _MAX_WRAPPING = 3  # a resizer wrapping a resizer wrapping the original, at most
@@ -86,14 +87,32 @@ def _picture_key(url: str) -> str:
             break
         url = wrapped if "//" in wrapped else f"//{parts.netloc}/{wrapped.lstrip('/')}"
     host = (parts.hostname or "").removeprefix("www.")
-    segments = [s for s in parts.path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
-    if segments:
-        segments[-1] = _RENDITION_SUFFIX.sub("", segments[-1])
+    segments = _without_sizes([s for s in parts.path.lower().split("/") if s])
+    if segments:  # photo-1600x900.jpg and photo.webp are photo.jpg in other renditions
+        segments[-1] = _IMAGE_FILE.sub("", _RENDITION_SUFFIX.sub("", segments[-1]))
     key = host + "/" + "/".join(segments)
     if not _IMAGE_FILE.search(parts.path):
         # A script ("photo.php?id=1", an image API): the query says which picture it is.
         key += "?" + "&".join(sorted(parts.query.split("&")))
     return key
+
+
+def _without_sizes(segments: list[str]) -> list[str]:
+    """Path segments without sizes: "1200x630", "w_1080", and a width and height as two
+    segments ("/960/540/", "/1200/570/"; not a date's "/2024/05/", whose month is < 100)."""
+    kept: list[str] = []
+    skip = False
+    for index, segment in enumerate(segments):
+        if skip:
+            skip = False
+            continue
+        following = segments[index + 1] if index + 1 < len(segments) else ""
+        if _PIXELS.match(segment) and _PIXELS.match(following):
+            skip = True
+            continue
+        if not _SIZE_SEGMENT.match(segment):
+            kept.append(segment)
+    return kept
 
 
 def page_images(
@@ -250,6 +269,9 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
     own_text = _text_length(caption, _MAX_CAPTION_CHARS)
     if own_text >= _MAX_CAPTION_CHARS:
         return None  # not a caption
+    found = _previous_picture(caption, base_url)
+    if found is not None:
+        return found
     container = caption.getparent()
     for _ in range(2):
         if container is None:
@@ -258,22 +280,58 @@ def _container_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[s
             return None
         if xmlparse.XP_OTHER_MEDIA(container):
             return None  # the caption may be the video's or the embed's
-        pictures: dict[str, tuple[str, str]] = {}
-        for element in xmlparse.XP_FIG_IMG(container):
-            url = _element_image_url(element, base_url)
-            if url and _links_elsewhere(element, base_url):
-                return None  # a teaser of another page
-            if url:  # a lazy <img> and its <noscript> copy are one picture, and so are
-                # the <source>s and <img> of one <picture> (renditions: /720/405/, /1440/810/)
-                frame = next(element.iterancestors("picture"), None)
-                key = f"picture@{id(frame)}" if frame is not None else _picture_key(url)
-                pictures.setdefault(key, (url, page_text(element.get("alt", ""))))
+        pictures = _pictures_in(container, base_url)
+        if pictures is None:
+            return None
         if len(pictures) == 1:
             return next(iter(pictures.values()))
         if pictures:
             return None
         container = container.getparent()
     return None
+
+
+_MAX_SIBLINGS = 10  # earlier siblings looked at for other pictures
+
+
+def _previous_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[str, str] | None:
+    """The picture right before its caption (a <picture>, then a <figcaption>, in a container
+    that goes on with the article), when it is the only picture before the caption in that
+    container, holds little text, and no video or embed shares the container."""
+    previous = caption.getprevious()
+    parent = caption.getparent()
+    if previous is None or parent is None or xmlparse.XP_OTHER_MEDIA(parent):
+        return None
+    if _text_length(previous, _BLOCK_TEXT + 1) > _BLOCK_TEXT:
+        return None
+    pictures = _pictures_in(previous, base_url)
+    if pictures is None or len(pictures) != 1:
+        return None
+    for count, sibling in enumerate(previous.itersiblings(preceding=True)):
+        if count >= _MAX_SIBLINGS or _pictures_in(sibling, base_url) != {}:
+            return None  # a gallery: the caption cannot be matched to one of its pictures
+    return next(iter(pictures.values()))
+
+
+def _pictures_in(
+    element: lxml_html.HtmlElement, base_url: str
+) -> dict[str, tuple[str, str]] | None:
+    """The pictures in `element`, one entry each: picture → (URL, alt); None when one of them
+    is a teaser linking to another page."""
+    pictures: dict[str, tuple[str, str]] = {}
+    candidates = [element] if element.tag in ("img", "source") else []
+    for image in [*candidates, *xmlparse.XP_FIG_IMG(element)]:
+        url = _element_image_url(image, base_url)
+        if url and _links_elsewhere(image, base_url):
+            return None  # a teaser of another page
+        if url:  # a lazy <img> and its <noscript> copy are one picture, and so are the
+            # <source>s and <img> of one <picture> (renditions: /720/405/, /1440/810/)
+            frame = next(image.iterancestors("picture"), None)
+            if image.tag == "picture":
+                frame = image
+            key = f"picture@{id(frame)}" if frame is not None else _picture_key(url)
+            pictures.setdefault(key, (url, page_text(image.get("alt", ""))))
+    return pictures
 
 
 def _text_length(element: lxml_html.HtmlElement, limit: int) -> int:
