@@ -6,6 +6,8 @@ cards, other meta tags, then the page itself (headline, `<title>`, figures, `<vi
 
 from __future__ import annotations
 
+from lxml import html as lxml_html
+
 from packager.cleantext import clean_text
 from packager.errors import SourceError
 from packager.ids import stable_id
@@ -23,7 +25,12 @@ from packager.sources.html.fields import (
     tag_names,
 )
 from packager.sources.html.images import page_images
-from packager.sources.html.metadata import canonical_url, most_agreed, read_metadata
+from packager.sources.html.metadata import (
+    PageMetadata,
+    canonical_url,
+    most_agreed,
+    read_metadata,
+)
 from packager.sources.html.title import choose_title, page_title_sources, same_title, title_sources
 from packager.sources.html.videos import page_videos
 from packager.sources.sanitize import clean_article
@@ -59,18 +66,8 @@ def extract_html_article(
     metadata = read_metadata(tree, origin)
     canonical = canonical_url(tree, metadata, base_url)
     link_base = canonical or base_url
-    site_name = metadata.first_meta("og:site_name", "application-name")
-    own_title = clean_text(choose_title(page_title_sources(tree, metadata), site_name))
     body = body_text(tree, link_base)
-    # A feed's title only stands in for a page that is otherwise an article.
-    title = own_title or (clean_text(fallback_title) if body else "")
-    if not title:
-        raise SourceError(
-            f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
-            "<h1> or <title>)",
-            location=origin,
-            hint="check that this is an article page; an index or error page has no headline",
-        )
+    title = _title(tree, metadata, origin, fallback_title if body else "")
     warnings = metadata.warnings
     published = published_date(tree, metadata, link_base)
     if published is None:
@@ -96,3 +93,21 @@ def extract_html_article(
         warnings=tuple(warnings),
     )
     return clean_article(article)
+
+
+def _title(
+    tree: lxml_html.HtmlElement, metadata: PageMetadata, origin: str, fallback_title: str
+) -> str:
+    """The page's own title, else `fallback_title` (a feed's title, only for a page that is
+    otherwise an article). Raises SourceError when there is neither."""
+    site_name = metadata.first_meta("og:site_name", "application-name")
+    title = clean_text(choose_title(page_title_sources(tree, metadata), site_name))
+    title = title or clean_text(fallback_title)
+    if not title:
+        raise SourceError(
+            f"cannot read page {origin}: no title found (no JSON-LD headline, og:title, "
+            "<h1> or <title>)",
+            location=origin,
+            hint="check that this is an article page; an index or error page has no headline",
+        )
+    return title

@@ -300,12 +300,13 @@ def _previous_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[st
     container, holds little text, and no video or embed shares the container."""
     previous = caption.getprevious()
     parent = caption.getparent()
-    if previous is None or parent is None or xmlparse.XP_OTHER_MEDIA(parent):
+    if previous is None or parent is None:
         return None
     if _text_length(previous, _BLOCK_TEXT + 1) > _BLOCK_TEXT:
         return None
     pictures = _pictures_in(previous, base_url)
-    if pictures is None or len(pictures) != 1:
+    # Cheap checks first: searching the container for videos costs its whole subtree.
+    if pictures is None or len(pictures) != 1 or xmlparse.XP_OTHER_MEDIA(parent):
         return None
     for count, sibling in enumerate(previous.itersiblings(preceding=True)):
         if count >= _MAX_SIBLINGS or _pictures_in(sibling, base_url) != {}:
