@@ -112,3 +112,19 @@ def test_a_caption_right_after_its_picture_in_a_container_that_goes_on() -> None
     # One picture: og:image and the figure's renditions (sizes in the path, .webp) merged.
     assert image.location == "https://img.example/images/1200/630/1072476.jpg"
     assert (image.caption, image.credit) == ("Kawasaki will not race in 2025", "LAT Images")
+
+
+def test_a_picture_block_of_divs_is_a_figure() -> None:
+    block = (
+        "<div class='image_image-widget__x'><span class='image_image__y'><picture>"
+        "<img src='https://img.example/image/450a2c=w700'></picture></span>"
+        "<p><span>Rubbish piles up in the city centre</span></p>"
+        "<p>Image: City Municipality / Facebook</p></div>"
+        "<div class='image-gallery'><img src='https://img.example/g1.jpg'>"
+        "<img src='https://img.example/g2.jpg'><p>Two pictures, one text</p></div>"
+    )
+    page = f"<html><head><title>T</title></head><body><article>{BODY}{block}{BODY}</article></body></html>"
+    images = extract_html_article(page.encode(), origin="p.html").images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("Rubbish piles up in the city centre", "City Municipality / Facebook")
+    ]

@@ -202,6 +202,9 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
         if caption_element.tag != "figcaption" and not _CAPTION_CLASS.search(
             caption_element.get("class", "")
         ):
+            block = _picture_block(caption_element, base_url)
+            if block is not None:
+                yield block
             continue
         found = _container_picture(caption_element, base_url)
         if found is not None:
@@ -211,6 +214,25 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
 
 
 _MIN_TITLE_WORDS = 3  # "Logo", "Home", "Zoom in" are no captions
+_PICTURE_BLOCK_CLASS = re.compile(r"image|photo|picture|foto|bild", re.IGNORECASE)
+
+
+def _picture_block(element: lxml_html.HtmlElement, base_url: str) -> _ImageFound | None:
+    """A figure made of <div>s: an element classed as a picture block ("image-widget",
+    "photo-box") that holds one picture and a short text, its caption (and credit)."""
+    if not _PICTURE_BLOCK_CLASS.search(element.get("class", "")):
+        return None
+    length = _text_length(element, _MAX_CAPTION_CHARS)
+    if not length or length >= _MAX_CAPTION_CHARS:
+        return None
+    pictures = _pictures_in(element, base_url)
+    if pictures is None or len(pictures) != 1 or xmlparse.XP_OTHER_MEDIA(element):
+        return None
+    caption, credit = _caption_and_credit(element)
+    if len(caption.split()) < _MIN_TITLE_WORDS:
+        return None
+    url, alt = next(iter(pictures.values()))
+    return _ImageFound(url, caption=caption, credit=credit, alt=alt)
 
 
 def _titled_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_ImageFound]:
@@ -375,7 +397,7 @@ def _caption_and_credit(caption: lxml_html.HtmlElement | None) -> tuple[str, str
                 credit_parts[text] = None
                 if len(credit_parts) >= _MAX_CREDIT_PARTS:
                     break
-    full = page_text(caption.text_content())
+    full = page_text(" ".join(caption.itertext()))  # <p>s of one caption: not run together
     text = full
     for part in credit_parts:
         text = text.replace(part, " ")
