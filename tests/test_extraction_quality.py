@@ -27,10 +27,10 @@ from bench.bench_extraction import (
 SHARED_FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.94, "captions": 0.93}
 # Fundus pages, per part: tuned title 100 %, date 100 %, lead photo 90.0 %, captions 89.7 %,
 # body F1 94.8 % (trafilatura 94.6 %); untouched title 91.5 %, date 97.9 %, lead photo 84.2 %,
-# captions 75.6 %, body F1 93.2 % (trafilatura 93.7 %).
+# captions 80.2 %, body F1 93.2 % (trafilatura 93.7 %).
 FUNDUS_FLOORS = {
     "tuned": {"title": 0.98, "date": 0.98, "lead_photo": 0.89, "captions": 0.89},
-    "untouched": {"title": 0.91, "date": 0.97, "lead_photo": 0.84, "captions": 0.75},
+    "untouched": {"title": 0.91, "date": 0.97, "lead_photo": 0.84, "captions": 0.80},
 }
 # How far under trafilatura's body F1 a part may be (the untouched part is 0.5 points under).
 BODY_F1_MARGIN = {"tuned": 0.0, "untouched": 0.01}
