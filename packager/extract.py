@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from packager.errors import InputError, SourceError
@@ -12,7 +13,10 @@ from packager.sources import ReadOptions, read_articles
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, read_article_file
 from packager.sources.feeds import looks_like_feed
 from packager.sources.html import extract_html_article
-from packager.sources.remote import read_feed_document, read_remote
+from packager.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from packager.sources.remote import read_feed_document, read_remote, read_sitemap_document
+from packager.sources.sitemaps import looks_like_sitemap
+from packager.sources.wordpress import looks_like_wordpress_posts, parse_posts
 
 # Article files that need not be named article.*: plain text, Markdown, CMS JSON.
 LOOSE_ARTICLE_KINDS = {".txt": "txt", ".md": "md", ".markdown": "md"}
@@ -24,9 +28,12 @@ def extract(
     fetcher: Fetcher | None = None,
     cache_dir: Path | None = None,
     image_dir: Path | None = None,
+    since: datetime | None = None,
 ) -> list[Article | SourceError]:
-    """Read each location: an http(s) page or feed URL, a saved .html / feed file, or an
-    article bundle (or a folder of them), exactly as `packager build` reads it.
+    """Read each location: an http(s) page, RSS/Atom feed, JSON Feed, XML sitemap or WordPress
+    posts API URL, a saved copy of one of them, or an article bundle (or a folder of them),
+    exactly as `packager build` reads it. `since` keeps only sitemap entries and WordPress
+    posts changed after it (incremental fetches).
 
     Results keep input order; a location that cannot be read is a SourceError value in
     the list, never an exception. A saved feed's entries are fetched from the web. When no
@@ -38,7 +45,9 @@ def extract(
     try:
         for location in locations:
             if location.lower().startswith(("http://", "https://")):
-                results.extend(read_remote([location], fetcher=active, image_dir=image_dir))
+                results.extend(
+                    read_remote([location], fetcher=active, image_dir=image_dir, since=since)
+                )
             else:
                 results.extend(_read_file(Path(location), fetcher=active, image_dir=image_dir))
     finally:
@@ -74,11 +83,29 @@ def _read_file(
                 hint="check the path and its permissions",
             )
         ]
+    return _read_saved_document(content, str(path), fetcher=fetcher, image_dir=image_dir)
+
+
+def _read_saved_document(
+    content: bytes, origin: str, *, fetcher: Fetcher, image_dir: Path | None
+) -> list[Article | SourceError]:
+    """A saved JSON Feed, WordPress posts page, sitemap, RSS/Atom feed or article page."""
+    try:
+        if looks_like_json_feed(content):
+            return parse_json_feed(content, origin=origin)
+        if looks_like_wordpress_posts(content):
+            return parse_posts(content, origin=origin)
+    except SourceError as exc:
+        return [exc]
+    if looks_like_sitemap(content):
+        return list(
+            read_sitemap_document(content, origin=origin, fetcher=fetcher, image_dir=image_dir)
+        )
     if looks_like_feed(content):
         return list(
-            read_feed_document(content, origin=str(path), fetcher=fetcher, image_dir=image_dir)
+            read_feed_document(content, origin=origin, fetcher=fetcher, image_dir=image_dir)
         )
     try:
-        return [extract_html_article(content, origin=str(path))]
+        return [extract_html_article(content, origin=origin)]
     except SourceError as exc:
         return [exc]

@@ -1,7 +1,9 @@
-"""Quality floors on the held-out extraction corpus (scored as bench/bench_extraction.py does).
+"""Quality floors on the extraction corpora (scored as bench/bench_extraction.py does).
 
-Floors are the issue's targets where they are met and a little under what was measured where
-they are not, so a regression fails; body text must stay at least as good as plain trafilatura.
+Two corpora: the shared held-out corpus (60 pages, ../shared/extraction-corpus) and the Fundus
+pages in tests/extraction-corpus-fundus, whose "untouched" part is never looked at while
+tuning. Floors sit at or a little under what was measured, so a regression fails; body text
+must stay at least as good as plain trafilatura where it was measured so (see bench/README.md).
 """
 
 from __future__ import annotations
@@ -10,14 +12,29 @@ from pathlib import Path
 
 import pytest
 
-from bench.bench_extraction import load_truths, packager_predict, score, trafilatura_predict
+from bench.bench_extraction import (
+    FUNDUS_CORPUS,
+    Truth,
+    load_truths,
+    packager_predict,
+    score,
+    trafilatura_predict,
+)
 
-# Measured: title 86.7% (39/45), date 97.7% (42/43), lead image 94.1% (16/17), captions
-# 94.0% (47/50), body F1 94.0% (trafilatura 90.3%). Date and lead image sit at the issue's
-# targets, captions a little under what was measured, title one page under it (see
-# bench/README.md for why 97% is out of reach of any page-independent rule on this corpus).
-FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.90, "captions": 0.90}
-MAX_SECONDS_PER_PAGE = 1.0  # generous for slow CI machines; typical pages take < 0.1 s
+# Measured 2026-12-07 (bench/README.md): shared corpus title 86.7 % (39/45; the ceiling of any
+# rule choosing among a page's sources is 91.1 %), date 97.7 %, lead image 94.1 %, captions
+# 94.0 %, body F1 94.5 % (trafilatura 90.3 %).
+SHARED_FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.94, "captions": 0.93}
+# Fundus pages, per part: tuned title 100 %, date 100 %, lead photo 90.0 %, captions 89.7 %,
+# body F1 94.8 % (trafilatura 94.6 %); untouched title 91.5 %, date 97.9 %, lead photo 84.2 %,
+# captions 80.2 %, body F1 93.2 % (trafilatura 93.7 %).
+FUNDUS_FLOORS = {
+    "tuned": {"title": 0.98, "date": 0.98, "lead_photo": 0.89, "captions": 0.89},
+    "untouched": {"title": 0.91, "date": 0.97, "lead_photo": 0.84, "captions": 0.80},
+}
+# How far under trafilatura's body F1 a part may be (the untouched part is 0.5 points under).
+BODY_F1_MARGIN = {"tuned": 0.0, "untouched": 0.01}
+MAX_SECONDS_PER_PAGE = 1.0
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +45,24 @@ def corpus(shared_dir: Path) -> Path:
     return path
 
 
-def test_extraction_quality_floors(corpus: Path) -> None:
-    truths = load_truths(corpus)
+def _check(truths: list[Truth], floors: dict[str, float], margin: float) -> None:
     ours = score(truths, packager_predict)
     baseline = score(truths, trafilatura_predict)
-    for name, floor in FLOORS.items():
+    for name, floor in floors.items():
         assert ours.rate(name) >= floor, f"{name}: {ours.rate(name):.1%} < floor {floor:.0%}"
-    assert ours.rate("body_f1") >= baseline.rate("body_f1"), (
+    assert ours.rate("body_f1") >= baseline.rate("body_f1") - margin, (
         f"body F1 {ours.rate('body_f1'):.1%} is below trafilatura's {baseline.rate('body_f1'):.1%}"
     )
-    # The first page pays for lazy imports inside trafilatura/htmldate; judge the rest.
-    assert max(ours.seconds[1:]) < MAX_SECONDS_PER_PAGE
+    assert not ours.mojibake, f"mojibake on {ours.mojibake}"
+    assert max(ours.seconds) < MAX_SECONDS_PER_PAGE
+
+
+def test_extraction_quality_floors(corpus: Path) -> None:
+    _check(load_truths(corpus), SHARED_FLOORS, 0.0)
+
+
+@pytest.mark.parametrize("part", ["tuned", "untouched"])
+def test_extraction_quality_floors_on_fundus_pages(part: str) -> None:
+    truths = [truth for truth in load_truths(FUNDUS_CORPUS) if truth.part == part]
+    assert len(truths) > 40
+    _check(truths, FUNDUS_FLOORS[part], BODY_F1_MARGIN[part])

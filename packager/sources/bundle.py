@@ -26,6 +26,7 @@ from packager.ids import stable_id
 from packager.model import LANGUAGE_CODE, Article, CaptionFile, Image, Video
 from packager.sources.cms_json import parse_json_article
 from packager.sources.markdown import parse_markdown_article
+from packager.sources.sanitize import clean_article
 from packager.sources.text import (
     DEFAULT_BOILERPLATE_PATTERNS,
     compile_boilerplate,
@@ -203,7 +204,7 @@ def read_article_file(path: Path, kind: str, options: ReadOptions) -> Article:
             default_language=language,
         )
         article = dataclasses.replace(article, warnings=(*decode_warnings, *article.warnings))
-    return attach_media(article, folder, strict=kind != "html")
+    return clean_article(attach_media(article, folder, strict=kind != "html"))
 
 
 def _read_html(data: bytes, origin: str, folder: Path, options: ReadOptions) -> Article:
@@ -250,98 +251,161 @@ def attach_media(article: Article, folder: Path, *, strict: bool = True) -> Arti
 
     `strict`: a named file that is missing is an error (article.txt/.md/.json name files on
     purpose); otherwise (a saved HTML page) that image falls back to the bundle's files in order.
+    Files whose real path is outside the bundle (symbolic links out of it) are never read, and
+    caption files must really be WebVTT or SRT text.
     """
-    files = sorted(
-        (path for path in folder.iterdir() if path.is_file() and not _hidden(path)),
-        key=lambda path: path.name,
-    )
-    warnings = list(article.warnings)
-    claimed: set[Path] = set()
-
-    def resolve(location: str, what: str) -> str | None:
-        if _URL.match(location):
-            return location
-        path = _bundle_file(folder, location, article.origin, what, files, strict)
-        if path is None:
-            return None
-        claimed.add(path)
-        return str(path)
-
-    pending: list[Image] = []
-    for image in article.images:
-        location = resolve(image.location, "image") if image.location else ""
-        if location is None:  # lenient: a page's image we do not have goes by order instead
-            warnings.append(
-                f"{article.origin}: image {image.location!r} not in the bundle; "
-                "matched to the bundle's image files in order"
-            )
-        pending.append(dataclasses.replace(image, location=location or ""))
-    spare_images = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS and p not in claimed]
-    matched: list[Image] = []
-    for image in pending:
-        if not image.location:
-            if not spare_images:
-                warnings.append(
-                    f"{article.origin}: no image file left for the image captioned "
-                    f"{_clip(image.caption)!r}; dropped (add the photo to the bundle)"
-                )
-                continue
-            image = dataclasses.replace(image, location=str(spare_images.pop(0)))
-        matched.append(image)
-    matched.extend(Image(str(path)) for path in spare_images)
-
-    videos = []
-    for video in article.videos:
-        location = resolve(video.location, "video")
-        if location is None:
-            warnings.append(f"{article.origin}: video {video.location!r} not in the bundle")
-        else:
-            videos.append(
-                dataclasses.replace(
-                    video,
-                    location=location,
-                    video_type=video.video_type or video_type_for(location),
-                )
-            )
-    videos.extend(
-        Video(str(path), video_type_for(path.name))
-        for path in files
-        if path.suffix.lower() in VIDEO_EXTENSIONS and path not in claimed
-    )
-
-    captions = []
-    for caption in article.captions:
-        location = resolve(caption.location, "caption file")
-        if location is None:
-            warnings.append(
-                f"{article.origin}: caption file {caption.location!r} not in the bundle"
-            )
-        else:
-            captions.append(dataclasses.replace(caption, location=location))
-    captions.extend(
-        _caption_file(path, article.language)
-        for path in files
-        if path.suffix.lower() in CAPTION_EXTENSIONS and path not in claimed
-    )
-
-    warnings.extend(
+    media = _BundleMedia(folder, article.origin, strict)
+    images = _match_images(article, media)
+    videos = _match_videos(article, media)
+    captions = _match_captions(article, media)
+    media.warnings.extend(
         f"{path}: {path.suffix} files cannot go into a Roku feed; ignored"
-        for path in files
+        for path in media.files
         if path.suffix.lower() in UNSUPPORTED_MEDIA_EXTENSIONS
     )
     return dataclasses.replace(
         article,
-        images=tuple(matched),
+        images=tuple(images),
         videos=tuple(videos),
         captions=tuple(captions),
-        warnings=tuple(warnings),
+        warnings=(*article.warnings, *media.warnings),
     )
 
 
-def _bundle_file(
-    folder: Path, name: str, origin: str, what: str, files: Sequence[Path], strict: bool
-) -> Path | None:
+class _BundleMedia:
+    """The media files of one bundle folder, and which of them the article already named."""
+
+    def __init__(self, folder: Path, origin: str, strict: bool) -> None:
+        self.folder = folder
+        self.origin = origin
+        self.strict = strict
+        self.warnings: list[str] = []
+        self.claimed: set[Path] = set()
+        self.files: list[Path] = []
+        for path in sorted(folder.iterdir(), key=lambda path: path.name):
+            if _hidden(path) or not path.is_file():
+                continue
+            if not inside_bundle(path, folder):
+                self.warnings.append(
+                    f"{path}: refused — it links to {path.resolve()}, outside the bundle"
+                )
+                continue
+            self.files.append(path)
+
+    def resolve(self, location: str, what: str) -> str | None:
+        """A URL as is, else the bundle file `location` names (None if lenient and absent)."""
+        if _URL.match(location):
+            return location
+        path = _bundle_file(self, location, what)
+        if path is None:
+            return None
+        self.claimed.add(path)
+        return str(path)
+
+    def unclaimed(self, extensions: frozenset[str]) -> list[Path]:
+        """The bundle's files with one of `extensions` that the article did not name."""
+        return [p for p in self.files if p.suffix.lower() in extensions and p not in self.claimed]
+
+
+def _match_images(article: Article, media: _BundleMedia) -> list[Image]:
+    pending: list[Image] = []
+    for image in article.images:
+        location = media.resolve(image.location, "image") if image.location else ""
+        if location is None:  # lenient: a page's image we do not have goes by order instead
+            media.warnings.append(
+                f"{article.origin}: image {image.location!r} not in the bundle; "
+                "matched to the bundle's image files in order"
+            )
+        pending.append(dataclasses.replace(image, location=location or ""))
+    spare = media.unclaimed(IMAGE_EXTENSIONS)
+    matched: list[Image] = []
+    for image in pending:
+        if not image.location:
+            if not spare:
+                media.warnings.append(
+                    f"{article.origin}: no image file left for the image captioned "
+                    f"{_clip(image.caption)!r}; dropped (add the photo to the bundle)"
+                )
+                continue
+            image = dataclasses.replace(image, location=str(spare.pop(0)))
+        matched.append(image)
+    matched.extend(Image(str(path)) for path in spare)
+    return matched
+
+
+def _match_videos(article: Article, media: _BundleMedia) -> list[Video]:
+    videos = []
+    for video in article.videos:
+        location = media.resolve(video.location, "video")
+        if location is None:
+            media.warnings.append(f"{article.origin}: video {video.location!r} not in the bundle")
+            continue
+        video_type = video.video_type or video_type_for(location)
+        videos.append(dataclasses.replace(video, location=location, video_type=video_type))
+    videos.extend(
+        Video(str(path), video_type_for(path.name)) for path in media.unclaimed(VIDEO_EXTENSIONS)
+    )
+    return videos
+
+
+def _match_captions(article: Article, media: _BundleMedia) -> list[CaptionFile]:
+    found = []
+    for caption in article.captions:
+        location = media.resolve(caption.location, "caption file")
+        if location is None:
+            media.warnings.append(
+                f"{article.origin}: caption file {caption.location!r} not in the bundle"
+            )
+        else:
+            found.append(dataclasses.replace(caption, location=location))
+    found += [_caption_file(path, article.language) for path in media.unclaimed(CAPTION_EXTENSIONS)]
+    captions = []
+    for caption in found:
+        why = "" if _URL.match(caption.location) else caption_text_problem(Path(caption.location))
+        if why:
+            media.warnings.append(f"{caption.location}: refused as a caption file — {why}")
+        else:
+            captions.append(caption)
+    return captions
+
+
+_CAPTION_PROBE_BYTES = 4096
+_SRT_TIMING = re.compile(r"^\s*\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->", re.MULTILINE)
+_WEBVTT_SIGNATURE = re.compile(r"WEBVTT(?:[ \t\r\n]|$)")
+
+
+def caption_text_problem(path: Path) -> str:
+    """Why `path` is not a WebVTT or SRT caption file ("" when it is one).
+
+    WebVTT starts with "WEBVTT" (W3C WebVTT §4.1); SRT has `00:00:01,000 -->` timing lines.
+    Both are text: a NUL byte means another kind of file under a caption's name.
+    """
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_CAPTION_PROBE_BYTES)
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if b"\x00" in head:
+        return "it holds binary data, not WebVTT or SRT text"
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="ignore")
+    if _WEBVTT_SIGNATURE.match(text):
+        return ""
+    if path.suffix.lower() == ".srt":
+        return "" if _SRT_TIMING.search(text) else "it is not SRT (no `00:00:01,000 -->` line)"
+    return "it is not WebVTT (its first line must be WEBVTT)"
+
+
+def inside_bundle(path: Path, folder: Path) -> bool:
+    """True when `path`, symbolic links followed, is within `folder` (also followed)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _bundle_file(media: _BundleMedia, name: str, what: str) -> Path | None:
     """The file `name` (relative to the bundle) an article refers to; None if lenient and absent."""
+    folder, origin, files, strict = media.folder, media.origin, media.files, media.strict
     relative = Path(name.split("?", 1)[0].split("#", 1)[0])
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         if not strict:  # a saved page's "/static/x.jpg" or "//cdn/x.jpg": not ours to read
@@ -352,6 +416,13 @@ def _bundle_file(
             hint="name media files relative to the bundle folder, e.g. photo1.jpg",
         )
     path = folder / relative
+    if (path.is_file() or path.is_symlink()) and not inside_bundle(path, folder):
+        raise SourceError(
+            f"refused {what}: {origin} names {name!r} — it leads to {path.resolve()}, "
+            "outside the bundle",
+            location=origin,
+            hint="copy the file into the bundle folder instead of linking to it",
+        )
     if path.is_file():
         return path
     # Case slips ("Photo.JPG" for photo.jpg) are common in hand-written articles.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
@@ -18,7 +18,9 @@ from packager.errors import SourceError
 from packager.ids import stable_id
 from packager.model import Article, CaptionFile, Image, Video
 from packager.schemas import ARTICLE_SCHEMA, load_schema
+from packager.sources.media import MAX_DURATION_SECONDS, parse_duration
 from packager.sources.text import (
+    OUT_OF_RANGE_DATE,
     cut_footer,
     normalise_space,
     parse_datetime,
@@ -121,7 +123,41 @@ def schema_problems(document: Any) -> list[str]:
     problems: set[str] = set()
     for error in article_validator().iter_errors(document):
         problems.update(_describe(error))
+    problems.update(_value_problems(document))
     return sorted(problems)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATE_KEYS = frozenset({"published", "modified"})
+
+
+def _value_problems(value: Any, pointer: str = "") -> Iterator[str]:
+    """Values the schema lets through that no feed can hold: a lone surrogate (`\\ud800`,
+    not a character: no UTF-8 encoder writes it), a date beyond year 9999 or before year 1
+    once in UTC, a duration beyond MAX_DURATION_SECONDS."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _value_problems(key, pointer)
+            yield from _value_problems(item, f"{pointer}/{_escape(str(key))}")
+        duration = value.get("duration")
+        if _positive_number(duration) and parse_duration(duration) is None:
+            yield f"{pointer}/duration: {_show(duration)} is beyond {MAX_DURATION_SECONDS} seconds"
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _value_problems(item, f"{pointer}/{index}")
+    elif isinstance(value, str):
+        found = _LONE_SURROGATE.search(value)
+        if found:
+            yield (
+                f"{pointer or '/'}: holds a lone surrogate \\u{ord(found.group()):04x} at "
+                f"character {found.start()}, which is not text"
+            )
+        elif pointer.rsplit("/", 1)[-1] in _DATE_KEYS and pointer.count("/") == 1:
+            try:
+                parse_datetime(value)
+            except ValueError as exc:
+                if str(exc) == OUT_OF_RANGE_DATE:  # other bad dates: the schema names them
+                    yield f"{pointer}: {_show(value)} is {exc}"
 
 
 def _describe(error: ValidationError) -> list[str]:
@@ -167,8 +203,12 @@ def _pattern_meaning(pattern: object) -> str:
     return meanings.get(str(pattern), f"does not match {pattern!r}")
 
 
+def _positive_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
 def _show(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = _LONE_SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False))
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
@@ -201,7 +241,7 @@ def _video(entry: dict[str, Any]) -> Video:
     return Video(
         location,
         entry.get("type") or video_type_for(location),
-        duration_seconds=entry.get("duration"),
+        duration_seconds=parse_duration(entry.get("duration")),
         bitrate_kbps=entry.get("bitrate"),
     )
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from packager.cleantext import clean_text
 from packager.errors import SourceError
 from packager.model import Image, Video
 from packager.sources import xmlparse
@@ -43,6 +44,8 @@ class FeedEntry:
     summary: str = ""
     videos: tuple[Video, ...] = ()
     images: tuple[Image, ...] = ()
+    tags: tuple[str, ...] = ()  # keywords (a news sitemap's): tags, never the section
+    modified: datetime | None = None  # a sitemap's <lastmod>
 
 
 @dataclass(frozen=True)
@@ -247,14 +250,14 @@ def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
 def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+    return clean_text("".join(element.itertext()))
 
 
 def _plain(text: str) -> str:
     # RSS descriptions are often escaped HTML; keep the words.
     if "<" not in text:
         return text
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", text)).strip()
+    return clean_text(re.sub(r"<[^>]*>", " ", text))
 
 
 def _int(value: str | None) -> int | None:

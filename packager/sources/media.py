@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -34,7 +36,10 @@ _ISO_DURATION = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
-_SRCSET_CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*(?:,|$)")
+_SRCSET_SEPARATOR = re.compile(r"[\s,]*")
+_SRCSET_URL = re.compile(r"\S+")
+_SRCSET_DESCRIPTORS = re.compile(r"[^,]*")
+_SRCSET_SIZE = re.compile(r"(\d+(?:\.\d+)?)([wx])")
 
 
 def detect_video_type(url: str, content_type: str = "") -> str:
@@ -54,8 +59,25 @@ def detect_video_type(url: str, content_type: str = "") -> str:
     return ""
 
 
+# The longest duration accepted: Roku's integers are 32-bit, and no news video is 68 years.
+MAX_DURATION_SECONDS = 2**31 - 1
+
+
 def parse_duration(text: object) -> float | None:
-    """Seconds from an ISO 8601 duration (`PT1M30S`), a clock (`1:30`) or a number; else None."""
+    """Seconds from an ISO 8601 duration (`PT1M30S`), a clock (`1:30`) or a number; else None.
+
+    None too for values that are not a finite duration up to MAX_DURATION_SECONDS.
+    """
+    try:
+        seconds = _duration_seconds(text)
+    except OverflowError:  # an integer beyond any float
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds > MAX_DURATION_SECONDS:
+        return None
+    return seconds
+
+
+def _duration_seconds(text: object) -> float | None:
     if isinstance(text, bool):
         return None
     if isinstance(text, int | float):
@@ -85,15 +107,36 @@ def parse_duration(text: object) -> float | None:
 def largest_srcset(srcset: str, base_url: str = "") -> str:
     """The URL of the widest candidate in a `srcset` (by `w`, then `x` descriptor), resolved."""
     best_url, best_size = "", -1.0
-    for match in _SRCSET_CANDIDATE.finditer(srcset or ""):
-        url, size, unit = match.group(1), match.group(2), match.group(3)
-        if not url:
-            continue
+    for url, descriptors in srcset_candidates(srcset or ""):
+        size = _SRCSET_SIZE.search(descriptors)
         # Width descriptors beat density ones; a bare URL counts as 1x.
-        weight = float(size) * (1.0 if unit == "w" else 1e-6) if size else 1e-6
+        weight = float(size.group(1)) * (1.0 if size.group(2) == "w" else 1e-6) if size else 1e-6
         if weight > best_size:
-            best_url, best_size = url.rstrip(","), weight
+            best_url, best_size = url, weight
     return resolve_url(best_url, base_url) if best_url else ""
+
+
+def srcset_candidates(srcset: str) -> Iterator[tuple[str, str]]:
+    """(URL, descriptors) of each `srcset` candidate, split as the HTML standard says
+    (§4.8.4.3.10): a URL runs to the next whitespace, so it may hold commas
+    (`?crop=6604,4403`); descriptors run to the next comma."""
+    position = 0
+    while position < len(srcset):
+        skipped = _SRCSET_SEPARATOR.match(srcset, position)
+        position = skipped.end() if skipped is not None else position
+        found = _SRCSET_URL.match(srcset, position)
+        if found is None:
+            return
+        url, position = found.group(), found.end()
+        descriptors = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            more = _SRCSET_DESCRIPTORS.match(srcset, position)
+            if more is not None:
+                descriptors, position = more.group(), more.end()
+        if url:
+            yield url, descriptors.strip()
 
 
 def resolve_url(url: str, base_url: str) -> str:
@@ -136,4 +179,14 @@ def parse_datetime(text: object) -> datetime | None:
                 return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return parsed if representable(parsed) else None
+
+
+def representable(moment: datetime) -> bool:
+    """True when `moment` can be written in UTC (year 1 to 9999 there): 9999-12-31T23:59:59-05:00
+    and 0001-01-01T00:30:00+05:00 cannot, and would fail wherever they are converted."""
+    try:
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return False
+    return True

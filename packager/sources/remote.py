@@ -1,4 +1,5 @@
-"""Remote sources: feed and article page URLs → `Article`s; one bad entry never stops the rest."""
+"""Remote sources: page, RSS/Atom, JSON Feed, sitemap and WordPress API URLs → `Article`s;
+one bad entry never stops the rest."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import dataclasses
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from packager.errors import PackagerError, SourceError
@@ -15,6 +17,10 @@ from packager.net.fetcher import PAGE_MAX_BYTES, Fetched, Fetcher
 from packager.net.urls import redact
 from packager.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from packager.sources.html import extract_html_article
+from packager.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from packager.sources.sanitize import clean_article
+from packager.sources.sitemaps import MAX_SITEMAP_BYTES, looks_like_sitemap, parse_sitemap
+from packager.sources.wordpress import is_wordpress_posts_url, parse_posts, posts_page_url
 
 # Media types a page or feed may be served as; anything else (an image, a PDF) is refused.
 DOCUMENT_TYPES = (
@@ -25,6 +31,10 @@ DOCUMENT_TYPES = (
     "application/atom",
     "application/rdf",
 )
+SITEMAP_TYPES = (*DOCUMENT_TYPES, "application/gzip", "application/x-gzip")
+JSON_TYPES = ("application/json", "application/feed+json", "text/")
+# What a URL given to read_remote may be: a page, a feed of any kind, a sitemap.
+SOURCE_TYPES = (*SITEMAP_TYPES, "application/json", "application/feed+json")
 IMAGE_EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
@@ -39,6 +49,7 @@ def read_remote(
     *,
     fetcher: Fetcher,
     image_dir: Path | None = None,
+    since: datetime | None = None,
 ) -> Iterator[Article | SourceError]:
     """Articles from feed URLs (each entry's page is fetched) and article page URLs.
 
@@ -49,21 +60,98 @@ def read_remote(
     Failures are yielded as SourceError values, in input order, and reading goes on.
     """
     for url in urls:
+        if is_wordpress_posts_url(url):
+            yield from read_wordpress(url, fetcher=fetcher, image_dir=image_dir, since=since)
+            continue
         try:
-            fetched = fetcher.get(url, expect=DOCUMENT_TYPES, max_bytes=PAGE_MAX_BYTES)
+            fetched = fetcher.get(url, expect=SOURCE_TYPES, max_bytes=PAGE_MAX_BYTES)
         except PackagerError as exc:
             yield _as_source_error(exc, url)
             continue
-        if looks_like_feed(fetched.content, fetched.media_type):
-            yield from read_feed_document(
-                fetched.content,
-                origin=fetched.url,
-                fetcher=fetcher,
-                image_dir=image_dir,
-                found_in=fetched.url,
-            )
-        else:
-            yield _page_article(fetched, fetcher=fetcher, image_dir=image_dir)
+        yield from _read_document(fetched, fetcher=fetcher, image_dir=image_dir, since=since)
+
+
+def _read_document(
+    fetched: Fetched, *, fetcher: Fetcher, image_dir: Path | None, since: datetime | None
+) -> Iterator[Article | SourceError]:
+    """The articles of one fetched document, by what it is: JSON Feed, sitemap, RSS/Atom, page."""
+    if looks_like_json_feed(fetched.content, fetched.media_type):
+        try:
+            found = parse_json_feed(fetched.content, origin=fetched.url, base_url=fetched.url)
+        except SourceError as exc:
+            found = [exc]
+        yield from _with_images(found, fetcher=fetcher, image_dir=image_dir)
+    elif looks_like_sitemap(fetched.content):
+        yield from read_sitemap_document(
+            fetched.content,
+            origin=fetched.url,
+            fetcher=fetcher,
+            image_dir=image_dir,
+            found_in=fetched.url,
+            since=since,
+        )
+    elif looks_like_feed(fetched.content, fetched.media_type):
+        yield from read_feed_document(
+            fetched.content,
+            origin=fetched.url,
+            fetcher=fetcher,
+            image_dir=image_dir,
+            found_in=fetched.url,
+        )
+    else:
+        yield _page_article(fetched, fetcher=fetcher, image_dir=image_dir)
+
+
+# WordPress answers at most 100 posts a page; a newsroom's recent posts fit in a few pages.
+MAX_WORDPRESS_PAGES = 10
+
+
+def read_wordpress(
+    url: str,
+    *,
+    fetcher: Fetcher,
+    image_dir: Path | None = None,
+    since: datetime | None = None,
+) -> Iterator[Article | SourceError]:
+    """The posts of a WordPress REST API posts URL, page after page (`X-WP-TotalPages`, at
+    most MAX_WORDPRESS_PAGES), each page a conditional GET through the fetcher's cache.
+
+    `since`: only posts modified after it (the API's `modified_after`).
+    """
+    after = since.isoformat() if since is not None else ""
+    page, total = 1, 1
+    while page <= min(total, MAX_WORDPRESS_PAGES):
+        page_url = posts_page_url(url, page, modified_after=after)
+        try:
+            fetched = fetcher.get(page_url, expect=JSON_TYPES, max_bytes=PAGE_MAX_BYTES)
+            found = parse_posts(fetched.content, origin=redact(page_url))
+        except PackagerError as exc:
+            yield _as_source_error(exc, page_url)
+            return
+        yield from _with_images(found, fetcher=fetcher, image_dir=image_dir)
+        total = _int_header(fetched.headers, "X-WP-TotalPages", default=page)
+        page += 1
+    if total > MAX_WORDPRESS_PAGES:
+        yield SourceError(
+            f"read the first {MAX_WORDPRESS_PAGES} of {total} pages of posts of {redact(url)}",
+            location=redact(url),
+            hint="add `per_page=100` to the URL, or read only recent posts (modified_after)",
+        )
+
+
+def _with_images(
+    found: Iterable[Article | SourceError], *, fetcher: Fetcher, image_dir: Path | None
+) -> Iterator[Article | SourceError]:
+    for item in found:
+        if image_dir is not None and isinstance(item, Article):
+            item = download_images(item, fetcher=fetcher, image_dir=image_dir)
+        yield item
+
+
+def _int_header(headers: dict[str, str], name: str, *, default: int) -> int:
+    wanted = name.lower()
+    value = next((v for k, v in headers.items() if k.lower() == wanted), "")
+    return int(value) if value.strip().isdigit() and len(value.strip()) < 6 else default
 
 
 def read_feed_document(
@@ -85,6 +173,17 @@ def read_feed_document(
         yield exc
         return
     yield from feed.problems
+    yield from read_entries(feed.entries, fetcher=fetcher, image_dir=image_dir, found_in=found_in)
+
+
+def read_entries(
+    entries: Sequence[FeedEntry],
+    *,
+    fetcher: Fetcher,
+    image_dir: Path | None = None,
+    found_in: str = "",
+) -> Iterator[Article | SourceError]:
+    """Each entry's page fetched and read, gaps filled from the entry, in entry order."""
 
     def read_entry(entry: FeedEntry) -> Article | SourceError:
         try:
@@ -103,7 +202,82 @@ def read_feed_document(
             article = download_images(article, fetcher=fetcher, image_dir=image_dir)
         return article
 
-    yield from fetcher.map(read_entry, feed.entries)
+    yield from fetcher.map(read_entry, entries)
+
+
+# A sitemap index is followed this far (the protocol allows no nesting; some sites nest once)
+# and for this many sitemap files in all; of the articles listed, the newest are read.
+MAX_SITEMAP_DEPTH = 2
+MAX_SITEMAP_FILES = 20
+MAX_SITEMAP_ARTICLES = 200
+
+
+def read_sitemap_document(
+    content: bytes,
+    *,
+    origin: str,
+    fetcher: Fetcher,
+    image_dir: Path | None = None,
+    found_in: str = "",
+    since: datetime | None = None,
+) -> Iterator[Article | SourceError]:
+    """The articles a sitemap (or sitemap index, followed) lists, newest first.
+
+    `since`: only entries (and indexed sitemaps) whose `<lastmod>` or news publication date
+    is later, for incremental fetches; entries without either date are always read. Of what
+    is left, the MAX_SITEMAP_ARTICLES newest are read.
+    """
+    entries: list[FeedEntry] = []
+    problems: list[SourceError] = []
+    pending = [(content, origin, found_in, 0)]
+    files = 0
+    while pending:
+        data, where, url, depth = pending.pop(0)
+        files += 1
+        try:
+            sitemap = parse_sitemap(data, origin=where, base_url=url)
+        except SourceError as exc:
+            problems.append(exc)
+            continue
+        problems.extend(sitemap.problems)
+        entries.extend(
+            e for e in sitemap.entries if _changed_since(e.modified or e.published, since)
+        )
+        for link in sitemap.sitemaps:
+            if not _changed_since(link.modified, since):
+                continue
+            if depth + 1 > MAX_SITEMAP_DEPTH or files + len(pending) >= MAX_SITEMAP_FILES:
+                problems.append(_sitemap_limit(link.url, where))
+                continue
+            try:
+                fetched = fetcher.get(
+                    link.url, found_in=url, expect=SITEMAP_TYPES, max_bytes=MAX_SITEMAP_BYTES
+                )
+            except PackagerError as exc:
+                problems.append(_as_source_error(exc, link.url))
+                continue
+            pending.append((fetched.content, fetched.url, fetched.url, depth + 1))
+    yield from problems
+    newest = sorted(entries, key=_entry_time, reverse=True)[:MAX_SITEMAP_ARTICLES]
+    yield from read_entries(newest, fetcher=fetcher, image_dir=image_dir, found_in=found_in)
+
+
+def _changed_since(moment: datetime | None, since: datetime | None) -> bool:
+    return since is None or moment is None or moment > since
+
+
+def _entry_time(entry: FeedEntry) -> float:
+    moment = entry.published or entry.modified
+    return moment.timestamp() if moment is not None else float("-inf")
+
+
+def _sitemap_limit(url: str, index: str) -> SourceError:
+    return SourceError(
+        f"skipped sitemap {redact(url)} named by {redact(index)}: more than "
+        f"{MAX_SITEMAP_FILES} sitemap files or {MAX_SITEMAP_DEPTH} levels of indexes",
+        location=redact(url),
+        hint="point packager at the news sitemap itself (the one listing recent articles)",
+    )
 
 
 def merge_feed_entry(article: Article, entry: FeedEntry) -> Article:
@@ -118,7 +292,7 @@ def merge_feed_entry(article: Article, entry: FeedEntry) -> Article:
     images = list(article.images)
     known = {image.location for image in images}
     images += [image for image in entry.images if image.location not in known]
-    return dataclasses.replace(
+    merged = dataclasses.replace(
         article,
         url=article.url or entry.link,
         published=article.published or entry.published,
@@ -126,13 +300,15 @@ def merge_feed_entry(article: Article, entry: FeedEntry) -> Article:
         summary=article.summary or entry.summary,
         videos=tuple(videos.values()),
         images=tuple(images),
-        tags=article.tags or entry.categories,
+        tags=article.tags or entry.tags or entry.categories,
+        modified=article.modified or entry.modified,
         warnings=tuple(
             w
             for w in article.warnings
             if not (entry.published and w.startswith("no publication date"))
         ),
     )
+    return clean_article(merged)
 
 
 def download_images(article: Article, *, fetcher: Fetcher, image_dir: Path) -> Article:

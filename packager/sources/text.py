@@ -36,7 +36,12 @@ from datetime import UTC, datetime, time
 from packager.errors import ConfigError, SourceError
 from packager.ids import stable_id
 from packager.model import LANGUAGE_CODE, Article, Image, Video
-from packager.sources.media import detect_video_type, parse_duration
+from packager.sources.media import (
+    MAX_DURATION_SECONDS,
+    detect_video_type,
+    parse_duration,
+    representable,
+)
 
 # A line matching one of these starts the site footer: it and everything after it are dropped.
 # Generic phrases of news-site boilerplate, matched case-insensitively anywhere in a line.
@@ -98,7 +103,8 @@ _SENTENCE_END = re.compile(r"[.!?:;,]$")
 # Photo credits at the end of a caption line. Each pattern's `credit` group is the credit
 # kept in `Image.credit`: the agency or photographer *name* ("AFP", "John Smith/Reuters"),
 # without the word "photo", because that is what a credit line displays.
-_PHOTO_WORDS = r"(?:photo|photograph|image|picture|pic)s?"
+# English, and "Foto"/"Bild" as German, Dutch, Nordic, Spanish and Italian credits write it.
+_PHOTO_WORDS = r"(?:photo|photograph|image|picture|pic|foto|bild)s?"
 _CREDIT_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -108,6 +114,8 @@ _CREDIT_PATTERNS = tuple(
         r"\((?:credit\s*:|courtesy(?:\s+of)?|©)\s*(?P<credit>[^()]{1,80})\)$",
         # "(Getty Images)", "(Anadolu Images)": agencies whose name ends in "Images"
         r"\((?P<credit>[^()]{1,60}?\s+images)\)$",
+        # "(AP Photo/Carolyn Kaster)", "(Reuters Photo / Jane Doe)": agency style, kept whole
+        r"\((?P<credit>[^()/]{1,40}?\s(?:photo|foto)s?\s*/\s*[^()]{1,60})\)$",
         # "(AFP photo)", "(Reuters photo)", "(AFP file photo)"
         r"\((?P<credit>[^()]{1,80}?)\s+(?:file\s+)?(?:photo|photograph|pic)s?\)$",
         # "... in Washington. Photo: X" / "— Photo by X" (no parentheses)
@@ -231,6 +239,22 @@ def split_credit(line: str) -> tuple[str, str] | None:
     return None
 
 
+def normalise_credit(text: str) -> str:
+    """A photo credit in the one form every reader gives: the credited name alone.
+
+    "(Town Crier photo)", "Photo: Town Crier", "© Town Crier" and "(Town Crier)" all become
+    "Town Crier", so the feed, `packager extract` and the rendered video show it alike
+    however the page, the CMS or the article file wrote it.
+    """
+    plain = normalise_space(text)
+    split = split_credit(plain)
+    if split is not None and not split[0] and split[1]:  # the whole text is a credit mark
+        plain = split[1]
+    while len(plain) > 2 and plain[0] == "(" and plain[-1] == ")" and "(" not in plain[1:-1]:
+        plain = plain[1:-1].strip()
+    return plain
+
+
 def split_breadcrumb(text: str) -> tuple[str, ...]:
     """A section path from "News / Foreign Policy / Russia" (also », ›, > separators)."""
     parts = (normalise_space(part) for part in _BREADCRUMB_SEPARATORS.split(text))
@@ -256,6 +280,9 @@ def video_type_for(location: str) -> str:
     return detect_video_type(location)
 
 
+OUT_OF_RANGE_DATE = "outside the years 1 to 9999 once converted to UTC"
+
+
 def parse_datetime(value: str) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime; no zone given means UTC.
 
@@ -267,7 +294,10 @@ def parse_datetime(value: str) -> datetime:
     if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):
         raise ValueError("not an ISO 8601 date")
     moment = datetime.fromisoformat(text)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if not representable(moment):
+        raise ValueError(OUT_OF_RANGE_DATE)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -297,10 +327,11 @@ class FrontMatter:
         value = self.values[key][0]
         try:
             return parse_datetime(value)
-        except ValueError:
+        except ValueError as exc:
+            out_of_range = str(exc) == OUT_OF_RANGE_DATE
             raise self.error(
                 key,
-                f"{value!r} is not an ISO 8601 date",
+                f"{value!r} is " + (OUT_OF_RANGE_DATE if out_of_range else "not an ISO 8601 date"),
                 "write e.g. 2022-01-26 or 2022-01-26T18:30:00+03:30 (no zone = UTC)",
             ) from None
 
@@ -447,7 +478,8 @@ def article_from_parts(
     duration = parse_duration(front.text("duration")) if "duration" in front else None
     if "duration" in front and duration is None:
         raise SourceError(
-            f"{origin}: front matter `duration` {front.text('duration')!r} is not a duration",
+            f"{origin}: front matter `duration` {_clip(front.text('duration'))!r} is not a "
+            f"duration of at most {MAX_DURATION_SECONDS} seconds",
             location=origin,
             hint="write seconds (95), a clock (1:35) or ISO 8601 (PT1M35S)",
         )
@@ -529,3 +561,7 @@ def parse_text_article(
 
 def _same_text(left: str, right: str) -> bool:
     return normalise_space(left).casefold() == normalise_space(right).casefold()
+
+
+def _clip(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -126,9 +126,15 @@ XP_H1 = etree.XPath("//h1")
 XP_FIGURES = etree.XPath("//figure[not(ancestor::aside or ancestor::nav or ancestor::footer)]")
 XP_FIG_IMG = etree.XPath(".//img|.//amp-img|.//source[@srcset or @data-srcset]")
 XP_FIGCAPTION = etree.XPath(".//figcaption")
+# Elements outside figures that may be captions: any with a class, and <figcaption>s that a
+# page set beside their <figure> instead of inside it.
 XP_CLASSED_OUTSIDE_FIGURES = etree.XPath(
-    "//body//*[@class][not(ancestor-or-self::figure or ancestor::aside or ancestor::nav"
-    " or ancestor::footer)]"
+    "//body//*[@class or self::figcaption][not(ancestor-or-self::figure or ancestor::aside"
+    " or ancestor::nav or ancestor::footer)]"
+)
+XP_TITLED_IMAGES = etree.XPath(
+    "//body//img[@title][not(ancestor::figure or ancestor::aside or ancestor::nav"
+    " or ancestor::footer or ancestor::header)]"
 )
 XP_OTHER_MEDIA = etree.XPath(
     ".//video|.//audio|.//iframe|.//embed|.//object|.//amp-video|.//amp-iframe|.//amp-youtube"

@@ -167,7 +167,7 @@ def test_media_files_captions_languages_and_ignored_files(tmp_path: Path) -> Non
             "Article.TXT": "---\nlanguage: de\n---\nH\n\nBody.\n",
             "captions.vtt": "WEBVTT\n",
             "captions.fr.vtt": "WEBVTT\n",
-            "talk.en.cc.srt": "1\n",
+            "talk.en.cc.srt": "1\n00:00:00,000 --> 00:00:01,500\nHello\n",
             "b.m3u8": "#EXTM3U\n",
             "a.mov": b"\x00",
             "raw.webm": b"\x00",

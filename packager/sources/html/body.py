@@ -1,0 +1,157 @@
+"""The article's body text: trafilatura's fast pass, completed where it stopped early.
+
+trafilatura's fast mode takes the first container that looks like the article body. Pages
+that split the body into several such containers (around an advertisement, a "read more"
+box or a paywall marker) then lose everything after the first: 118 of ~870 words. When the
+text found is short for the page, the other containers of the same kind are read too, and
+then trafilatura's full extraction (fallback extractors, layout tables) is tried.
+"""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from lxml import html as lxml_html
+
+from packager.cleantext import clean_text
+
+_SHORT_SHARE = 0.6  # a body under this share of the page's paragraph words may be cut short
+_MIN_GAIN = 0.3  # the other containers must add at least this share of words to count
+_MAX_PARAGRAPHS = 2000  # article pages hold tens to a few hundred <p> elements
+_KEPT_SHARE = 0.6  # a fuller extraction must keep this share of the short one's paragraphs
+_MAX_LINK_SHARE = 0.5  # a paragraph that is mostly links is navigation, not text
+_NOT_ARTICLE = re.compile(
+    r"comment|related|promo|newsletter|share|social|footer|sidebar|teaser|recommend|\bad\b|advert",
+    re.IGNORECASE,
+)
+_OUTSIDE_ARTICLE_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
+
+
+def without_headline(body: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """The body without a leading copy of the headline (trafilatura keeps the page's <h1>)."""
+    folded = " ".join(title.split()).casefold()
+    while body and " ".join(body[0].split()).casefold() == folded:
+        body = body[1:]
+    return body
+
+
+def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
+    """The article's paragraphs, in page order."""
+    text = trafilatura.extract(
+        tree,
+        url=base_url or None,
+        include_comments=False,
+        include_tables=False,
+        output_format="txt",
+        deduplicate=False,
+        fast=True,
+    )
+    paragraphs = _lines(text)
+    page_words = _page_paragraph_words(tree)
+    if page_words < 0:
+        return paragraphs  # not an article page: no second pass over it
+    if paragraphs and _words(paragraphs) < _SHORT_SHARE * page_words:
+        paragraphs = _with_sibling_containers(tree, paragraphs)
+    if _words(paragraphs) < _SHORT_SHARE * page_words:
+        paragraphs = _with_fallbacks(tree, base_url, paragraphs)
+    return paragraphs
+
+
+def _with_fallbacks(
+    tree: lxml_html.HtmlElement, base_url: str, paragraphs: tuple[str, ...]
+) -> tuple[str, ...]:
+    """trafilatura's full extraction (its fallback extractors, and text in layout tables)
+    instead of a short fast pass, when it finds clearly more of the same article: it keeps
+    most of what the fast pass found and does not run on into another article (an <h1>)."""
+    text = trafilatura.extract(
+        tree,
+        url=base_url or None,
+        include_comments=False,
+        include_tables=True,
+        output_format="txt",
+        deduplicate=False,
+        fast=False,
+    )
+    fuller = _lines(text)
+    if _words(fuller) < (1 + _MIN_GAIN) * _words(paragraphs):
+        return paragraphs
+    found = set(fuller)
+    if paragraphs and sum(p in found for p in paragraphs) < _KEPT_SHARE * len(paragraphs):
+        return paragraphs  # another part of the page, not more of the same article
+    headlines = {clean_text(h.text_content()) for h in tree.iter("h1")} - {""}
+    if sum(1 for line in fuller if line in headlines) > 1:
+        return paragraphs  # runs on into the next article of an endless page
+    return fuller
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split("\n") if p.strip())
+
+
+def _with_sibling_containers(
+    tree: lxml_html.HtmlElement, paragraphs: tuple[str, ...]
+) -> tuple[str, ...]:
+    """`paragraphs` plus the text of the page's other containers of the same kind (same tag
+    and class as those holding the paragraphs found), before and after them in page order,
+    within the same article: an `<h1>` or `<article>` begins another one."""
+    known = {clean_text(p) for p in paragraphs}
+    found = [p for p in tree.iter("p") if clean_text(p.text_content()) in known]
+    kinds = {
+        (parent.tag, parent.get("class"))
+        for parent in (p.getparent() for p in found)
+        if parent is not None and parent.get("class")
+    }
+    if not kinds:
+        return paragraphs
+    first = found[0]
+    before: list[str] = []
+    after: list[str] = []
+    seen_first = False
+    for element in tree.iter("p", "h1", "article"):
+        if element is first:
+            seen_first = True
+        if element.tag != "p":  # another article's headline: pages that scroll on to the next
+            if seen_first:
+                break
+            before.clear()
+            continue
+        parent = element.getparent()
+        if parent is None or (parent.tag, parent.get("class")) not in kinds:
+            continue
+        text = clean_text(element.text_content())
+        if not text or text in known or not _article_text(element, text):
+            continue
+        known.add(text)
+        (after if seen_first else before).append(text)
+    if _words(before) + _words(after) < _MIN_GAIN * _words(paragraphs):
+        return paragraphs
+    return (*before, *paragraphs, *after)
+
+
+def _article_text(element: lxml_html.HtmlElement, text: str) -> bool:
+    """Not navigation, a teaser or an advertisement: few links, no such container around."""
+    links = sum(len(a.text_content()) for a in element.iter("a"))
+    if links > _MAX_LINK_SHARE * len(text):
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _OUTSIDE_ARTICLE_TAGS:
+            return False
+        if _NOT_ARTICLE.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            return False
+    return True
+
+
+def _page_paragraph_words(tree: lxml_html.HtmlElement) -> int:
+    """Words in the page's <p> elements; -1 for a page with more of them than any article
+    page has (tens of thousands), where a second extraction pass would take minutes."""
+    words = 0
+    for count, paragraph in enumerate(tree.iter("p")):
+        if count >= _MAX_PARAGRAPHS:
+            return -1
+        words += len(paragraph.text_content().split())
+    return words
+
+
+def _words(paragraphs: tuple[str, ...] | list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)

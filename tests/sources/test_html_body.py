@@ -1,0 +1,63 @@
+"""Body text: a body split over several containers is read whole, and only this article's."""
+
+from __future__ import annotations
+
+from packager.sources.html import extract_html_article
+
+
+def _para(i: int) -> str:
+    return (
+        f"<p>Paragraph {i} of the council story: the members debated the budget for the new "
+        "harbour bridge and the school repairs at length, with residents for and against.</p>"
+    )
+
+
+def _page(middle: str, tail: str = "") -> bytes:
+    return (
+        "<html><head><title>Council budget</title></head><body><nav><a href='/'>Home</a></nav>"
+        "<main><article><h1>Council budget</h1>"
+        f"<div class='article-body'>{''.join(_para(i) for i in range(3))}</div>"
+        f"{middle}"
+        f"<div class='article-body'>{''.join(_para(i) for i in range(3, 20))}</div>"
+        f"</article>{tail}</main><footer><p>Copyright News</p></footer></body></html>"
+    ).encode()
+
+
+def test_body_split_around_an_advertisement_is_read_whole() -> None:
+    page = _page(
+        "<div class='ad-slot'><p>Advertisement</p></div>"
+        "<aside class='related'><p><a href='/x'>Read more: the other story</a></p></aside>"
+    )
+    body = extract_html_article(page, origin="split.html").body
+    assert [p.split(":")[0] for p in body] == [
+        f"Paragraph {i} of the council story" for i in range(20)
+    ]
+
+
+def test_next_article_of_an_endless_page_is_not_added() -> None:
+    other = "".join(
+        f"<p>Paragraph {i} of the next story, about the football club's new stadium plans and "
+        "the traffic they would bring to the old town on match days.</p>"
+        for i in range(30)
+    )
+    page = (
+        "<html><head><title>Council budget</title></head><body>"
+        "<article><h1>Council budget</h1><div class='article-body'>"
+        + "".join(_para(i) for i in range(4))
+        + "</div></article><article><h1>Stadium plans</h1><div class='article-body'>"
+        + other
+        + "</div></article></body></html>"
+    ).encode()
+    body = extract_html_article(page, origin="scroll.html").body
+    assert not any("next story" in p for p in body)
+    assert len(body) == 4
+
+
+def test_body_continued_in_a_container_of_another_kind_is_read_whole() -> None:
+    # The fast pass stops after the first container; trafilatura's fallbacks find the rest.
+    page = _page("<div class='newsletter-signup'><p>Sign up</p></div>").replace(
+        b"<div class='article-body'>" + _para(3).encode(),
+        b"<div class='article-continued'>" + _para(3).encode(),
+    )
+    body = extract_html_article(page, origin="continued.html").body
+    assert sum("council story" in p for p in body) == 20
