@@ -61,7 +61,10 @@ def _feed_enum(*path: str) -> tuple[str, ...]:
     node: Any = load_schema(FEED_SCHEMA)["$defs"]
     for key in path:
         node = node[key]
-    return tuple(node["enum"])
+    # Values the schema accepts only with a warning (an `if` over them: forms Roku's own later
+    # feeds use) are not offered for feeds packager writes: those get the spec's own form.
+    warned = set(node.get("if", {}).get("enum", ()))
+    return tuple(value for value in node["enum"] if value not in warned)
 
 
 @cache

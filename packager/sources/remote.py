@@ -212,7 +212,7 @@ MAX_SITEMAP_FILES = 20
 MAX_SITEMAP_ARTICLES = 200
 
 
-def read_sitemap_document(
+def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and context
     content: bytes,
     *,
     origin: str,

@@ -434,7 +434,7 @@ def blocks_of(lines: Iterable[str]) -> list[list[str]]:
     return blocks
 
 
-def article_from_parts(
+def article_from_parts(  # noqa: PLR0913 - keyword-only parts of one article, each named
     front: FrontMatter,
     *,
     origin: str,

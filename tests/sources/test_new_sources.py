@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from packager.cli import main
 from packager.errors import SourceError
-from packager.http import Fetcher
 from packager.model import Article
+from packager.net.fetcher import Fetcher
 from packager.sources.jsonfeed import parse_json_feed
 from packager.sources.remote import MAX_SITEMAP_FILES, read_remote
 from packager.sources.sitemaps import looks_like_sitemap, parse_sitemap
