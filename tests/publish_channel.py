@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 from pathlib import Path
 
-from PIL import Image
-
-BASE_URL = "https://cdn.example.com/channel/"
-
-
-def jpeg(seed: str, size: tuple[int, int] = (64, 36)) -> bytes:
-    """A small JPEG whose colour (and so whose bytes) depends on `seed`."""
-    digest = hashlib.sha256(seed.encode()).digest()
-    picture = Image.new("RGB", size, (digest[0], digest[1], digest[2]))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=80)
-    return buffer.getvalue()
+from tests.builders import BASE_URL, seeded_jpeg
 
 
 def _store(out: Path, folder: str, suffix: str, data: bytes) -> str:
@@ -48,7 +36,7 @@ def write_channel(
     out.mkdir(parents=True)
     items = []
     for article_id, text in articles.items():
-        thumbnail = _store(out, "images", ".jpg", jpeg(text, image_size))
+        thumbnail = _store(out, "images", ".jpg", seeded_jpeg(text, image_size))
         content: dict[str, object] = {
             "dateAdded": "2026-11-01T08:00:00+00:00",
             "duration": 30,
@@ -102,7 +90,7 @@ def write_bundle(articles: Path, slug: str, title: str) -> Path:
     """One text article with a photo and a video URL: builds without rendering anything."""
     folder = articles / slug
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "1.jpg").write_bytes(jpeg(slug, (1280, 720)))
+    (folder / "1.jpg").write_bytes(seeded_jpeg(slug, (1280, 720)))
     (folder / "article.txt").write_text(
         "---\ndate: 2026-11-20T08:00:00Z\n"
         f"video: https://video.example.org/{slug}.m3u8\nduration: 60\n---\n"

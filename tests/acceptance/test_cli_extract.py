@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from packager.cli import main
 from tests.http_fixtures import LocalServer, Route
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "channel" / "articles"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "channel" / "articles"
 
 
 def test_extract_bundle_and_loose_file_as_json(shared_dir: Path) -> None:

@@ -2,7 +2,7 @@
 
 Content hashes of rendered media depend on the machine's text-to-speech voice and fonts, so
 asset names, and the duration and bitrate of rendered videos, are normalised before comparing.
-To accept a deliberate change: PACKAGER_UPDATE_GOLDEN=1 pytest tests/build/test_example_channel.py
+To accept a deliberate change: PACKAGER_UPDATE_GOLDEN=1 pytest tests/acceptance/test_example_channel.py
 and review the diff of the golden file.
 """
 

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from packager import __version__
 from packager.cli import main
 from packager.errors import ExitCode
+from tests.builders import REPO
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+README = (REPO / "README.md").read_text()
 COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
 
 
@@ -62,10 +63,9 @@ def test_the_wheel_ships_py_typed(tmp_path: Path) -> None:
     import sys
     import zipfile
 
-    repo = Path(__file__).resolve().parent.parent
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path), str(repo)],
+         str(tmp_path), str(REPO)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

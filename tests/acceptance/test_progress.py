@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from packager.cli import main
 from packager.republish import republish
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 ARTICLE = (
     "---\ndate: 2026-11-02T08:00:00Z\nvideo: https://cdn.example.com/{name}.m3u8\n"

@@ -12,7 +12,7 @@ from packager.cli import main
 from packager.preview import find_chromium
 from packager.report import screenshot_markdown
 from tests.acceptance.test_progress import ARTICLE
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 
 @pytest.fixture

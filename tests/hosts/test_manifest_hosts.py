@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from publish_channel import write_channel
 from publish_support import HostUnderTest
 
 from packager.publish import RetryPolicy, publish, read_live_manifest
 from packager.publish.plan import ContentKey
+from tests.publish_channel import write_channel
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 FAST = RetryPolicy(attempts=3, sleep=lambda _: None)

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_channel import BASE_URL, write_channel
 from publish_support import HostUnderTest, WebDavServer
 
 from packager.errors import PublishError
 from packager.layout import FEED_NAME
 from packager.publish import Host, HostError, RetryPolicy, open_host, publish
 from packager.publish.base import RemoteFile, Upload
+from tests.publish_channel import BASE_URL, write_channel
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 FAST = RetryPolicy(attempts=3, sleep=lambda _: None)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from publish_channel import BASE_URL, write_channel
 from publish_support import HostUnderTest
 
 from packager.errors import FeedInvalidError, PublishError
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 from packager.publish import RetryPolicy, open_host, publish
+from tests.publish_channel import BASE_URL, write_channel
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 FAST = RetryPolicy(attempts=3, sleep=lambda _: None)

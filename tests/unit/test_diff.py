@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from packager.cli import main
 from packager.diff import diff_feeds
+from tests.builders import BASE_FEED
 
-BASE = Path(__file__).parent / "validate" / "base-feed.json"
+BASE = BASE_FEED
 
 
 def test_diff_names_added_removed_and_changed_items() -> None:

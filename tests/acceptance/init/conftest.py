@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-GOOD_FEED = REPO / "tests" / "validate" / "base-feed.json"
+from tests.builders import BASE_FEED, REPO
+
+GOOD_FEED = BASE_FEED
 
 
 @pytest.fixture

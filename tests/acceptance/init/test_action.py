@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from packager.scaffold import template
-from tests.init.conftest import REPO
+from tests.builders import REPO
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 INPUT_USE = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)|\binputs\.([A-Za-z0-9_-]+)")

@@ -26,7 +26,7 @@ from packager.scaffold import (
     sample_photo,
     template,
 )
-from tests.init.conftest import REPO
+from tests.builders import REPO
 
 NOW = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 WRITTEN = (

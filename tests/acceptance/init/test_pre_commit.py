@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from packager.cli import main
-from tests.init.conftest import REPO
+from tests.builders import REPO
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 HOOK_IDS = [hook["id"] for hook in HOOKS]

@@ -20,20 +20,14 @@ from click.testing import CliRunner
 from packager.cli import main
 from packager.preview import PreviewResult, PreviewServer, build_preview
 from packager.preview.rows import build_rows
+from tests.acceptance.preview.channel import BASE_URL, EXPECTED_ROWS, PageWatch, channel_feed
+from tests.builders import REPO, make_poster
 from tests.http_fixtures import LocalServer, Route
-from tests.preview.conftest import (
-    BASE_URL,
-    EXPECTED_ROWS,
-    PageWatch,
-    channel_feed,
-    make_poster,
-)
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = Path(os.environ.get("PACKAGER_TEST_ARTIFACTS", REPO / "output" / "test-artifacts"))
-GOLDEN = REPO / "tests" / "build" / "golden" / "example-channel-feed.json"
+GOLDEN = REPO / "tests" / "acceptance" / "golden" / "example-channel-feed.json"
 
 
 @pytest.fixture(scope="module")

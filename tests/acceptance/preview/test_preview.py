@@ -23,10 +23,9 @@ from packager.preview import PreviewServer, build_preview, default_out_dir
 from packager.preview.page import ASSET_DIR, ASSET_FILES, HLS_JS_VERSION, embed_json
 from packager.preview.server import local_prefix
 from packager.preview.source import load_source
+from tests.acceptance.preview.channel import BASE_URL, EXPECTED_ROWS, channel_feed, write_channel
+from tests.builders import REPO
 from tests.http_fixtures import LocalServer, Route, free_port
-from tests.preview.conftest import BASE_URL, EXPECTED_ROWS, channel_feed, write_channel
-
-REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def page_data(page: Path) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from packager.cli import main
 from packager.errors import ExitCode
+from tests.acceptance.preview.channel import channel_feed, write_channel
 from tests.http_fixtures import LocalServer, Route
-from tests.preview.conftest import channel_feed, write_channel
 
 
 def invoke(*args: str) -> Result:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from packager.preview.rows import build_rows, order_items, top_level_items
-from tests.preview.conftest import EXPECTED_ROWS, channel_feed
+from tests.acceptance.preview.channel import EXPECTED_ROWS, channel_feed
 
-GOLDEN = Path(__file__).resolve().parent.parent / "build" / "golden" / "example-channel-feed.json"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "example-channel-feed.json"
 
 
 def _sfv(item_id: str, tags: list[str], date: str = "") -> dict[str, Any]:

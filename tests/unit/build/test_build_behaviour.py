@@ -15,7 +15,7 @@ from packager.build.progress import READING, Progress
 from packager.cli import main
 from packager.config import ChannelConfig, LiveStream
 from packager.errors import ConfigError, InputError
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

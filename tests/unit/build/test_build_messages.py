@@ -10,7 +10,7 @@ from packager.build.collect import origin_note
 from packager.build.progress import READING, THUMBNAILS, VALIDATING, WRITING, Progress
 from packager.config import ChannelConfig, RowRule
 from packager.feed.rows import empty_rules
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 HLS = "video: https://cdn.example.com/{n}.m3u8\nduration: 90\n"

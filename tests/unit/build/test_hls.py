@@ -14,7 +14,7 @@ from packager.config import ChannelConfig
 from packager.publish import publish
 from packager.video import probe_video
 from packager.video.hls import playlist_files
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TEXT = (

@@ -17,9 +17,8 @@ from packager.errors import ConfigError
 from packager.feed.derived import feed_entries
 from packager.sources.xmlparse import parse_xml
 from packager.validate import KIND_MRSS, KIND_SEARCH, validate_feed
-from tests.build.conftest import make_bundle
+from tests.builders import REPO, make_bundle
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "channel"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 MEDIA = "{http://search.yahoo.com/mrss/}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from packager.build import build_feed
 from packager.config import ChannelConfig
 from packager.publish import publish
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TEXT = (

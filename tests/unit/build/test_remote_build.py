@@ -3,29 +3,21 @@ valid channel feed; a rebuild downloads nothing again; a broken entry is skipped
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from packager.build import build_feed
 from packager.config import ChannelConfig
 from packager.validate import validate_feed
-from tests.build.conftest import BASE_URL
+from tests.builders import BASE_URL, jpeg_bytes
 from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-
-
-def photo(shade: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), (shade, 120, 200 - shade)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def page(title: str, image: str, summary: str, video: str = "") -> bytes:
@@ -72,8 +64,12 @@ def newsroom() -> Iterator[LocalServer]:
     server.routes["/news/market"] = Route(
         page("Market reopens", "/img/market.jpg", "The market reopened on Friday.")
     )
-    server.routes["/img/ferry.jpg"] = Route(photo(40), content_type="image/jpeg")
-    server.routes["/img/market.jpg"] = Route(photo(160), content_type="image/jpeg")
+    server.routes["/img/ferry.jpg"] = Route(
+        jpeg_bytes((40, 120, 160), (1200, 800)), content_type="image/jpeg"
+    )
+    server.routes["/img/market.jpg"] = Route(
+        jpeg_bytes((160, 120, 40), (1200, 800)), content_type="image/jpeg"
+    )
     yield server
     server.stop()
 

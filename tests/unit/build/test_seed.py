@@ -11,7 +11,7 @@ from packager.build import build_feed
 from packager.config import ChannelConfig
 from packager.sources import ReadOptions, read_bundle
 from packager.validate import validate_feed
-from tests.build.conftest import BASE_URL, make_photo
+from tests.builders import BASE_URL, make_photo
 
 HEADLINE = "US backs down, responds to Russia's demands, seeks dialogue"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

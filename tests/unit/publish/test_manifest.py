@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from publish_channel import write_channel
 
 from packager.layout import MANIFEST_NAME
 from packager.publish import publish, read_live_manifest
 from packager.publish.manifest import MANIFEST_FORMAT, FileEntry, Manifest
 from packager.publish.plan import ContentKey
+from tests.publish_channel import write_channel
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 VIDEO_META = {"duration": 61.5, "size": 123456, "bitrate": 1800, "width": 1280, "height": 720}
@@ -125,6 +125,6 @@ def test_the_host_protocol_imports_no_heavy_library() -> None:
         text=True,
         check=True,
         timeout=60,
-        cwd=Path(__file__).resolve().parents[2],  # this checkout's packager, first on the path
+        cwd=Path(__file__).resolve().parents[3],  # this checkout's packager, first on the path
     )
     assert done.stdout.strip() == ""

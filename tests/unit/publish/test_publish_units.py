@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from publish_channel import write_channel
 
 from packager.errors import FeedInvalidError
 from packager.outputs import derive_public_url
@@ -22,6 +21,7 @@ from packager.publish.manifest import FileEntry, Manifest
 from packager.publish.retry import RetryPolicy
 from packager.publish.target import parse_target
 from packager.secrets import redact
+from tests.publish_channel import write_channel
 
 NAMES = {"images/ab12cd34ef56ab78cd90.jpg", "captions/x.vtt"}
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_channel import write_bundle
 
 import packager.republish as republish_module
 from packager.config import ChannelConfig
@@ -20,6 +19,7 @@ from packager.publish.local import LocalHost
 from packager.publish.lock import LockInfo, acquire_lock
 from packager.publish.target import parse_target
 from packager.republish import republish
+from tests.publish_channel import write_bundle
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TTL = timedelta(minutes=10)

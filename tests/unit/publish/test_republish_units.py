@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from publish_channel import write_bundle
-
 from packager.config import ChannelConfig
 from packager.errors import ExitCode
 from packager.layout import LOCK_NAME
@@ -16,6 +14,7 @@ from packager.publish.local import LocalHost
 from packager.publish.retry import RetryPolicy
 from packager.publish.target import parse_target
 from packager.republish import republish
+from tests.publish_channel import write_bundle
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""Fixtures for the bundle readers: generated photos and a short generated video."""
+"""Fixtures for the bundle readers: the seed article as a bundle and a short generated video."""
 
 from __future__ import annotations
 
@@ -6,18 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image as PILImage
 
-SEED_NAME = "000_ea0fa2e06869f8ed.txt"
-FIXTURE_BUNDLES = Path(__file__).parent / "bundles"
-
-
-def make_photo(
-    path: Path, colour: tuple[int, int, int], size: tuple[int, int] = (320, 180)
-) -> Path:
-    """A small real picture (format from the suffix) at `path`."""
-    PILImage.new("RGB", size, colour).save(path)
-    return path
+from tests.builders import solid_photo
+from tests.unit.sources.paths import SEED_NAME
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +55,7 @@ def seed_bundle(tmp_path: Path, seed_text: bytes, test_video: Path) -> Path:
     bundle = tmp_path / "us-backs-down"
     bundle.mkdir()
     (bundle / "article.txt").write_bytes(seed_text)
-    make_photo(bundle / "photo1.jpg", (200, 30, 30))
-    make_photo(bundle / "photo2.png", (30, 30, 200))
+    solid_photo(bundle / "photo1.jpg", (200, 30, 30))
+    solid_photo(bundle / "photo2.png", (30, 30, 200))
     (bundle / "clip.mp4").write_bytes(test_video.read_bytes())
     return bundle

@@ -11,7 +11,7 @@ from packager.errors import InputError, SourceError
 from packager.model import Article, Image
 from packager.sources import ReadOptions, read_articles, read_bundle
 from packager.sources.bundle import attach_media
-from tests.sources.conftest import make_photo
+from tests.builders import solid_photo as make_photo
 
 SIMPLE = "News / World\n\nA headline\n\nA paragraph of body text.\n"
 

@@ -13,7 +13,8 @@ from packager.errors import SourceError
 from packager.schemas import ARTICLE_SCHEMA, load_schema
 from packager.sources import ReadOptions, read_bundle
 from packager.sources.cms_json import schema_problems
-from tests.sources.conftest import FIXTURE_BUNDLES, make_photo
+from tests.builders import solid_photo as make_photo
+from tests.unit.sources.paths import FIXTURE_BUNDLES
 
 INVALID_CASES = Path(__file__).parent / "cases" / "json-invalid"
 

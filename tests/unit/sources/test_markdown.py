@@ -10,7 +10,8 @@ import pytest
 
 from packager.errors import SourceError
 from packager.sources import ReadOptions, read_bundle
-from tests.sources.conftest import FIXTURE_BUNDLES, make_photo
+from tests.builders import solid_photo as make_photo
+from tests.unit.sources.paths import FIXTURE_BUNDLES
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from packager.sources.text import (
     split_breadcrumb,
     split_credit,
 )
-from tests.sources.conftest import make_photo
+from tests.builders import solid_photo as make_photo
 
 
 def write_bundle(root: Path, name: str, text: str) -> Path:

@@ -17,7 +17,7 @@ from jsonschema import Draft7Validator
 from packager.errors import InputError
 from packager.schemas import SEARCH_FEED_SCHEMA, load_schema
 from packager.validate import KIND_MRSS, KIND_ROKU, KIND_SEARCH, validate_feed
-from tests.validate.test_cases import apply_patch
+from tests.unit.validate.test_cases import apply_patch
 
 HERE = Path(__file__).parent / "formats"
 BASE_MRSS = HERE / "base-mrss.xml"
