@@ -25,19 +25,22 @@ BASE_URL = "https://cdn.example.com/channel/"
 # -- photos -----------------------------------------------------------------------------------
 
 
-def jpeg_bytes(
-    colour: tuple[int, int, int], size: tuple[int, int] = (64, 36), quality: int = 75
+def photo_bytes(
+    colour: tuple[int, int, int],
+    size: tuple[int, int] = (64, 36),
+    fmt: str = "JPEG",
+    quality: int = 75,
 ) -> bytes:
-    """A plain JPEG of one colour, as bytes."""
+    """A plain picture of one colour (JPEG unless `fmt` says otherwise), as bytes."""
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=quality)
+    Image.new("RGB", size, colour).save(buffer, format=fmt, quality=quality)
     return buffer.getvalue()
 
 
 def seeded_jpeg(seed: str, size: tuple[int, int] = (64, 36)) -> bytes:
     """A small JPEG whose colour (and so whose bytes) depends on `seed`."""
     digest = hashlib.sha256(seed.encode()).digest()
-    return jpeg_bytes((digest[0], digest[1], digest[2]), size, quality=80)
+    return photo_bytes((digest[0], digest[1], digest[2]), size, quality=80)
 
 
 def solid_photo(

@@ -13,7 +13,7 @@ import pytest
 from packager.build import build_feed
 from packager.config import ChannelConfig
 from packager.validate import validate_feed
-from tests.builders import BASE_URL, jpeg_bytes
+from tests.builders import BASE_URL, photo_bytes
 from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
@@ -65,10 +65,10 @@ def newsroom() -> Iterator[LocalServer]:
         page("Market reopens", "/img/market.jpg", "The market reopened on Friday.")
     )
     server.routes["/img/ferry.jpg"] = Route(
-        jpeg_bytes((40, 120, 160), (1200, 800)), content_type="image/jpeg"
+        photo_bytes((40, 120, 160), (1200, 800)), content_type="image/jpeg"
     )
     server.routes["/img/market.jpg"] = Route(
-        jpeg_bytes((160, 120, 40), (1200, 800)), content_type="image/jpeg"
+        photo_bytes((160, 120, 40), (1200, 800)), content_type="image/jpeg"
     )
     yield server
     server.stop()

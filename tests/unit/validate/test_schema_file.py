@@ -84,7 +84,7 @@ def test_fast_and_precise_validators_agree_on_the_base_feed() -> None:
 
 
 def test_installed_wheel_ships_the_schema(tmp_path: Path) -> None:
-    repo = HERE.parent.parent
+    repo = HERE.parents[2]
     completed = subprocess.run(
         [
             sys.executable,
