@@ -130,6 +130,14 @@ def make_video(
 
 # -- bundles ----------------------------------------------------------------------------------
 
+# A text bundle's article.txt whose video is a remote HLS stream (so no rendering, no ffmpeg);
+# fill in {name} and {title}.
+HLS_ARTICLE = (
+    "---\ndate: 2026-11-02T08:00:00Z\nvideo: https://cdn.example.com/{name}.m3u8\n"
+    "duration: 90\n---\nNews\n\n{title} story\n\nA paragraph about it, long enough to be a "
+    "summary of the story.\n"
+)
+
 
 # The options are the bundle's contents, all keywords with defaults; a builder of test data.
 def make_bundle(  # noqa: PLR0913
