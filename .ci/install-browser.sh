@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs Debian's chromium for the preview's browser tests (tests/preview) and for
+# Installs Debian's chromium for the preview's browser tests (tests/acceptance/preview) and for
 # `packager preview --screenshot`. Idempotent; needs root (apt), and says so politely otherwise.
 # Playwright for Python drives it by executable path: Playwright's own browser download is
 # neither used nor needed.

@@ -73,7 +73,7 @@ def median_inprocess_cpu(work: object, repeat: int) -> float:
 
 
 def make_invalid_feed(count: int) -> dict[str, object]:
-    """A feed of `count` items, each broken as real generator output is (see tests/validate/real):
+    """A feed of `count` items, each broken as real generator output is (see tests/unit/validate/real):
     genres inside content (applerulesall2023), the duration as a string and a releaseDate that is
     not a date (mlassoff), a null bitrate (heritagecoc): 4 schema failures per item."""
     feed = make_feed(count)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from PIL import Image
 
 from packager.cli import main
+from tests.builders import photo_bytes
 from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
-
-
-def jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), (40, 120, 160)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def page(image: str, video: str) -> bytes:
@@ -36,7 +29,9 @@ def test_build_fetches_an_image_on_an_allowed_private_host(
 ) -> None:
     photos = LocalServer().start()  # another loopback origin: private, so refused by default
     try:
-        photos.routes["/photo.jpg"] = Route(jpeg(), content_type="image/jpeg")
+        photos.routes["/photo.jpg"] = Route(
+            photo_bytes((40, 120, 160), (1200, 800)), content_type="image/jpeg"
+        )
         server.routes["/news/ferry"] = Route(
             page(photos.url("/photo.jpg"), server.url("/video/ferry.m3u8"))
         )

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from packager.cli import main
 from packager.cli.republish import status_of
 from packager.errors import ExitCode
+from tests.builders import BASE_FEED
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE_FEED = ROOT / "tests" / "validate" / "base-feed.json"
 EXAMPLE_CONFIG = ROOT / "examples" / "channel" / "channel.toml"
 
 

@@ -12,13 +12,7 @@ from click.testing import CliRunner, Result
 
 from packager.cli import main
 from packager.republish import republish
-from tests.build.conftest import BASE_URL, make_bundle
-
-ARTICLE = (
-    "---\ndate: 2026-11-02T08:00:00Z\nvideo: https://cdn.example.com/{name}.m3u8\n"
-    "duration: 90\n---\nNews\n\n{title} story\n\nA paragraph about it, long enough to be a "
-    "summary of the story.\n"
-)
+from tests.builders import BASE_URL, HLS_ARTICLE, make_bundle
 
 
 class FakeTerminal(io.StringIO):
@@ -30,7 +24,7 @@ class FakeTerminal(io.StringIO):
 def articles(tmp_path: Path) -> Path:
     root = tmp_path / "articles"
     for name in ("harbor", "bridge", "market"):
-        make_bundle(root, name, ARTICLE.format(name=name, title=name.title()))
+        make_bundle(root, name, HLS_ARTICLE.format(name=name, title=name.title()))
     return root
 
 

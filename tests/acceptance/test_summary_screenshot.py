@@ -11,8 +11,7 @@ from click.testing import CliRunner, Result
 from packager.cli import main
 from packager.preview import find_chromium
 from packager.report import screenshot_markdown
-from tests.acceptance.test_progress import ARTICLE
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, HLS_ARTICLE, make_bundle
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def channel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A channel folder with two articles (their own HLS videos: nothing to render), as cwd,
     and a job summary file as GitHub Actions gives one."""
     for name in ("harbor", "bridge"):
-        make_bundle(tmp_path / "articles", name, ARTICLE.format(name=name, title=name.title()))
+        make_bundle(tmp_path / "articles", name, HLS_ARTICLE.format(name=name, title=name.title()))
     (tmp_path / "channel.toml").write_text(
         f'[channel]\nprovider_name = "Harbor"\nbase_url = "{BASE_URL}"\n'
         'sources = ["articles"]\n\n[feed]\nbyline_role = ""\n',

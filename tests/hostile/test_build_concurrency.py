@@ -24,7 +24,7 @@ from packager.config import ChannelConfig
 from packager.errors import ExitCode, LockBusyError
 from packager.spec import walk_feed
 from packager.video.integrity import mp4_is_complete, mp4_problem
-from tests.build.conftest import BASE_URL, make_bundle, make_video
+from tests.builders import BASE_URL, make_bundle, make_video
 from tests.hostile.build_helpers import NOW, article, hls_article
 
 

@@ -16,7 +16,7 @@ from packager.config import ChannelConfig
 from packager.errors import SourceError
 from packager.feed.items import PlayableVideo
 from packager.model import Article
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 from tests.hostile.build_helpers import NOW, hls_article
 
 

@@ -14,7 +14,7 @@ from packager.build import build_feed
 from packager.cli import main
 from packager.config import ChannelConfig
 from packager.errors import ExitCode
-from tests.build.conftest import BASE_URL, make_bundle
+from tests.builders import BASE_URL, make_bundle
 from tests.hostile.build_helpers import NOW, hls_article
 
 

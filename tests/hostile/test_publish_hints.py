@@ -15,7 +15,7 @@ from packager.publish import publish
 from packager.publish.execute import REACHABLE_HINT, HostFailure
 from packager.publish.retry import RetryPolicy
 from packager.publish.s3 import _error as s3_error
-from tests.publish.publish_channel import write_channel
+from tests.publish_channel import write_channel
 
 FAST = RetryPolicy(attempts=3, sleep=lambda _: None)
 

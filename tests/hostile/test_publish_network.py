@@ -13,7 +13,7 @@ from packager.errors import PublishError
 from packager.publish import publish, read_live_manifest
 from packager.publish.execute import HostFailure
 from packager.publish.retry import RetryPolicy
-from tests.publish.publish_channel import write_channel
+from tests.publish_channel import write_channel
 
 ONCE = RetryPolicy(attempts=1, sleep=lambda _: None)
 NOWHERE = "no-such-host.invalid"  # .invalid never resolves (RFC 6761)

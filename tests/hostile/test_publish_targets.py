@@ -15,7 +15,7 @@ from packager.errors import ExitCode, InputError
 from packager.net.urls import redact as redact_http_url
 from packager.publish.target import parse_target
 from packager.secrets import redact, redact_userinfo
-from tests.publish.publish_channel import write_channel
+from tests.publish_channel import write_channel
 
 SECRET = "Zq9-SECRET"
 # Passwords as people really type them: with an unencoded "/", a port-like start, scp-style.
