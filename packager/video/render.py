@@ -26,6 +26,7 @@ from packager.model import Article
 from packager.video import cards, fonts, narration
 from packager.video.captions import Cue, sentence_cues, to_webvtt
 from packager.video.ffmpeg import last_error_lines, run_ffmpeg
+from packager.video.integrity import mp4_problem
 from packager.video.probe import VideoInfo, probe_video
 
 # Bump when a change to this package changes the pictures or sound, so old renders are redone.
@@ -345,6 +346,11 @@ def _name_hash(  # noqa: PLR0913 - the key is exactly these inputs, each named
 def _read_previous(video_path: Path, captions_path: Path) -> RenderedVideo | None:
     """The result of an earlier identical render, if its files are both there and complete."""
     if not (video_path.is_file() and captions_path.is_file()):
+        return None
+    # The MP4 itself is checked too: a file overwritten, cut short or never written to the
+    # end since the render (a copy gone wrong, a killed renderer's ffmpeg still writing) is
+    # rendered again, never put into the feed.
+    if mp4_problem(video_path):
         return None
     try:
         lines = captions_path.read_text(encoding="utf-8").splitlines()
