@@ -95,7 +95,7 @@ def write_build_report(result: Any, out: TextIO) -> None:
         out.write("skipped:\n")
         for skip in result.skipped:
             reason = skip_reason(skip.origin, skip.reason)
-            out.write(f"  {printable(skip.origin)}: {printable(reason)}\n")
+            out.write(f"  {printable(skip.origin)}: {indented_lines(reason, 4)}\n")
             if skip.hint:
                 out.write(f"      hint: {printable(skip.hint)}\n")
     if result.trimmed:
@@ -115,6 +115,13 @@ def write_build_report(result: Any, out: TextIO) -> None:
             out.write(f"  {printable(note)}\n")
         if len(result.notes) > 30:
             out.write(f"  ... and {len(result.notes) - 30} more in build-report.json\n")
+
+
+def indented_lines(text: str, indent: int) -> str:
+    """`text` escaped for a terminal line by line, its later lines indented by `indent`
+    spaces: a reason that lists several problems (an article.json's bad fields) stays
+    readable, and no line of it can pass for an entry of its own."""
+    return f"\n{' ' * indent}".join(printable(line) for line in text.split("\n"))
 
 
 def skip_reason(origin: str, reason: str) -> str:

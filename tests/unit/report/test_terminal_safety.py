@@ -93,3 +93,21 @@ def test_extract_escapes_file_names_urls_and_problem_messages(tmp_path: Path) ->
     assert "127.0.0.1:9/\\x1b[31mx" in result.stderr
     # The article's warning names its origin too (here cleaned by the reader).
     assert "warning:" in result.stdout
+
+
+def test_a_reason_listing_several_problems_keeps_its_lines_indented(tmp_path: Path) -> None:
+    reason = f"invalid article.json — 2 bad field(s):\n  /title too long\n  /x{RED} bad"
+    result = BuildResult(
+        out_dir=tmp_path,
+        feed_written=False,
+        item_counts={},
+        skipped=(Skipped("articles/a/article.json", reason),),
+        trimmed=(),
+        notes=(),
+        validation=None,
+    )
+    out = io.StringIO()
+    report.write_build_report(result, out)
+    lines = out.getvalue().splitlines()
+    start = lines.index("  articles/a/article.json: invalid article.json — 2 bad field(s):")
+    assert lines[start + 1 : start + 3] == ["      /title too long", "      /x\\x1b[31m bad"]
