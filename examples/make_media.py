@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -15,111 +16,149 @@ from PIL import Image, ImageDraw, ImageFilter
 
 CHANNEL = Path(__file__).resolve().parent / "channel"
 ARTICLES = CHANNEL / "articles"
+JPEG_QUALITY = 82
 
-# (bundle, file name, size, sky top, sky bottom, ground colour, subject side)
+
+Colour = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What one drawn picture shows: its size, a sky gradient, the ground and where the
+    busy subject stands ("left", "center" or "right")."""
+
+    size: tuple[int, int]
+    sky_top: Colour
+    sky_bottom: Colour
+    ground: Colour
+    side: str
+
+
+# (bundle, file name, scene)
 PICTURES = [
     (
         "01-port-strike",
         "1-cranes.jpg",
-        (1800, 1200),
-        (250, 170, 90),
-        (120, 60, 90),
-        (40, 60, 80),
-        "left",
+        Scene(
+            (1800, 1200),
+            (250, 170, 90),
+            (120, 60, 90),
+            (40, 60, 80),
+            "left",
+        ),
     ),
     (
         "01-port-strike",
         "2-pickets.jpg",
-        (1600, 1200),
-        (150, 190, 230),
-        (230, 230, 240),
-        (90, 80, 70),
-        "right",
+        Scene(
+            (1600, 1200),
+            (150, 190, 230),
+            (230, 230, 240),
+            (90, 80, 70),
+            "right",
+        ),
     ),
     (
         "02-ferry-video",
         "ferry.jpg",
-        (1920, 1080),
-        (120, 180, 230),
-        (210, 230, 250),
-        (30, 80, 130),
-        "center",
+        Scene(
+            (1920, 1080),
+            (120, 180, 230),
+            (210, 230, 250),
+            (30, 80, 130),
+            "center",
+        ),
     ),
     (
         "03-library-page",
         "library.jpg",
-        (1500, 1000),
-        (200, 200, 210),
-        (240, 240, 245),
-        (120, 90, 60),
-        "right",
+        Scene(
+            (1500, 1000),
+            (200, 200, 210),
+            (240, 240, 245),
+            (120, 90, 60),
+            "right",
+        ),
     ),
     (
         "04-council-hls",
         "council.jpg",
-        (2000, 1333),
-        (60, 70, 110),
-        (150, 150, 190),
-        (70, 50, 40),
-        "left",
+        Scene(
+            (2000, 1333),
+            (60, 70, 110),
+            (150, 150, 190),
+            (70, 50, 40),
+            "left",
+        ),
     ),
     (
         "05-bridge-text-only",
         "bridge.jpg",
-        (1600, 1067),
-        (255, 200, 120),
-        (250, 120, 80),
-        (50, 50, 60),
-        "center",
+        Scene(
+            (1600, 1067),
+            (255, 200, 120),
+            (250, 120, 80),
+            (50, 50, 60),
+            "center",
+        ),
     ),
     (
         "06-market-captions",
         "market.jpg",
-        (1400, 1050),
-        (180, 220, 250),
-        (250, 250, 250),
-        (160, 120, 60),
-        "left",
+        Scene(
+            (1400, 1050),
+            (180, 220, 250),
+            (250, 250, 250),
+            (160, 120, 60),
+            "left",
+        ),
     ),
     (
         "07-derby-json",
         "derby.jpg",
-        (1800, 1200),
-        (100, 160, 220),
-        (200, 220, 240),
-        (40, 130, 50),
-        "right",
+        Scene(
+            (1800, 1200),
+            (100, 160, 220),
+            (200, 220, 240),
+            (40, 130, 50),
+            "right",
+        ),
     ),
     (
         "08-city-hall-budget",
         "hall.jpg",
-        (1600, 1067),
-        (140, 160, 200),
-        (220, 225, 235),
-        (110, 110, 110),
-        "center",
+        Scene(
+            (1600, 1067),
+            (140, 160, 200),
+            (220, 225, 235),
+            (110, 110, 110),
+            "center",
+        ),
     ),
     (
         "09-city-hall-transit",
         "bus.jpg",
-        (1600, 1067),
-        (90, 140, 200),
-        (200, 215, 235),
-        (80, 80, 80),
-        "left",
+        Scene(
+            (1600, 1067),
+            (90, 140, 200),
+            (200, 215, 235),
+            (80, 80, 80),
+            "left",
+        ),
     ),
-    ("", "live.jpg", (1280, 720), (20, 30, 60), (80, 40, 90), (10, 10, 20), "center"),
+    ("", "live.jpg", Scene((1280, 720), (20, 30, 60), (80, 40, 90), (10, 10, 20), "center")),
 ]
 
 
-def picture(
-    size: tuple[int, int],
-    top: tuple[int, int, int],
-    bottom: tuple[int, int, int],
-    ground: tuple[int, int, int],
-    side: str,
-    seed: int,
-) -> Image.Image:
+def picture(scene: Scene, seed: int) -> Image.Image:
+    """`scene` drawn; `seed` places its buildings, so the same call draws the same pixels."""
+    size, top, bottom, ground, side = (
+        scene.size,
+        scene.sky_top,
+        scene.sky_bottom,
+        scene.ground,
+        scene.side,
+    )
     width, height = size
     rng = random.Random(seed)
     image = Image.new("RGB", size)
@@ -149,10 +188,10 @@ def picture(
 
 
 def main() -> None:
-    for seed, (bundle, name, size, top, bottom, ground, side) in enumerate(PICTURES):
+    for seed, (bundle, name, scene) in enumerate(PICTURES):
         folder = ARTICLES / bundle if bundle else CHANNEL
         folder.mkdir(parents=True, exist_ok=True)
-        picture(size, top, bottom, ground, side, seed).save(folder / name, quality=82)
+        picture(scene, seed).save(folder / name, quality=JPEG_QUALITY)
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     video = ARTICLES / "02-ferry-video" / "ferry.mp4"
     subprocess.run(

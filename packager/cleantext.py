@@ -2,8 +2,9 @@
 
 Readers pass every text they produce (titles, summaries, body paragraphs, captions, credits,
 names) through `clean_text`; text that holds only invisible characters counts as empty, so a
-title of U+200B alone is "no title", not a blank tile. `terminal_safe` is for printing text
-that did not come through a reader (an origin, a message quoting a page) to a terminal.
+title of U+200B alone is "no title", not a blank tile. `terminal_safe` is the one escaper for
+printing to a terminal: article fields, and text that did not come through a reader (an
+origin, a URL, a message quoting a page); the text reporter and the CLI use it for all output.
 A leaf module: it imports nothing from the project.
 """
 
@@ -66,9 +67,22 @@ def clean_paragraphs(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def terminal_safe(text: str) -> str:
-    """`text` for printing to a terminal: every control, escape and bidi override shown as a
-    visible `\\x1b`-style escape instead of acting on the terminal."""
-    return _UNWANTED.sub(_visible_escape, text.replace("\x1b", "\\x1b"))
+    """`text` for printing to a terminal, the one escaper every printed string goes through:
+    control characters (C0 with tab and newline, DEL, C1: escape sequences, NUL), lone
+    surrogates (which cannot be printed at all), bidi overrides and isolates, interlinear
+    annotations and noncharacters shown as visible escapes (`\\x1b`, `\\u202e`) instead of
+    acting on the terminal; every other character, accents and scripts included, as it is."""
+    if text.isprintable():  # the common case; every escaped character is non-printable
+        return text
+    return _TERMINAL_UNSAFE.sub(_visible_escape, text)
+
+
+# What `terminal_safe` escapes: `_UNWANTED` with tab and newline (a value must not break the
+# line it is printed on) and without U+FFFC/U+FFFD, which show as a visible box.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufff9-\ufffb"
+    "\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 def _visible_escape(match: re.Match[str]) -> str:

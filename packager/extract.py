@@ -33,7 +33,7 @@ def extract(
     """Read each location: an http(s) page, RSS/Atom feed, JSON Feed, XML sitemap or WordPress
     posts API URL, a saved copy of one of them, or an article bundle (or a folder of them),
     exactly as `packager build` reads it. `since` keeps only sitemap entries and WordPress
-    posts changed after it (incremental fetches).
+    posts changed after it (incremental fetches), saved sitemaps included.
 
     Results keep input order; a location that cannot be read is a SourceError value in
     the list, never an exception. A saved feed's entries are fetched from the web. When no
@@ -49,7 +49,9 @@ def extract(
                     read_remote([location], fetcher=active, image_dir=image_dir, since=since)
                 )
             else:
-                results.extend(_read_file(Path(location), fetcher=active, image_dir=image_dir))
+                results.extend(
+                    _read_file(Path(location), fetcher=active, image_dir=image_dir, since=since)
+                )
     finally:
         if own_fetcher:
             active.close()
@@ -57,7 +59,7 @@ def extract(
 
 
 def _read_file(
-    path: Path, *, fetcher: Fetcher, image_dir: Path | None
+    path: Path, *, fetcher: Fetcher, image_dir: Path | None, since: datetime | None
 ) -> list[Article | SourceError]:
     if path.is_dir() or path.name.lower() in ARTICLE_KIND_BY_NAME:
         # A bundle, a folder of bundles, or a bundle's article file: what the build reads.
@@ -83,11 +85,13 @@ def _read_file(
                 hint="check the path and its permissions",
             )
         ]
-    return _read_saved_document(content, str(path), fetcher=fetcher, image_dir=image_dir)
+    return _read_saved_document(
+        content, str(path), fetcher=fetcher, image_dir=image_dir, since=since
+    )
 
 
 def _read_saved_document(
-    content: bytes, origin: str, *, fetcher: Fetcher, image_dir: Path | None
+    content: bytes, origin: str, *, fetcher: Fetcher, image_dir: Path | None, since: datetime | None
 ) -> list[Article | SourceError]:
     """A saved JSON Feed, WordPress posts page, sitemap, RSS/Atom feed or article page."""
     try:
@@ -99,7 +103,9 @@ def _read_saved_document(
         return [exc]
     if looks_like_sitemap(content):
         return list(
-            read_sitemap_document(content, origin=origin, fetcher=fetcher, image_dir=image_dir)
+            read_sitemap_document(
+                content, origin=origin, fetcher=fetcher, image_dir=image_dir, since=since
+            )
         )
     if looks_like_feed(content):
         return list(

@@ -47,6 +47,8 @@ _ROTATED_ORIENTATIONS = frozenset({5, 6, 7, 8})  # these swap width and height
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _ICC_SPACE_BY_MODE = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
+_JPEG_START = b"\xff\xd8"  # SOI (ITU-T T.81 B.2.1)
+_JPEG_END = b"\xff\xd9"  # EOI
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
 
 
@@ -105,9 +107,10 @@ class ThumbnailMaker:
         target = self.out_dir / relative_path
         with self._lock:
             known = self._index.get(relative_path)
-        if known is not None and target.is_file():
+        whole = jpeg_is_whole(target)
+        if known is not None and whole:
             return known
-        if target.is_file():
+        if whole:
             # The file survived but the index did not: read the header only, never decode.
             thumbnail = self._describe_existing(data, relative_path, origin)
         else:
@@ -179,6 +182,21 @@ class ThumbnailMaker:
                     index_file.write(line)
             except OSError:
                 pass  # a read-only cache folder costs a header read next time, nothing more
+
+
+def jpeg_is_whole(path: Path) -> bool:
+    """Whether `path` is a JPEG written to the end: it starts with the SOI marker and ends with
+    the EOI marker (`FF D9`), as every thumbnail this module writes does. Reads four bytes, so
+    a thumbnail cut short (a full disk, a copy gone wrong) is made again instead of reused."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(2)
+            if handle.seek(0, os.SEEK_END) < len(_JPEG_START) + len(_JPEG_END):
+                return False
+            handle.seek(-len(_JPEG_END), os.SEEK_END)
+            return start == _JPEG_START and handle.read(2) == _JPEG_END
+    except OSError:
+        return False
 
 
 def choose_crop(image: Image.Image, size: tuple[int, int]) -> tuple[float, float, float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,24 @@ class ExtractOptions:
     cache_dir: Path | None
     allow_hosts: tuple[str, ...]
     timeout: float
+    since: datetime | None = None
+
+
+def _parse_since(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    """`--since`: an ISO 8601 date or date-time; without a zone it is UTC."""
+    if value is None:
+        return None
+    from packager.timestamps import parse_timestamp
+
+    moment = parse_timestamp(value, assume_utc=True)
+    if moment is None:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date or date-time, e.g. 2026-12-01 or "
+            "2026-12-01T06:00:00Z"
+        )
+    return moment
 
 
 @click.command()
@@ -40,12 +59,21 @@ class ExtractOptions:
     help="Seconds to wait for each download to answer; a download not complete after "
     "twice this is given up.",
 )
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_parse_since,
+    help="Only sitemap entries whose <lastmod> (or news publication date) and WordPress posts "
+    "whose modification date is later than DATE (ISO 8601, UTC unless a zone is given); "
+    "entries without a date are always read. Other sources are read whole.",
+)
 def extract(
     locations: tuple[str, ...],
     output: str,
     cache_dir: Path | None,
     allow_hosts: tuple[str, ...],
     timeout: float,
+    since: datetime | None,
 ) -> None:
     """Show the article model exactly as packager reads it.
 
@@ -58,8 +86,9 @@ def extract(
     Example:
       packager extract examples/channel/articles/03-library-page
       packager extract https://news.example/rss.xml -o json
+      packager extract https://news.example/sitemap.xml --since 2026-12-01
     """
-    options = ExtractOptions(locations, output, cache_dir, allow_hosts, timeout)
+    options = ExtractOptions(locations, output, cache_dir, allow_hosts, timeout, since)
     sys.exit(int(run_extract(options)))
 
 
@@ -73,7 +102,7 @@ def run_extract(options: ExtractOptions) -> ExitCode:
         allow_hosts=options.allow_hosts,
         timeout=(min(5.0, options.timeout), options.timeout),
     ) as fetcher:
-        found = extract_articles(options.locations, fetcher=fetcher)
+        found = extract_articles(options.locations, fetcher=fetcher, since=options.since)
     articles = [item for item in found if isinstance(item, Article)]
     problems = [item for item in found if not isinstance(item, Article)]
     code = ExitCode.BAD_INPUT if problems else ExitCode.OK

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
+from packager.cleantext import terminal_safe
 from packager.model import Problem
 from packager.spec import TEMPLATE_MAX_BYTES
+
+# The one escaper for everything printed (cleantext.terminal_safe), under the name the CLI uses.
+printable = terminal_safe
 
 
 def problem_line(problem: Problem) -> str:
     """`  error /movies/0/id [duplicate-id] message` and an indented hint line."""
     message = printable(problem.message)
-    text = f"  {problem.severity} {problem.pointer or '/'} [{problem.rule}] {message}"
+    pointer = printable(problem.pointer or "/")
+    text = f"  {problem.severity} {pointer} [{printable(problem.rule)}] {message}"
     if problem.hint:
         text += f"\n      hint: {printable(problem.hint)}"
     return text
@@ -65,7 +69,7 @@ def rule_summary(rules: Sequence[tuple[str, int]]) -> str:
 
 def write_build_report(result: Any, out: TextIO) -> None:
     """The build report for people: what was built, what was left out and why, what to look at."""
-    feed = result.out_dir / "feed.json"
+    feed = printable(str(result.out_dir / "feed.json"))
     budget = TEMPLATE_MAX_BYTES
     if result.feed_written:
         out.write(
@@ -86,17 +90,18 @@ def write_build_report(result: Any, out: TextIO) -> None:
             f"({result.pruned.bytes_freed:,} bytes)\n"
         )
     if result.pruned.skipped:
-        out.write(f"not pruned: {result.pruned.skipped}\n")
+        out.write(f"not pruned: {printable(str(result.pruned.skipped))}\n")
     if result.skipped:
         out.write("skipped:\n")
         for skip in result.skipped:
-            out.write(f"  {skip.origin}: {skip_reason(skip.origin, skip.reason)}\n")
+            reason = skip_reason(skip.origin, skip.reason)
+            out.write(f"  {printable(skip.origin)}: {indented_lines(reason, 4)}\n")
             if skip.hint:
-                out.write(f"      hint: {skip.hint}\n")
+                out.write(f"      hint: {printable(skip.hint)}\n")
     if result.trimmed:
         out.write("left out by the feed limits:\n")
         for line in result.trimmed:
-            out.write(f"  {line}\n")
+            out.write(f"  {printable(line)}\n")
     validation = result.validation
     if validation and validation.problems:
         out.write(
@@ -107,9 +112,16 @@ def write_build_report(result: Any, out: TextIO) -> None:
     if result.notes:
         out.write(f"notes ({len(result.notes)}):\n")
         for note in result.notes[:30]:
-            out.write(f"  {note}\n")
+            out.write(f"  {printable(note)}\n")
         if len(result.notes) > 30:
             out.write(f"  ... and {len(result.notes) - 30} more in build-report.json\n")
+
+
+def indented_lines(text: str, indent: int) -> str:
+    """`text` escaped for a terminal line by line, its later lines indented by `indent`
+    spaces: a reason that lists several problems (an article.json's bad fields) stays
+    readable, and no line of it can pass for an entry of its own."""
+    return f"\n{' ' * indent}".join(printable(line) for line in text.split("\n"))
 
 
 def skip_reason(origin: str, reason: str) -> str:
@@ -192,30 +204,13 @@ def write_article(article: Any, out: TextIO) -> None:
     out.write("\n".join(lines) + "\n\n")
 
 
-# Bidi overrides and isolates reorder what a reader sees (U+202A..U+202E, U+2066..U+2069).
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters (C0, DEL, C1: terminal escape sequences, NUL), lone
-    surrogates (which cannot be printed at all) and bidi overrides written as escapes (`\\x1b`, `\\u202e`), for text output to a terminal."""
-    if text.isprintable():
-        return text
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS
-        else ch
-        for ch in text
-    )
-
-
 def write_validation(
     result: Any, out: TextIO, *, limit: int | None, errors_only: bool, strict: bool
 ) -> None:
     """One feed's validation for people: its problems, the verdict and the counts by rule."""
     problems = [p for p in result.problems if not (errors_only and p.severity == "warning")]
     if problems:
-        out.write(f"{result.origin}:\n")
+        out.write(f"{printable(result.origin)}:\n")
     left_out = write_problems(problems, out, limit=limit)
     if left_out:
         out.write(f"... and {left_out} more (use --limit 0 to see all, or -o json)\n")
@@ -224,7 +219,7 @@ def write_validation(
     if result.kind != "roku":
         verdict += {"mrss": " Media RSS", "roku-search": " Roku Search Feed"}.get(result.kind, "")
     out.write(
-        f"{result.origin}: {verdict} — {plural(len(result.errors), 'error')}, "
+        f"{printable(result.origin)}: {verdict} — {plural(len(result.errors), 'error')}, "
         f"{plural(len(result.warnings), 'warning')}; "
         f"{summarize_counts(result.item_counts)}; {result.size_bytes:,} bytes\n"
     )
@@ -235,11 +230,11 @@ def write_validation(
 def write_extra_files(result: Any, out: TextIO) -> None:
     """The other formats a build wrote beside feed.json (feed.xml, search.json) and their problems."""
     if result.shrink_refused:
-        out.write(f"feed NOT replaced: {result.shrink_refused}\n")
+        out.write(f"feed NOT replaced: {printable(result.shrink_refused)}\n")
     for name, validation in result.extra_files.items():
         if validation.ok and result.feed_written:
             out.write(
-                f"built {result.out_dir / name}: "
+                f"built {printable(str(result.out_dir / name))}: "
                 f"{summarize_counts(validation.item_counts)}; "
                 f"{validation.size_bytes:,} bytes\n"
             )

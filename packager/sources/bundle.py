@@ -149,8 +149,9 @@ def bundle_folders(source: Path) -> list[Path]:
         raise InputError(
             f"no article bundles in {source}",
             location=str(source),
-            hint="a bundle is a folder holding one article.txt, article.md, article.html or "
-            "article.json plus its media; put one folder per article inside SOURCE",
+            hint=f"to make {source} an article, add an article.txt to it (the headline on its "
+            "first line, a blank line, then the body; or article.md, article.html, "
+            "article.json); for a channel, put one such folder per article inside it",
         )
     return folders
 

@@ -135,7 +135,8 @@ def read_wordpress(
         yield SourceError(
             f"read the first {MAX_WORDPRESS_PAGES} of {total} pages of posts of {redact(url)}",
             location=redact(url),
-            hint="add `per_page=100` to the URL, or read only recent posts (modified_after)",
+            hint="add `per_page=100` to the URL (up to 1,000 posts are then read), or read "
+            "only the posts changed lately with `packager extract --since DATE`",
         )
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -151,7 +152,9 @@ def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _binary_error(origin, f"bad UTF-16 at byte {exc.start}") from exc
+            raise _binary_error(
+                origin, f"bad UTF-16 at byte {exc.start}", _resave_hint(origin)
+            ) from exc
     else:
         if b"\x00" in data[:65536]:
             raise _binary_error(origin, "it holds NUL bytes")
@@ -161,10 +164,11 @@ def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                raise _binary_error(origin, f"neither UTF-8 nor cp1252 (byte {exc.start})") from exc
+                why = f"neither UTF-8 nor cp1252 (byte {exc.start})"
+                raise _binary_error(origin, why, _resave_hint(origin)) from exc
             warnings.append(
                 f"{origin}: not UTF-8 (first bad byte at offset {exc.start}); read as cp1252 — "
-                "save the file as UTF-8 to be sure of the characters"
+                f"re-save it as UTF-8 to be sure of the characters: {_iconv(origin)}"
             )
     controls = len(_CONTROL_CHARACTERS.findall(text))
     if controls > max(8, len(text) // 200):
@@ -172,12 +176,28 @@ def decode_text(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(warnings)
 
 
-def _binary_error(origin: str, why: str) -> SourceError:
-    return SourceError(
-        f"article file is not text: {origin} — {why}",
-        location=origin,
-        hint="an article file must be UTF-8 text (article.txt, article.md, article.json)",
+def _iconv(origin: str) -> str:
+    """The command that re-saves a legacy-encoded article file as UTF-8 (Windows' "ANSI" is
+    windows-1252, the encoding such files most often have)."""
+    name = shlex.quote(origin.replace("\\", "/").rsplit("/", 1)[-1] or "article.txt")
+    return f"iconv -f windows-1252 -t utf-8 {name} > utf8.tmp && mv utf8.tmp {name}"
+
+
+def _resave_hint(origin: str) -> str:
+    return (
+        're-save the file as UTF-8: in an editor choose "Save with encoding: UTF-8", or convert '
+        f"it with `{_iconv(origin)}` (name its real encoding after -f: utf-16, iso-8859-1, ...)"
     )
+
+
+_NOT_TEXT_HINT = (
+    "this is not an article text: check it is the right file (a photo or a document saved "
+    "under an article name?); an article file is plain UTF-8 text"
+)
+
+
+def _binary_error(origin: str, why: str, hint: str = _NOT_TEXT_HINT) -> SourceError:
+    return SourceError(f"article file is not text: {origin} — {why}", location=origin, hint=hint)
 
 
 @functools.lru_cache(maxsize=64)

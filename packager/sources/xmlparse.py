@@ -91,7 +91,9 @@ def _entities_refused(origin: str) -> SourceError:
     return SourceError(
         f"refusing feed {origin}: it declares XML entities in a DTD",
         location=origin,
-        hint="feeds never need DTD entities; they are how XXE and billion-laughs attacks work",
+        hint="remove the <!DOCTYPE ...> line and its <!ENTITY ...> declarations from the "
+        "document, or ask its publisher to (feeds and sitemaps never need them; entities are "
+        "how XXE and billion-laughs attacks work)",
     )
 
 

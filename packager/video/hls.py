@@ -2,7 +2,9 @@
 
 The playlist and its segments go to `videos/<stem>/` beside the MP4, named by the MP4's
 content hash, so an unchanged render is packaged once. The segments are written to a
-temporary folder that is renamed into place only when ffmpeg succeeded.
+temporary folder that is renamed into place only when ffmpeg succeeded. An existing playlist is
+reused only when it is whole (it ends with `#EXT-X-ENDLIST`) and every file it names is there
+and non-empty; otherwise the MP4 is packaged again and the broken folder replaced.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ def package_hls(mp4_path: Path, out_dir: Path, *, timeout: float = 300.0) -> str
     """Package `mp4_path` (under `out_dir`) as VOD HLS; returns the playlist's relative path."""
     folder = mp4_path.parent / mp4_path.stem
     relative = folder.relative_to(out_dir).joinpath(PLAYLIST_NAME).as_posix()
-    if (folder / PLAYLIST_NAME).is_file():
+    if hls_problem(folder / PLAYLIST_NAME) == "":
         return relative
     staging = Path(tempfile.mkdtemp(prefix=f".{mp4_path.stem}.", dir=mp4_path.parent))
     try:
@@ -45,10 +47,52 @@ def package_hls(mp4_path: Path, out_dir: Path, *, timeout: float = 300.0) -> str
         for path in staging.iterdir():
             path.chmod(0o644)
         staging.chmod(0o755)
-        staging.rename(folder)
+        _put_in_place(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return relative
+
+
+def hls_problem(playlist: Path) -> str:
+    """Why the HLS playlist at `playlist` cannot be reused ("" when it can): missing, cut
+    short before `#EXT-X-ENDLIST` (RFC 8216 §4.3.3.4), or naming a file that is missing or
+    empty."""
+    try:
+        text = playlist.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        return f"cannot read {playlist.name}: {error.strerror or error}"
+    if "#EXT-X-ENDLIST" not in text:
+        return f"{playlist.name} was not written to the end (no #EXT-X-ENDLIST)"
+    files = playlist_files(playlist)
+    if not files:
+        return f"{playlist.name} names no segment"
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return f"{path.name} is missing"
+        if size == 0:
+            return f"{path.name} is empty"
+    return ""
+
+
+def _put_in_place(staging: Path, folder: Path) -> None:
+    """Rename the new `staging` folder to `folder`, replacing a broken one that is there."""
+    if folder.exists():
+        # rename() replaces only an empty folder: move the broken one aside first.
+        stale = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stale.", dir=folder.parent))
+        try:
+            folder.rename(stale)
+        except FileNotFoundError:
+            pass  # another build replaced it meanwhile
+        finally:
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        staging.rename(folder)
+    except OSError:
+        # Another build put its own (identical) packaging in place meanwhile: keep it if whole.
+        if hls_problem(folder / PLAYLIST_NAME):
+            raise
 
 
 def playlist_files(playlist: Path) -> list[Path]:

@@ -26,6 +26,7 @@ from packager.model import Article
 from packager.video import cards, fonts, narration
 from packager.video.captions import Cue, sentence_cues, to_webvtt
 from packager.video.ffmpeg import last_error_lines, run_ffmpeg
+from packager.video.integrity import mp4_problem
 from packager.video.probe import VideoInfo, probe_video
 
 # Bump when a change to this package changes the pictures or sound, so old renders are redone.
@@ -203,7 +204,9 @@ def _finish(
         info = probe_video(video_path)
     except SourceError as exc:
         video_path.unlink(missing_ok=True)
-        raise _error(article, f"the rendered file is not playable: {exc.message}", "") from exc
+        raise _error(
+            article, f"the rendered file is not playable: {exc.message}", _RETRY_HINT
+        ) from exc
     result = RenderedVideo(
         video_path=f"videos/{video_path.name}",
         captions_path=f"captions/{captions_path.name}",
@@ -230,6 +233,12 @@ def _finish(
     return result
 
 
+# Renders that fail for no reason in the article: most often a full disk or a killed ffmpeg.
+_RETRY_HINT = (
+    "check the output folder's disk has room and build again; if it fails the same way, "
+    'report it with this message, and set [video] render = "off" to publish meanwhile '
+    "(articles without their own video are then left out)"
+)
 _LAYOUT_HINT = (
     "install fonts covering the article's script (Debian: apt-get install fonts-noto-core "
     "fonts-dejavu-core) and a Pillow with raqm (libraqm0, libfribidi0)"
@@ -242,7 +251,7 @@ def _error(article: Article, why: str, hint: str) -> RenderError:
         f"cannot render video for article {article.id}: {where} — {why}",
         location=where,
         article_id=article.id,
-        hint=hint or "fix or remove the article's images and text, then build again",
+        hint=hint,
     )
 
 
@@ -301,7 +310,12 @@ def _file_digest(article: Article, path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
-        raise _error(article, f"cannot read image {path}: {exc.strerror}", "") from exc
+        raise _error(
+            article,
+            f"cannot read image {path}: {exc.strerror}",
+            "check that the file is there and readable (its permissions), or remove it from "
+            "the article",
+        ) from exc
 
 
 def _name_hash(  # noqa: PLR0913 - the key is exactly these inputs, each named
@@ -345,6 +359,11 @@ def _name_hash(  # noqa: PLR0913 - the key is exactly these inputs, each named
 def _read_previous(video_path: Path, captions_path: Path) -> RenderedVideo | None:
     """The result of an earlier identical render, if its files are both there and complete."""
     if not (video_path.is_file() and captions_path.is_file()):
+        return None
+    # The MP4 itself is checked too: a file overwritten, cut short or never written to the
+    # end since the render (a copy gone wrong, a killed renderer's ffmpeg still writing) is
+    # rendered again, never put into the feed.
+    if mp4_problem(video_path):
         return None
     try:
         lines = captions_path.read_text(encoding="utf-8").splitlines()
@@ -642,13 +661,18 @@ def _run(article: Article, args: list[str], timeout: float, work: Path) -> None:
     try:
         done = run_ffmpeg(args, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        raise _error(article, f"ffmpeg took longer than {timeout:.0f} s", "") from exc
+        raise _error(
+            article,
+            f"ffmpeg took longer than {timeout:.0f} s",
+            "the machine was too busy to encode in time: build again when it is less loaded "
+            "(finished renders are kept), or render smaller ([video] width = 1280, height = 720)",
+        ) from exc
     if done.returncode != 0:
         (work / "ffmpeg.log").write_text(done.stderr, encoding="utf-8")
         raise _error(
             article,
             f"ffmpeg failed (exit {done.returncode}): {last_error_lines(done.stderr)}",
-            "",
+            _RETRY_HINT,
         )
 
 
@@ -660,5 +684,5 @@ def _check_output(article: Article, info: VideoInfo, options: RenderOptions, tot
             article,
             f"the rendered file is {got} lasting {info.duration_seconds} s, "
             f"expected {expected} lasting {total:.2f} s",
-            "",
+            _RETRY_HINT,
         )
