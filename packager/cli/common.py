@@ -50,9 +50,9 @@ def fail(
 def say_error(message: str, hint: str = "") -> None:
     """`error: ...` and `hint: ...` on stderr, where diagnostics go (control characters
     from the input shown escaped)."""
-    click.echo(f"error: {report.printable(message)}", err=True)
+    click.echo(f"error: {report.indented_lines(message, 2)}", err=True)
     if hint:
-        click.echo(f"hint: {report.printable(hint)}", err=True)
+        click.echo(f"hint: {report.indented_lines(hint, 2)}", err=True)
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -109,7 +109,7 @@ ALLOW_HOST_OPTION = click.option(
 
 def say(message: str) -> None:
     """A diagnostic line for people, on stderr (stdout stays the command's result)."""
-    click.echo(message, err=True)
+    click.echo(report.indented_lines(message, 2), err=True)
 
 
 def use_config(explicit: Path | None, sources: tuple[str, ...] = ()) -> ConfigChoice:

@@ -49,4 +49,4 @@ def diff(old: str, new: str, output: str, timeout: float) -> None:
     elif output == "markdown":
         report.write_markdown(result, sys.stdout)
     else:
-        click.echo(result.text())
+        click.echo(report.indented_lines(result.text(), 0))

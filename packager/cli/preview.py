@@ -138,7 +138,9 @@ def run_preview(options: PreviewOptions) -> None:
             result.as_dict() | {"screenshot": str(shot) if shot else None}, sys.stdout
         )
     else:
-        click.echo(result.text() + (f"\nscreenshot: {shot}" if shot else ""))
+        click.echo(
+            report.indented_lines(result.text() + (f"\nscreenshot: {shot}" if shot else ""), 0)
+        )
     if options.serve:
         server = PreviewServer(result.out_dir, result.local_root, options.port)
         click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)", err=output == "json")

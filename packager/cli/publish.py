@@ -87,16 +87,16 @@ def run_publish(options: PublishOptions) -> ExitCode:
         report.write_json(result.as_dict(), sys.stdout)
         return ExitCode.OK
     if options.dry_run:
-        click.echo(f"dry run: nothing was sent to {result.target}")
+        click.echo(f"dry run: nothing was sent to {report.printable(result.target)}")
         for line in result.plan.lines():
-            click.echo(f"  {line}")
+            click.echo(f"  {report.printable(line)}")
         return ExitCode.OK
     feed = "feed replaced" if result.feed_replaced else "feed unchanged"
     click.echo(
-        f"published to {result.target}: {len(result.uploaded)} uploaded, "
+        f"published to {report.printable(result.target)}: {len(result.uploaded)} uploaded, "
         f"{len(result.skipped)} unchanged, {len(result.deleted)} deleted; {feed}; "
         f"{result.bytes_sent:,} bytes in {result.requests} requests"
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {report.indented_lines(warning, 2)}", err=True)
     return ExitCode.OK

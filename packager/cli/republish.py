@@ -195,9 +195,9 @@ def run_republish(options: RepublishOptions) -> ExitCode:
             data = report.error_document(result.message, result.hint, code, data)
         report.write_json(data, sys.stdout)
     elif result.ok:
-        click.echo(result.text())
+        click.echo(report.indented_lines(result.text(), 0))
     else:
-        click.echo(f"error: {result.text()}", err=True)
+        click.echo(f"error: {report.indented_lines(result.text(), 0)}", err=True)
     return code
 
 

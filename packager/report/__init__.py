@@ -10,6 +10,7 @@ from packager.report.github import github_annotation, github_error
 from packager.report.json import error_document, write_json
 from packager.report.markdown import screenshot_markdown, write_markdown
 from packager.report.text import (
+    indented_lines,
     plural,
     printable,
     problem_line,
@@ -26,6 +27,7 @@ __all__ = [
     "error_document",
     "github_annotation",
     "github_error",
+    "indented_lines",
     "plural",
     "printable",
     "problem_line",

@@ -44,21 +44,7 @@ from packager.sources.media import (
     representable,
 )
 
-# A line matching one of these starts the site footer: it and everything after it are dropped.
-# Generic phrases of news-site boilerplate, matched case-insensitively anywhere in a line.
-# (No leading \b: it stops the regex engine's fast literal scan and costs 4x on long lines.)
-DEFAULT_BOILERPLATE_PATTERNS: tuple[str, ...] = (
-    r"can also be (?:accessed|reached|found) at\b",
-    r"alternate (?:addresses|domains|urls|links)\b",
-    r"^\s*follow us on\b",
-    r"all rights reserved\b",
-    r"^\s*(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?:19|20)\d\d\b",
-    r"subscribe to our (?:newsletter|channel|mailing list)\b",
-    r"^\s*sign up for our newsletter\b",
-    r"^\s*(?:share|share this article|share this story)\s*:?\s*$",
-    r"^\s*related (?:articles|stories|news)\s*:?\s*$",
-    r"^\s*download (?:our|the) (?:app|mobile app)\b",
-)
+# The default footer patterns are the config's (`[text] boilerplate`): one list, in config.
 
 # Footer lines are short ("Follow us on X", "© 2024 Example. All rights reserved."); a long
 # paragraph that happens to say "follow us on" is body text. Also keeps long bodies cheap.

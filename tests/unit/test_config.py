@@ -192,10 +192,3 @@ def test_command_line_overrides_are_checked_the_same_way() -> None:
         ChannelConfig().with_overrides(base_url="https://x.example/?a=1", video_width=1281)
     assert [p.key for p in caught.value.problems] == ["channel.base_url", "video.width"]
     assert caught.value.message.startswith("options: 2 problems")
-
-
-def test_the_default_boilerplate_patterns_are_the_readers_own() -> None:
-    # One list: the config's default is what the readers apply when no config says otherwise.
-    from packager.sources.text import DEFAULT_BOILERPLATE_PATTERNS as READERS
-
-    assert ChannelConfig().boilerplate_patterns == READERS
