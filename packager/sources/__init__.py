@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
+from packager.config import DEFAULT_BOILERPLATE_PATTERNS
 from packager.sources.bundle import ReadOptions, read_articles, read_bundle
-from packager.sources.text import DEFAULT_BOILERPLATE_PATTERNS
 
 __all__ = ["DEFAULT_BOILERPLATE_PATTERNS", "ReadOptions", "read_articles", "read_bundle"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from packager.config import DEFAULT_BOILERPLATE_PATTERNS
 from packager.errors import ConfigError, InputError, SourceError
 from packager.ids import stable_id
 from packager.model import LANGUAGE_CODE, Article, CaptionFile, Image, Video
@@ -28,7 +29,6 @@ from packager.sources.cms_json import parse_json_article
 from packager.sources.markdown import parse_markdown_article
 from packager.sources.sanitize import clean_article
 from packager.sources.text import (
-    DEFAULT_BOILERPLATE_PATTERNS,
     compile_boilerplate,
     cut_footer,
     decode_text,

@@ -44,8 +44,6 @@ from packager.sources.media import (
     representable,
 )
 
-# The default footer patterns are the config's (`[text] boilerplate`): one list, in config.
-
 # Footer lines are short ("Follow us on X", "© 2024 Example. All rights reserved."); a long
 # paragraph that happens to say "follow us on" is body text. Also keeps long bodies cheap.
 MAX_FOOTER_LINE = 300
