@@ -385,7 +385,9 @@ class CachedArticle:
             video_type=_text(video["video_type"]),
             quality=_text(video["quality"]),
             duration_seconds=_whole(video["duration_seconds"]),
-            bitrate_kbps=None if video.get("bitrate_kbps") is None else _whole(video["bitrate_kbps"]),
+            bitrate_kbps=None
+            if video.get("bitrate_kbps") is None
+            else _whole(video["bitrate_kbps"]),
         )
         captions = tuple(
             CaptionTrack(_text(c["url"]), _text(c["language"]), _text(c["caption_type"]))

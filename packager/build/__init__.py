@@ -180,11 +180,10 @@ def _build(
             executor,
             rerender=run.rerender,
             progress=run.progress,
+            reuse=run.reuse,
         )
         lookahead = LOOKAHEAD_PER_WORKER * run.workers if executor else 0
-        collect(
-            [str(s) for s in sources], preparer, read_options, collected, lookahead, run.reuse
-        )
+        collect([str(s) for s in sources], preparer, read_options, collected, lookahead)
         live_thumbnails = {
             stream.id: preparer.live_thumbnail(stream.thumbnail, f"{config.path}: live {stream.id}")
             for stream in config.live

@@ -25,7 +25,6 @@ from packager.sources.remote import read_remote
 
 from .prepare import ArticlePreparer
 from .result import Skipped
-from .reuse import HostReuse
 from .state import (
     cache_key,
     config_fingerprint,
@@ -83,11 +82,10 @@ def collect(
     options: ReadOptions,
     collected: Collected,
     lookahead: int,
-    reuse: HostReuse | None = None,
 ) -> None:
     """Read every source, then prepare its articles in order into `collected`; an article
-    whose content key `reuse` finds on the host is taken from there (nothing made)."""
-    _Collector(preparer, options, collected, lookahead, reuse).run(sources)
+    whose content key `preparer.reuse` finds on the host is taken from there (nothing made)."""
+    _Collector(preparer, options, collected, lookahead).run(sources)
 
 
 class _Collector:
@@ -99,13 +97,12 @@ class _Collector:
         options: ReadOptions,
         collected: Collected,
         lookahead: int,
-        reuse: HostReuse | None,
     ) -> None:
         self.preparer = preparer
         self.options = options
         self.collected = collected
         self.lookahead = lookahead
-        self.reuse = reuse
+        self.reuse = preparer.reuse
         self.fingerprint = config_fingerprint(preparer.config)
         self.started = 0  # thumbnails started while reading: the first `lookahead` articles
 

@@ -28,7 +28,7 @@ from packager.video.hls import package_hls, playlist_files
 from packager.video.integrity import mp4_problem
 from packager.video.render import RenderedVideo
 
-from .reuse import article_key, entry_of, prepared_of, settings_key
+from .reuse import HostReuse, article_key, entry_of, prepared_of, settings_key
 from .state import BuildState
 
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
@@ -62,6 +62,7 @@ class ArticlePreparer:
         *,
         rerender: bool = False,
         progress: ProgressCallback | None = None,
+        reuse: HostReuse | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.config = config
@@ -71,6 +72,7 @@ class ArticlePreparer:
         self.executor = executor
         self.rerender = rerender
         self.progress = progress
+        self.reuse = reuse  # what a host holds that this build may take (see `reuse`)
         self.counters = Counters()
         # (article origin, image location) -> its thumbnail being made in the pool.
         self._ahead: dict[tuple[str, str], Future[Thumbnail]] = {}
@@ -139,7 +141,9 @@ class ArticlePreparer:
     def _remote_bytes(self, url: str) -> bytes:
         return self.fetcher.get(url).content
 
-    def from_entry(self, article: Article, entry: CachedArticle) -> tuple[PreparedArticle, list[str]]:
+    def from_entry(
+        self, article: Article, entry: CachedArticle
+    ) -> tuple[PreparedArticle, list[str]]:
         """The article as a cache entry (this build's or the host's) says it was prepared."""
         notes = list(entry.notes)
         date = self._date(article, notes)
@@ -393,9 +397,7 @@ def output_names(prepared: PreparedArticle, config: ChannelConfig) -> list[str]:
     return [url[len(prefix) :] for url in urls if url.startswith(prefix)]
 
 
-def _video_meta(
-    duration: float, bitrate: int | None, width: int, height: int
-) -> dict[str, float]:
+def _video_meta(duration: float, bitrate: int | None, width: int, height: int) -> dict[str, float]:
     """What the manifest keeps of a video (`outputs.CACHE_META_FIELDS`)."""
     meta: dict[str, float] = {"duration": duration, "width": width, "height": height}
     if bitrate is not None:

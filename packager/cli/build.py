@@ -30,6 +30,8 @@ class BuildOptions:
     rerender: bool = False
     lock_wait: float = 0.0
     allow_hosts: tuple[str, ...] = ()
+    reuse_from: str | None = None
+    verify: bool = False
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -100,6 +102,18 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="Seconds to wait for another build of the same --out to finish (else exit 9).",
 )
 @click.option(
+    "--reuse-from",
+    metavar="TARGET",
+    help="A host this channel is published to (as publish --to): articles whose thumbnails "
+    "and videos it already holds are not made again; publish to the same TARGET.",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="With --reuse-from: ask the host for each file before reusing it (one deleted by "
+    "hand is made again).",
+)
+@click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def build(
@@ -118,6 +132,8 @@ def build(
     rerender: bool,
     lock_wait: float,
     allow_hosts: tuple[str, ...],
+    reuse_from: str | None,
+    verify: bool,
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
@@ -134,7 +150,10 @@ def build(
       packager build examples/channel --out output
       packager build --out output          (in a folder with channel.toml)
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
+      packager build --out output --reuse-from s3://my-bucket/channel   (fresh CI runner)
     """
+    if verify and not reuse_from:
+        raise click.UsageError("--verify checks the host of --reuse-from TARGET; give it too")
     size = _size(thumbnail_size)
     overrides = {
         "base_url": base_url,
@@ -160,6 +179,8 @@ def build(
         rerender,
         lock_wait,
         allow_hosts,
+        reuse_from,
+        verify,
     )
     sys.exit(int(run_build(options)))
 
@@ -175,6 +196,14 @@ def run_build(options: BuildOptions) -> ExitCode:
             **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
         progress = _progress_printer() if options.output == "text" else None
+        reuse = None
+        if options.reuse_from:
+            from packager.republish import read_host_reuse
+
+            found = read_host_reuse(options.reuse_from, verify=options.verify)
+            for warning in found.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            reuse = found.reuse
         result = build_feed(
             choice.sources,
             options.out_dir,
@@ -186,6 +215,7 @@ def run_build(options: BuildOptions) -> ExitCode:
             allow_shrink=options.allow_shrink,
             rerender=options.rerender,
             lock_wait=options.lock_wait,
+            reuse=reuse,
         )
     except PackagerError as error:
         fail(error, options.output)

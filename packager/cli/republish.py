@@ -37,6 +37,7 @@ class RepublishOptions:
     now: datetime | None
     verify: bool = False
     allow_hosts: tuple[str, ...] = ()
+    reuse: bool = True
 
 
 @click.command()
@@ -81,6 +82,13 @@ class RepublishOptions:
 )
 @ALLOW_HOST_OPTION
 @click.option(
+    "--no-reuse",
+    "no_reuse",
+    is_flag=True,
+    help="Make every thumbnail and video here instead of reusing the files the host's build "
+    "cache (packager-build-cache.json) says it already holds.",
+)
+@click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def republish(
@@ -95,6 +103,7 @@ def republish(
     allow_hosts: tuple[str, ...],
     now_text: str | None,
     verify: bool,
+    no_reuse: bool,
 ) -> None:
     """Rebuild the channel from its sources and publish it if anything changed.
 
@@ -102,7 +111,10 @@ def republish(
     TARGET (ignoring lastUpdated) and publishes only when items were added, removed or
     changed. Refuses to drop --max-shrink or more of the live items (exit 7), refuses an
     invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
-    (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
+    (packager-lock.json beside the feed; exit 9 when busy). The host is the build cache:
+    articles whose thumbnails and videos the host already holds are not made again, so --out
+    may start empty (--no-reuse makes everything; --verify checks the host really holds
+    them). With $GITHUB_STEP_SUMMARY set,
     the changes are added to the job summary as Markdown. Without --config, ./channel.toml
     is used; the config used is said on stderr.
 
@@ -124,6 +136,7 @@ def republish(
         now,
         verify,
         allow_hosts,
+        not no_reuse,
     )
     sys.exit(int(run_republish(options)))
 
@@ -147,6 +160,7 @@ def run_republish(options: RepublishOptions) -> ExitCode:
             wait_seconds=options.wait_seconds,
             now=options.now,
             verify=options.verify,
+            reuse=options.reuse,
         )
     except PackagerError as error:
         fail(error, options.output, {"status": status_of(error.exit_code)})
