@@ -44,7 +44,9 @@ def _bundle(folder: Path, *, shade: int = 40, title: str = "Bridge closes for re
 def _key(folder: Path, config: ChannelConfig = CONFIG) -> str:
     article = read_bundle(folder, ReadOptions())
     assert isinstance(article, Article)
-    options = RenderOptions(size=(config.video_width, config.video_height), language=config.language)
+    options = RenderOptions(
+        size=(config.video_width, config.video_height), language=config.language
+    )
 
     def no_fetch(url: str) -> bytes:
         raise AssertionError(f"a local bundle fetched {url}")
