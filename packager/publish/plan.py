@@ -366,7 +366,7 @@ def _held_after(
     for name in options.held:  # on the host already: the build's key and meta are recorded
         given, there = options.keys.get(name), held.get(name)
         if given is not None and there is not None:
-            held[name] = replace(there, key=given.key, meta=dict(given.meta))
+            held[name] = replace(there, key=given.key, meta={**there.meta, **given.meta})
     for name in delete:
         held.pop(name, None)
     return held

@@ -254,3 +254,60 @@ def test_files_the_host_holds_for_a_fresh_build_are_kept_not_deleted(
     assert manifest["unreferenced"] == {}
     videos = {n: e for n, e in manifest["files"].items() if n.endswith(".mp4")}
     assert videos and all(e["key"] and e["meta"]["duration"] > 0 for e in videos.values())
+
+
+def test_cli_build_reuse_from_a_host_then_publish_sends_nothing(
+    cold: tuple[Path, Path], local_host: HostUnderTest, work: Work, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+
+    _published(cold, local_host)
+    before = _held(local_host)
+    work.renders.clear()
+    work.media_processes.clear()
+    out = tmp_path / "ci-out"
+    config = str(cold[0] / "channel.toml")
+    runner = CliRunner()
+    args = ["build", "-c", config, "--out", str(out), "--now", NOW.isoformat(), "-o", "json"]
+
+    built = runner.invoke(main, [*args, "--reuse-from", local_host.target, "--verify"])
+    sent = runner.invoke(main, ["publish", str(out), "--to", local_host.target, "-o", "json"])
+
+    assert built.exit_code == 0, built.output
+    assert json.loads(built.stdout)["articlesFromHost"] == len(ARTICLES)
+    assert work.renders == [] and work.media_processes == []
+    assert sent.exit_code == 0, sent.output
+    assert json.loads(sent.stdout)["uploaded"] == []
+    assert _held(local_host) == before
+
+
+def test_cli_verify_without_reuse_from_is_a_usage_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--verify"])
+
+    assert result.exit_code == 2
+    assert "--reuse-from" in result.output
+
+
+def test_cli_republish_no_reuse_makes_every_video_here(
+    cold: tuple[Path, Path], local_host: HostUnderTest, work: Work, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+
+    _published(cold, local_host)
+    work.renders.clear()
+    config = str(cold[0] / "channel.toml")
+    args = ["republish", "-c", config, "--to", local_host.target, "--out", str(tmp_path / "o")]
+
+    result = CliRunner().invoke(main, [*args, "--now", NOW.isoformat(), "--no-reuse"])
+
+    assert result.exit_code == 0, result.output
+    assert len(work.renders) == 1  # the one text-only article, made again here
+    assert "no changes" in result.output
