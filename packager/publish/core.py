@@ -16,7 +16,7 @@ from packager.outputs import read_build_cache
 from packager.publish.base import KNOWN_SCHEMES, Host, open_host
 from packager.publish.channel import read_channel
 from packager.publish.execute import Executor, run_plan
-from packager.publish.hostcache import check_held, file_keys, write_host_cache
+from packager.publish.hostcache import check_held, file_keys, with_members, write_host_cache
 from packager.publish.plan import ContentKey, PlanOptions, PublishPlan, make_plan
 from packager.publish.retry import RetryPolicy
 from packager.publish.state import probe_host, read_state
@@ -102,6 +102,7 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
     parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
     cache = read_build_cache(Path(output_dir))
     channel = read_channel(Path(output_dir), public_url, cache.remote if cache else frozenset())
+    channel = with_members(channel, cache)
     own_host = host is None
     host = host or open_host(target)
     run = Executor(host, parsed.secrets, retry or RetryPolicy(), guard=guard)

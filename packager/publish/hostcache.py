@@ -4,6 +4,8 @@ the feed once it is live (`packager-build-cache.json`, see `outputs.BuildCache`)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from packager.errors import FeedInvalidError
 from packager.layout import BUILD_CACHE_NAME
 from packager.outputs import BuildCache
@@ -14,6 +16,22 @@ from packager.publish.plan import ContentKey, HostState, Probes, after_journal
 from packager.publish.retry import RetriesExhausted, with_retries
 from packager.publish.state import Call
 from packager.secrets import redact
+
+
+def with_members(channel: LocalChannel, cache: BuildCache | None) -> LocalChannel:
+    """The channel with every host-held file of an article whose item it uses: the feed
+    names an HLS playlist, not its segments, and the host must keep those too."""
+    if cache is None or not cache.remote:
+        return channel
+    used = set(channel.files) | channel.held
+    members = {
+        name
+        for entry in cache.articles.values()
+        if used & set(entry.files)
+        for name in entry.files
+        if name in cache.remote and name not in channel.files
+    }
+    return replace(channel, held=channel.held | members)
 
 
 def file_keys(cache: BuildCache | None, channel: LocalChannel) -> dict[str, ContentKey]:
