@@ -196,14 +196,7 @@ def run_build(options: BuildOptions) -> ExitCode:
             **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
         progress = _progress_printer() if options.output == "text" else None
-        reuse = None
-        if options.reuse_from:
-            from packager.republish import read_host_reuse
-
-            found = read_host_reuse(options.reuse_from, verify=options.verify)
-            for warning in found.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            reuse = found.reuse
+        reuse = _host_reuse(options) if options.reuse_from else None
         result = build_feed(
             choice.sources,
             options.out_dir,
@@ -229,6 +222,26 @@ def run_build(options: BuildOptions) -> ExitCode:
         report.write_build_report(result, sys.stdout)
         report.write_extra_files(result, sys.stdout)
     return code
+
+
+def _host_reuse(options: BuildOptions) -> Any:
+    """What the host of --reuse-from holds (a `build.HostReuse`); its warnings on stderr."""
+    from packager.errors import PublishError
+    from packager.republish import read_host_reuse
+
+    target = options.reuse_from or ""
+    try:
+        found = read_host_reuse(target, verify=options.verify)
+    except PackagerError as error:
+        raise PublishError(
+            f"cannot reuse what --reuse-from {target} holds: {error.message}",
+            target=target,
+            hint="give the target the channel is published to (as `publish --to`) and check "
+            "that it is reachable, or build without --reuse-from (everything is made here)",
+        ) from error
+    for warning in found.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return found.reuse
 
 
 def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:

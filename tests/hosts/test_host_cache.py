@@ -311,3 +311,26 @@ def test_cli_republish_no_reuse_makes_every_video_here(
     assert result.exit_code == 0, result.output
     assert len(work.renders) == 1  # the one text-only article, made again here
     assert "no changes" in result.output
+
+
+def test_cli_reuse_from_an_unreachable_host_names_the_option_and_the_fix(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from packager.cli import main
+    from tests.http_fixtures import free_port
+
+    root = tmp_path / "channel"
+    _channel(root, ARTICLES[2:])
+    target = f"https://127.0.0.1:{free_port()}/dav/"
+
+    result = CliRunner().invoke(
+        main,
+        ["build", "-c", str(root / "channel.toml"), "--out", str(tmp_path / "o")]
+        + ["--reuse-from", target, "-o", "json"],
+    )
+
+    assert result.exit_code == 5
+    error = json.loads(result.stdout)
+    assert f"--reuse-from {target}" in error["error"] and "connection refused" in error["error"]
+    assert "without --reuse-from" in error["hint"]
+    assert not (tmp_path / "o" / "feed.json").exists()
