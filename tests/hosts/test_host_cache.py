@@ -323,11 +323,8 @@ def test_cli_reuse_from_an_unreachable_host_names_the_option_and_the_fix(tmp_pat
     _channel(root, ARTICLES[2:])
     target = f"https://127.0.0.1:{free_port()}/dav/"
 
-    result = CliRunner().invoke(
-        main,
-        ["build", "-c", str(root / "channel.toml"), "--out", str(tmp_path / "o")]
-        + ["--reuse-from", target, "-o", "json"],
-    )
+    args = ["build", "-c", str(root / "channel.toml"), "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, [*args, "--reuse-from", target, "-o", "json"])
 
     assert result.exit_code == 5
     error = json.loads(result.stdout)
