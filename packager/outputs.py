@@ -396,12 +396,17 @@ class CachedArticle:
         meta = {
             _text(name): _numbers(values) for name, values in dict(data.get("meta") or {}).items()
         }
+        files = tuple(_relative_name(name) for name in data["files"])
+        thumbnail = _text(data["thumbnail"])
+        for url in (thumbnail, playable.url, *(caption.url for caption in captions)):
+            if not url.startswith(("http://", "https://")) and url not in files:
+                raise ValueError(f"{url!r} is neither a URL nor one of the entry's files")
         return cls(
-            thumbnail=_text(data["thumbnail"]),
+            thumbnail=thumbnail,
             video=playable,
             captions=captions,
             notes=tuple(_text(note) for note in data["notes"]),
-            files=tuple(_relative_name(name) for name in data["files"]),
+            files=files,
             meta=meta,
         )
 

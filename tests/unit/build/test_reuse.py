@@ -152,6 +152,15 @@ def test_build_cache_round_trips_and_names_each_files_key() -> None:
             ).encode(),
             "not a relative file name",
         ),
+        (
+            json.dumps(
+                {
+                    "format": "packager-build-cache/1",
+                    "articles": {"k": {**_entry(*NAMES).as_dict(), "thumbnail": "../x.jpg"}},
+                }
+            ).encode(),
+            "neither a URL nor one of the entry's files",
+        ),
     ],
 )
 def test_a_cache_of_another_version_or_a_broken_one_is_refused_with_the_reason(
