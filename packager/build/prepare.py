@@ -28,7 +28,7 @@ from packager.video.hls import package_hls, playlist_files
 from packager.video.integrity import mp4_problem
 from packager.video.render import RenderedVideo
 
-from .reuse import HostReuse, article_key, entry_of, prepared_of, settings_key
+from .reuse import HostReuse, article_key, entry_of, notes_of, prepared_of, settings_key
 from .state import BuildState
 
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
@@ -145,7 +145,7 @@ class ArticlePreparer:
         self, article: Article, entry: CachedArticle
     ) -> tuple[PreparedArticle, list[str]]:
         """The article as a cache entry (this build's or the host's) says it was prepared."""
-        notes = list(entry.notes)
+        notes = notes_of(entry, article)
         date = self._date(article, notes)
         return prepared_of(entry, article, date, self.config), notes
 

@@ -179,10 +179,18 @@ def entry_of(
             replace(caption, url=relative_to_base(caption.url, config))
             for caption in prepared.captions
         ),
-        notes=tuple(notes),
+        notes=tuple(_portable(note, prepared.article) for note in notes),
         files=tuple(files),
         meta={name: meta[name] for name in files if name in meta},
     )
+
+
+def notes_of(entry: CachedArticle, article: Article) -> list[str]:
+    """An entry's notes, naming the files where this build reads the article from."""
+    if article.origin.startswith(("http://", "https://")) or not article.origin:
+        return list(entry.notes)
+    folder = str(Path(article.origin).parent)
+    return [note.replace("<bundle>", folder) for note in entry.notes]
 
 
 def prepared_of(

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from packager.sources.bundle import read_bundle
 from packager.video.render import RenderOptions
 
 CONFIG = ChannelConfig(base_url="https://cdn.example.com/roku/", provider_name="Harbor News")
+NOW_FOR_NOTES = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def _photo(shade: int) -> bytes:
@@ -180,3 +182,26 @@ def test_an_entry_is_reused_only_when_the_host_holds_every_file() -> None:
 def test_only_entries_whose_files_were_published_go_to_the_host() -> None:
     cache = BuildCache({"k1": _entry(*NAMES), "k2": _entry("images/c.jpg", "videos/d.mp4", "x")})
     assert set(cache.held_by(set(NAMES)).articles) == {"k1"}
+
+
+def test_notes_name_the_files_where_this_build_reads_the_article(tmp_path: Path) -> None:
+    from packager.build.reuse import entry_of, notes_of
+    from packager.feed.items import PreparedArticle
+
+    first = read_bundle(_bundle(tmp_path / "runner-a" / "bridge"), ReadOptions())
+    second = read_bundle(_bundle(tmp_path / "runner-b" / "bridge"), ReadOptions())
+    assert isinstance(first, Article) and isinstance(second, Article)
+    made = PreparedArticle(
+        first,
+        NOW_FOR_NOTES,
+        CONFIG.asset_url("images/a.jpg"),
+        PlayableVideo(CONFIG.asset_url("videos/b.mp4"), "MP4", "HD", 18),
+    )
+    note = f"{tmp_path / 'runner-a' / 'bridge' / 'bridge.jpg'}: smaller than 800x450"
+
+    entry = entry_of(made, [note], ["images/a.jpg", "videos/b.mp4"], {}, CONFIG)
+
+    assert str(tmp_path) not in entry.notes[0]  # the cache does not depend on the checkout
+    assert notes_of(entry, second) == [
+        f"{tmp_path / 'runner-b' / 'bridge' / 'bridge.jpg'}: smaller than 800x450"
+    ]
