@@ -18,7 +18,13 @@ BUILD_REPORT_NAME = "build-report.json"
 MANIFEST_NAME = "packager-manifest.json"
 JOURNAL_NAME = "packager-journal.json"
 LOCK_NAME = "packager-lock.json"
+# What each article's files are and what the feed says of them, keyed by the content of the
+# article's inputs: written by the build into the output folder, and by publish beside the
+# feed (after the swap), so a build on an empty machine reuses what the host already holds.
+BUILD_CACHE_NAME = "packager-build-cache.json"
 # Never published: build state, the build report and the publish bookkeeping.
-EXCLUDED_TOP_LEVEL = frozenset({STATE_DIR, BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME})
+EXCLUDED_TOP_LEVEL = frozenset(
+    {STATE_DIR, BUILD_REPORT_NAME, MANIFEST_NAME, JOURNAL_NAME, BUILD_CACHE_NAME}
+)
 # The folders `packager build` writes assets to; only these are ever pruned.
 ASSET_FOLDERS = ("images", "videos", "captions")

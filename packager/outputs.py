@@ -10,19 +10,23 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from packager.errors import FeedInvalidError
+from packager.feed.items import CaptionTrack, PlayableVideo
 from packager.files import mark_used
 from packager.layout import (
     ASSET_FOLDERS,
+    BUILD_CACHE_NAME,
     BUILD_REPORT_NAME,
     EXCLUDED_TOP_LEVEL,
     FEED_NAME,
@@ -209,18 +213,21 @@ def channel_files(
     names: set[str],
     public_url: str | None,
     other_formats: set[str] | None = None,
+    remote: AbstractSet[str] = frozenset(),
 ) -> ChannelFiles:
     """The files of `output_dir` (`names`, relative POSIX paths) that make up the channel:
     what feed.json, the other formats the last build wrote (`other_formats`, by default as
-    its build report says), and their HLS playlists refer to.
+    its build report says), and their HLS playlists refer to. `remote` names files the
+    feeds may use that the build took from the host (not in the folder; see `BuildCache`).
 
-    Raises FeedInvalidError when a feed points at a file that is not in `names`, or one of the
-    other formats does not validate.
+    Raises FeedInvalidError when a feed points at a file that is in neither `names` nor
+    `remote`, or one of the other formats does not validate.
     """
-    base, referenced = check_feed_assets(output_dir / FEED_NAME, names | {FEED_NAME}, public_url)
+    known = names | set(remote)
+    base, referenced = check_feed_assets(output_dir / FEED_NAME, known | {FEED_NAME}, public_url)
     siblings = current_sibling_feeds(output_dir) if other_formats is None else other_formats
     for name in sorted(siblings):
-        referenced |= check_sibling_feed(output_dir / name, names, base)
+        referenced |= check_sibling_feed(output_dir / name, known, base)
     referenced |= playlist_members(output_dir, referenced)
     return ChannelFiles(public_url=base, referenced=referenced, other_formats=siblings)
 
@@ -250,6 +257,7 @@ def prune_output(  # noqa: PLR0913 - keyword-only settings of one pruning pass
     *,
     other_formats: set[str] | None = None,
     also_in_use: AbstractSet[str] = frozenset(),
+    remote: AbstractSet[str] = frozenset(),
     older_than_seconds: float = PRUNE_AFTER_SECONDS,
     clock: float | None = None,
 ) -> Pruned:
@@ -263,11 +271,12 @@ def prune_output(  # noqa: PLR0913 - keyword-only settings of one pruning pass
     playlist. Only regular files in the asset folders packager writes (images/, videos/,
     captions/) are deleted, never through a symbolic link; nothing at all when the feeds
     cannot be read, since then it cannot be told what is in use. `also_in_use` names files
-    kept like the feeds' (the build's articles that the feed limits left out).
+    kept like the feeds' (the build's articles that the feed limits left out); `remote` the
+    files the feeds use that the build left on the host (see `channel_files`).
     """
     names = {path.relative_to(output_dir).as_posix() for path in walk_output(output_dir)}
     try:
-        in_use = channel_files(output_dir, names, public_url, other_formats)
+        in_use = channel_files(output_dir, names, public_url, other_formats, remote)
     except (FeedInvalidError, OSError, ValueError) as exc:
         return Pruned(skipped=f"cannot tell which files the feeds use: {exc}")
     if not in_use.public_url or not in_use.referenced:
@@ -328,3 +337,168 @@ def _asset_units(output_dir: Path) -> dict[str, list[tuple[str, Path]]]:
                     unit = name
                 units.setdefault(unit, []).append((name, path))
     return units
+
+
+# --------------------------------------------------------------------------------------------
+# The build cache: per article, keyed by the content of its inputs, the files its item uses
+# and what the feed says of them. The build writes it into the output folder; publish sends
+# it beside the feed (after the swap), so a build on an empty machine finds its work there.
+
+BUILD_CACHE_FORMAT = "packager-build-cache/1"
+# The metadata a file's entry may carry (as the publish manifest's META_FIELDS).
+CACHE_META_FIELDS = ("duration", "size", "bitrate", "width", "height")
+
+
+@dataclass(frozen=True)
+class CachedArticle:
+    """What preparing one article made, with local files named relative to the base URL (so
+    the entry holds for any base URL) and remote ones by their full URL.
+
+    `files` lists every file of the output folder the item needs on the host (HLS segments
+    included), `meta` what is known of each (`CACHE_META_FIELDS`), `notes` the warnings the
+    preparation gave (shown again when the entry is reused).
+    """
+
+    thumbnail: str
+    video: PlayableVideo
+    captions: tuple[CaptionTrack, ...]
+    notes: tuple[str, ...]
+    files: tuple[str, ...]
+    meta: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "thumbnail": self.thumbnail,
+            "video": asdict(self.video),
+            "captions": [asdict(caption) for caption in self.captions],
+            "notes": list(self.notes),
+            "files": list(self.files),
+            "meta": {name: dict(self.meta[name]) for name in sorted(self.meta)},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> CachedArticle:
+        """Raises KeyError/TypeError/ValueError when `data` is not an entry this version wrote."""
+        video = data["video"]
+        playable = PlayableVideo(
+            url=_text(video["url"]),
+            video_type=_text(video["video_type"]),
+            quality=_text(video["quality"]),
+            duration_seconds=_whole(video["duration_seconds"]),
+            bitrate_kbps=None
+            if video.get("bitrate_kbps") is None
+            else _whole(video["bitrate_kbps"]),
+        )
+        captions = tuple(
+            CaptionTrack(_text(c["url"]), _text(c["language"]), _text(c["caption_type"]))
+            for c in data["captions"]
+        )
+        meta = {
+            _text(name): _numbers(values) for name, values in dict(data.get("meta") or {}).items()
+        }
+        files = tuple(_relative_name(name) for name in data["files"])
+        thumbnail = _text(data["thumbnail"])
+        for url in (thumbnail, playable.url, *(caption.url for caption in captions)):
+            if not url.startswith(("http://", "https://")) and url not in files:
+                raise ValueError(f"{url!r} is neither a URL nor one of the entry's files")
+        return cls(
+            thumbnail=thumbnail,
+            video=playable,
+            captions=captions,
+            notes=tuple(_text(note) for note in data["notes"]),
+            files=files,
+            meta=meta,
+        )
+
+
+@dataclass(frozen=True)
+class BuildCache:
+    """The build cache document: `articles` by content key; `remote` the files the feed uses
+    that the output folder lacks because the build took them from the host (publish checks
+    that the host holds them, and never deletes them)."""
+
+    articles: Mapping[str, CachedArticle] = field(default_factory=dict)
+    remote: frozenset[str] = frozenset()
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": BUILD_CACHE_FORMAT,
+            "articles": {key: self.articles[key].as_dict() for key in sorted(self.articles)},
+            "remote": sorted(self.remote),
+        }
+        return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> BuildCache:
+        """Parse a build cache; raises ValueError (with the reason) when it is not one this
+        version reads: the caller then goes without (the work is done again, nothing lost)."""
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"not JSON ({exc})") from None
+        if not isinstance(data, dict) or data.get("format") != BUILD_CACHE_FORMAT:
+            found = data.get("format") if isinstance(data, dict) else None
+            raise ValueError(f"format {found!r}, not {BUILD_CACHE_FORMAT!r}")
+        try:
+            articles = {
+                _text(key): CachedArticle.from_dict(entry)
+                for key, entry in dict(data.get("articles") or {}).items()
+            }
+            remote = frozenset(_relative_name(name) for name in data.get("remote") or [])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"an entry is malformed ({type(exc).__name__}: {exc})") from None
+        return cls(articles, remote)
+
+    def file_keys(self) -> dict[str, tuple[str, Mapping[str, float]]]:
+        """Each file's content key (the key of the article that uses it) and metadata."""
+        keys: dict[str, tuple[str, Mapping[str, float]]] = {}
+        for key in sorted(self.articles):
+            entry = self.articles[key]
+            for name in entry.files:
+                keys.setdefault(name, (key, entry.meta.get(name, {})))
+        return keys
+
+    def held_by(self, names: AbstractSet[str]) -> BuildCache:
+        """The entries whose every file is among `names` (what a host holds after a publish)."""
+        kept = {k: e for k, e in self.articles.items() if set(e.files) <= names}
+        return BuildCache(kept)
+
+
+def read_build_cache(output_dir: Path) -> BuildCache | None:
+    """The build cache the last build wrote into `output_dir`, or None (none, or unreadable:
+    written by another version)."""
+    try:
+        return BuildCache.from_bytes((output_dir / BUILD_CACHE_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _numbers(values: Any) -> dict[str, float]:
+    return {
+        name: values[name]
+        for name in CACHE_META_FIELDS
+        if isinstance(values.get(name), int | float)
+        and not isinstance(values.get(name), bool)
+        and math.isfinite(values[name])
+    }
+
+
+def _relative_name(name: Any) -> str:
+    """A file name of the output folder as an entry gives it: relative, no `..`."""
+    text = _text(name)
+    parts = text.split("/")
+    if not text or text.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"not a relative file name: {text!r}")
+    return text

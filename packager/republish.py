@@ -13,23 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from packager.build import BuildResult, build_feed
+from packager.build import BuildResult, HostReuse, ProgressCallback, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
-from packager.layout import FEED_NAME
-from packager.outputs import current_sibling_feeds
+from packager.layout import BUILD_CACHE_NAME, FEED_NAME
+from packager.outputs import (
+    BuildCache,
+    channel_files,
+    current_sibling_feeds,
+    read_build_cache,
+    walk_output,
+)
 from packager.publish.base import KNOWN_SCHEMES, Host, HostError, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.state import read_live_manifest
 from packager.publish.target import parse_target
 from packager.secrets import redact
 from packager.timestamps import parse_timestamp
 
 DEFAULT_MAX_SHRINK = 0.5
+T = TypeVar("T")
 
 # status → exit code (published and no-changes are both 0 unless detailed codes are asked for)
 STATUS_EXIT_CODES: dict[str, ExitCode] = {
@@ -164,6 +172,8 @@ class _Job:
     owner: str | None
     wait_seconds: float
     sleep: Callable[[float], None]
+    reuse: bool = True
+    progress: ProgressCallback | None = None
 
 
 def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CLI's flags)
@@ -183,6 +193,8 @@ def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CL
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], None] = time.sleep,
     verify: bool = False,
+    reuse: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> RepublishResult:
     """Build the channel from `config.sources` into `out_dir`, diff it against the feed live
     on `target`, and publish it there only when something changed.
@@ -192,7 +204,14 @@ def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CL
     lock was taken over meanwhile (it outlived `lock_ttl`) stops with status "busy". Refuses
     ("shrink-refused") a feed that drops `max_shrink` or more of the live items unless
     `allow_shrink`. Every outcome is a result with a status; only a bad config or a bug
-    raises. `verify`: also send again what the host lost (see `publish`).
+    raises. `verify`: also send again what the host lost (see `publish`), and check that
+    the files the host's build cache names are really there before reusing them.
+
+    `progress` receives the build's stage events (see `packager.build.progress`).
+
+    With `reuse` (the default) the host is the build cache: an article whose content key
+    the host's `packager-build-cache.json` lists, with its files on the host, is neither
+    rendered nor copied again (see `read_host_reuse`), so an empty `out_dir` costs little.
     """
     if not 0.0 <= max_shrink <= 1.0:
         raise ValueError("max_shrink is a share between 0 and 1")
@@ -219,6 +238,8 @@ def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CL
         owner=owner,
         wait_seconds=wait_seconds,
         sleep=sleep,
+        reuse=reuse,
+        progress=progress,
     )
     start = host.counters.requests
     try:
@@ -261,6 +282,7 @@ class _Outcome:
     waited: float = 0.0
     warnings: list[str] = field(default_factory=list)
     build: BuildResult | None = None
+    host_cache: bytes | None = None  # the host's build cache as read before the build
 
     def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
         return RepublishResult(
@@ -297,6 +319,12 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
             )
     outcome.live_items = len(feed_items(live)) if live is not None else None
     try:
+        found = read_host_reuse(host.target, host=host, retry=job.retry, verify=job.verify)
+    except PublishError as error:
+        return outcome("host-failed", error.message, error.hint)
+    outcome.host_cache = found.raw
+    outcome.warnings += found.warnings
+    try:
         # republish guards against shrinking itself, against the live feed (allow_shrink there).
         outcome.build = build_feed(
             [],
@@ -305,6 +333,8 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
             now=job.now,
             known_dates=live_dates(live),
             allow_shrink=True,
+            reuse=found.reuse if job.reuse else None,
+            progress=job.progress,
         )
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
@@ -360,7 +390,10 @@ def _publish_changes(
     diff = diff_feeds(live if isinstance(live, dict) else {}, new)
     try:
         unchanged = (
-            live is not None and not diff.has_changes and not _other_formats_changed(job, host)
+            live is not None
+            and not diff.has_changes
+            and not _other_formats_changed(job, host)
+            and _host_cache_current(job.out_dir, outcome.host_cache)
         )
     except RetriesExhausted as failed:
         return _host_failed(
@@ -424,6 +457,115 @@ def _published(
         diff=diff,
         published=published,
     )
+
+
+def _host_cache_current(out_dir: Path, host_cache: bytes | None) -> bool:
+    """Whether the host's build cache already is the one a publish of this build writes (else
+    the run publishes, to record it: nothing is sent that the host holds)."""
+    cache = read_build_cache(out_dir)
+    if cache is None:
+        return True  # nothing to record
+    names = {path.relative_to(out_dir).as_posix() for path in walk_output(out_dir)}
+    try:
+        used = channel_files(out_dir, names, None, remote=cache.remote)
+    except (PackagerError, OSError, ValueError):
+        return False  # let publish tell what is wrong
+    in_use = used.referenced | used.other_formats
+    return cache.held_by(in_use).to_bytes() == host_cache
+
+
+@dataclass(frozen=True)
+class HostFindings:
+    """What `read_host_reuse` found: the reuse for the build, the host's build cache as it
+    was read (None: there was none) and warnings about what could not be used."""
+
+    reuse: HostReuse
+    raw: bytes | None
+    warnings: tuple[str, ...] = ()
+
+
+def read_host_reuse(
+    target: str,
+    *,
+    host: Host | None = None,
+    retry: RetryPolicy | None = None,
+    verify: bool = False,
+) -> HostFindings:
+    """What the host at `target` holds that a build may reuse: its build cache
+    (`packager-build-cache.json`) and the files its manifest lists; with `verify`, each file
+    the cache names is looked up on the host, and an article whose file is gone (deleted by
+    hand) is made again. A cache or manifest of another packager version is not used (a
+    warning says so; the build then makes everything, nothing is lost).
+
+    Raises PublishError when the host cannot be read, InputError/PublishError for a bad target.
+    """
+    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
+    own = host is None
+    host = host or open_host(target)
+    policy = retry or RetryPolicy()
+    warnings: list[str] = []
+    try:
+        files = read_live_manifest(target, host=host, retry=policy, warnings=warnings)
+        raw, cache = _host_cache(host, policy, parsed.secrets, warnings)
+        on_host = frozenset(files)
+        if verify and cache.articles:
+            on_host = _verified(host, policy, parsed.secrets, cache, on_host, warnings)
+    finally:
+        if own:
+            host.close()
+    return HostFindings(HostReuse(cache, on_host, host.target), raw, tuple(warnings))
+
+
+def _host_cache(
+    host: Host, retry: RetryPolicy, secrets: tuple[str, ...], warnings: list[str]
+) -> tuple[bytes | None, BuildCache]:
+    fetched = _read_or_fail(
+        host, retry, secrets, BUILD_CACHE_NAME, lambda: host.read(BUILD_CACHE_NAME)
+    )
+    if fetched is None:
+        return None, BuildCache()
+    try:
+        return fetched[0], BuildCache.from_bytes(fetched[0])
+    except ValueError as exc:
+        warnings.append(
+            f"{BUILD_CACHE_NAME} on {host.target} is not used ({exc}): every article is made "
+            "here, and the next publish writes it anew"
+        )
+        return fetched[0], BuildCache()
+
+
+def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
+    host: Host,
+    retry: RetryPolicy,
+    secrets: tuple[str, ...],
+    cache: BuildCache,
+    on_host: frozenset[str],
+    warnings: list[str],
+) -> frozenset[str]:
+    """The files the cache names that the host really holds (asked, not believed)."""
+    names = sorted({name for entry in cache.articles.values() for name in entry.files} & on_host)
+    found = _read_or_fail(host, retry, secrets, "(verify)", lambda: host.stat(names))
+    gone = sorted(set(names) - set(found))
+    if gone:
+        shown = ", ".join(gone[:5]) + (" ..." if len(gone) > 5 else "")
+        warnings.append(
+            f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
+            f"articles using them are made again: {shown}"
+        )
+    return on_host - set(gone)
+
+
+def _read_or_fail(
+    host: Host, retry: RetryPolicy, secrets: tuple[str, ...], what: str, operation: Callable[[], T]
+) -> T:
+    try:
+        return with_retries(retry, operation)
+    except RetriesExhausted as failed:
+        raise PublishError(
+            f"cannot read {what} on {host.target}: {redact(str(failed.error), secrets)}",
+            target=host.target,
+            hint=failed.error.hint or "check that the host is up and the target is right",
+        ) from None
 
 
 def _other_formats_changed(job: _Job, host: Host) -> bool:

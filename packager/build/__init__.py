@@ -37,11 +37,13 @@ from .lock import DEFAULT_WAIT_SECONDS, output_lock
 from .prepare import ArticlePreparer
 from .progress import Progress, ProgressCallback
 from .result import BuildResult, Skipped
+from .reuse import HostReuse
 from .state import BuildState
 
 __all__ = [
     "DEFAULT_WORKERS",
     "BuildResult",
+    "HostReuse",
     "Progress",
     "ProgressCallback",
     "Skipped",
@@ -64,6 +66,7 @@ class _Run:
     allow_shrink: bool
     rerender: bool
     workers: int
+    reuse: HostReuse | None = None
 
 
 def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirror the CLI's flags
@@ -79,6 +82,7 @@ def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirr
     allow_shrink: bool = False,
     rerender: bool = False,
     lock_wait: float = DEFAULT_WAIT_SECONDS,
+    reuse: HostReuse | None = None,
 ) -> BuildResult:
     """Build OUT/feed.json from article SOURCES (bundle folders, feed or page URLs).
 
@@ -99,9 +103,16 @@ def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirr
     `known_dates` maps item ids to when they were first published elsewhere (republish
     passes the live feed's `dateAdded`s): articles without a date of their own keep those
     dates, so a build on a fresh machine gives the same feed.
+
+    `reuse` (see `republish.read_host_reuse`) is what a host holds: an article whose content
+    key its build cache lists, with every file on the host, is taken from there: nothing is
+    made or copied for it, and OUT/packager-build-cache.json names its files as "remote"
+    (publish then checks the host holds them). Every build writes that file with the feed.
     """
     sources = _checked_sources(sources, config, workers)
-    run = _Run(utc(now or datetime.now(UTC)), progress, strict, allow_shrink, rerender, workers)
+    run = _Run(
+        utc(now or datetime.now(UTC)), progress, strict, allow_shrink, rerender, workers, reuse
+    )
     _check_writable(out_dir)
     try:
         with output_lock(out_dir / STATE_DIR, lock_wait):
@@ -169,6 +180,7 @@ def _build(
             executor,
             rerender=run.rerender,
             progress=run.progress,
+            reuse=run.reuse,
         )
         lookahead = LOOKAHEAD_PER_WORKER * run.workers if executor else 0
         collect([str(s) for s in sources], preparer, read_options, collected, lookahead)

@@ -21,8 +21,8 @@ from packager.files import write_atomic
 from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import compact_thumbnail_index
 from packager.jsonio import feed_bytes, pretty_bytes
-from packager.layout import FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME
-from packager.outputs import Pruned, prune_output
+from packager.layout import BUILD_CACHE_NAME, FEED_NAME, MRSS_NAME, SEARCH_FEED_NAME
+from packager.outputs import BuildCache, Pruned, prune_output
 from packager.spec import CONTENT_ARRAYS, walk_feed
 from packager.validate import (
     ValidationResult,
@@ -108,6 +108,7 @@ def assemble_feed(  # noqa: PLR0913, RUF100 - the build's context, passed once f
         feed_size=len(feed.raw),
         reused=collected.reused,
         prepared=collected.processed,
+        from_host=collected.from_host,
         unreachable=tuple(collected.unreachable),
         extra_files=extra,
         pruned=pruned,
@@ -209,10 +210,16 @@ def _write(  # noqa: PLR0913, RUF100 - one write step with the build's context
     the assets no feed has named for a while."""
     for name, content in feed.others.items():
         write_atomic(out_dir / name, content)
+    # What each article made (and which files the host holds instead), before the feed
+    # that names them: publish reads it to record content keys and to trust the host.
+    remote = frozenset(collected.remote)
+    write_atomic(out_dir / BUILD_CACHE_NAME, BuildCache(collected.entries, remote).to_bytes())
     write_atomic(out_dir / FEED_NAME, feed.raw)
     # Articles left out by the limits keep their files while their sources last.
     in_build = {name for item in collected.prepared for name in output_names(item, config)}
-    pruned = prune_output(out_dir, config.base_url, other_formats=set(extra), also_in_use=in_build)
+    pruned = prune_output(
+        out_dir, config.base_url, other_formats=set(extra), also_in_use=in_build, remote=remote
+    )
     if pruned.names:
         compact_thumbnail_index(state.folder / THUMBNAIL_INDEX_NAME, out_dir)
     return pruned

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packager.build.progress import READING, Progress
 from packager.errors import SourceError, SourceUnreachableError
 from packager.feed.items import PreparedArticle
 from packager.model import Article
 from packager.net.urls import redact
+from packager.outputs import CachedArticle
 from packager.sources import ReadOptions
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
 from packager.sources.remote import read_remote
@@ -46,6 +48,20 @@ class Collected:
     reused: int = 0
     processed: int = 0
     unreachable: list[str] = field(default_factory=list)
+    # What the build cache says of each article, by content key (see `reuse`).
+    entries: dict[str, CachedArticle] = field(default_factory=dict)
+    from_host: int = 0  # articles whose files the host holds (nothing made here)
+    remote: set[str] = field(default_factory=set)  # their files this folder lacks
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """An article's content key and what an earlier build made of it (locally or on the host)."""
+
+    key: str
+    entry: CachedArticle
+    prepared: PreparedArticle
+    notes: list[str]
 
 
 @dataclass
@@ -53,9 +69,11 @@ class _Bundle:
     """One article on its way: read (or an error), or taken from the cache."""
 
     key: str | None
-    reused: tuple[PreparedArticle, list[str]] | None = None
+    reused: _Reuse | None = None  # from this folder's own cache (unchanged bundle)
     found: Article | SourceError | None = None
     started: bool = False  # its thumbnails are being made in the pool
+    content_key: str | None = None
+    from_host: CachedArticle | None = None  # the host holds its files
 
 
 def collect(
@@ -65,7 +83,8 @@ def collect(
     collected: Collected,
     lookahead: int,
 ) -> None:
-    """Read every source, then prepare its articles in order into `collected`."""
+    """Read every source, then prepare its articles in order into `collected`; an article
+    whose content key `preparer.reuse` finds on the host is taken from there (nothing made)."""
     _Collector(preparer, options, collected, lookahead).run(sources)
 
 
@@ -73,12 +92,17 @@ class _Collector:
     """Reads the sources, then prepares their articles with thumbnails `lookahead` ahead."""
 
     def __init__(
-        self, preparer: ArticlePreparer, options: ReadOptions, collected: Collected, lookahead: int
+        self,
+        preparer: ArticlePreparer,
+        options: ReadOptions,
+        collected: Collected,
+        lookahead: int,
     ) -> None:
         self.preparer = preparer
         self.options = options
         self.collected = collected
         self.lookahead = lookahead
+        self.reuse = preparer.reuse
         self.fingerprint = config_fingerprint(preparer.config)
         self.started = 0  # thumbnails started while reading: the first `lookahead` articles
 
@@ -86,7 +110,9 @@ class _Collector:
         bundles: list[_Bundle] = []
         for source in sources:
             bundles += self._read_source(source)
-        articles = [b.found for b in bundles if isinstance(b.found, Article)]
+        for bundle in bundles:
+            self._look_up(bundle)
+        articles = [b.found for b in bundles if isinstance(b.found, Article) and not b.from_host]
         self.preparer.counters.articles = len(articles)
         self.preparer.counters.renders_expected = sum(map(self.preparer.will_render, articles))
         pending: deque[_Bundle] = deque()
@@ -99,9 +125,19 @@ class _Collector:
             self._finish(pending.popleft())
 
     def _start(self, bundle: _Bundle) -> None:
-        if isinstance(bundle.found, Article) and not bundle.started:
+        self._look_up(bundle)
+        if isinstance(bundle.found, Article) and not bundle.started and not bundle.from_host:
             self.preparer.make_thumbnails_ahead(bundle.found)
             bundle.started = True
+
+    def _look_up(self, bundle: _Bundle) -> None:
+        """The article's content key, and the host's entry for it (once per bundle)."""
+        if not isinstance(bundle.found, Article) or bundle.content_key is not None:
+            return
+        bundle.content_key = self.preparer.content_key(bundle.found)
+        rerender = self.preparer.rerender
+        if self.reuse is not None and bundle.content_key is not None and not rerender:
+            bundle.from_host = self.reuse.entry(bundle.content_key)
 
     def _read_source(self, source: str) -> list[_Bundle]:
         progress = self.preparer.progress
@@ -135,9 +171,8 @@ class _Collector:
         preparer = self.preparer
         cached = preparer.state.cached(key) if key and not preparer.rerender else None
         if cached is not None:
-            prepared, notes = prepared_from_dict(cached)
-            if preparer.outputs_whole(prepared):
-                bundle.reused = (prepared, notes)
+            bundle.reused = _cached_reuse(cached, preparer)
+            if bundle.reused is not None:
                 return bundle
         try:
             bundle.found = read_bundle(folder, self.options)
@@ -148,12 +183,30 @@ class _Collector:
     def _finish(self, bundle: _Bundle) -> None:
         collected = self.collected
         if bundle.reused is not None:
-            prepared, notes = bundle.reused
-            collected.prepared.append(prepared)
-            collected.notes.extend(origin_note(prepared.article.origin, n) for n in notes)
+            reused = bundle.reused
+            collected.prepared.append(reused.prepared)
+            origin = reused.prepared.article.origin
+            collected.notes.extend(origin_note(origin, n) for n in reused.notes)
+            collected.entries[reused.key] = reused.entry
             collected.reused += 1
+        elif isinstance(bundle.found, Article) and bundle.from_host and bundle.content_key:
+            self._take_from_host(bundle.found, bundle.content_key, bundle.from_host)
         elif bundle.found is not None:
-            _take(bundle.found, bundle.key, self.preparer, collected)
+            _take(bundle.found, bundle.key, bundle.content_key, self.preparer, collected)
+
+    def _take_from_host(self, article: Article, key: str, entry: CachedArticle) -> None:
+        """Use what the host holds: the files this folder has whole stay, the rest are the
+        host's (a remnant cut short here is removed, so publish never sends it over them)."""
+        preparer, collected = self.preparer, self.collected
+        prepared, notes = preparer.from_entry(article, entry)
+        for name in entry.files:
+            if not preparer.file_whole(name):
+                (preparer.out_dir / name).unlink(missing_ok=True)
+                collected.remote.add(name)
+        collected.prepared.append(prepared)
+        collected.notes.extend(origin_note(article.origin, note) for note in notes)
+        collected.entries[key] = entry
+        collected.from_host += 1
 
 
 def _has_article_file(folder: Path) -> bool:
@@ -174,22 +227,43 @@ def _source_unreachable(found: Article | SourceError, source: str) -> bool:
     )
 
 
+def _cached_reuse(cached: dict[str, Any], preparer: ArticlePreparer) -> _Reuse | None:
+    """An unchanged bundle's cached result, when its files are whole in the output folder;
+    None for an entry of an older version (no content key: prepared again, cheaply)."""
+    try:
+        prepared, notes = prepared_from_dict(cached)
+        key, entry = str(cached["contentKey"]), CachedArticle.from_dict(cached["entry"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not preparer.outputs_whole(prepared):
+        return None
+    return _Reuse(key, entry, prepared, notes)
+
+
 def _take(
-    found: Article | SourceError, key: str | None, preparer: ArticlePreparer, collected: Collected
+    found: Article | SourceError,
+    key: str | None,
+    content_key: str | None,
+    preparer: ArticlePreparer,
+    collected: Collected,
 ) -> None:
     if isinstance(found, SourceError):
         collected.skipped.append(Skipped.of(found.location, found))
         return
     try:
-        prepared, notes = preparer.prepare(found)
+        prepared, notes, entry = preparer.prepare_entry(found)
     except SourceError as error:
         collected.skipped.append(Skipped.of(found.origin, error, found.id))
         return
     collected.processed += 1
     collected.prepared.append(prepared)
     collected.notes.extend(origin_note(found.origin, note) for note in notes)
+    if content_key is None:
+        return
+    collected.entries[content_key] = entry
     if key is not None:
-        preparer.state.store(key, prepared_to_dict(prepared, notes))
+        stored = {**prepared_to_dict(prepared, notes), "contentKey": content_key}
+        preparer.state.store(key, {**stored, "entry": entry.as_dict()})
 
 
 def origin_note(origin: str, note: str) -> str:

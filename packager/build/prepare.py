@@ -7,7 +7,7 @@ import hashlib
 import math
 import time
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,12 +21,14 @@ from packager.images import INDEX_NAME as THUMBNAIL_INDEX_NAME
 from packager.images import Thumbnail, ThumbnailMaker
 from packager.model import Article, Video
 from packager.net.fetcher import Fetcher
+from packager.outputs import CachedArticle
 from packager.sources.media import detect_video_type
 from packager.video import RenderOptions, probe_video, render_article_video
-from packager.video.hls import package_hls
+from packager.video.hls import package_hls, playlist_files
 from packager.video.integrity import mp4_problem
 from packager.video.render import RenderedVideo
 
+from .reuse import HostReuse, article_key, entry_of, notes_of, prepared_of, settings_key
 from .state import BuildState
 
 LOCAL_VIDEO_TYPES = {"MP4", "MOV", "M4V"}  # files we can copy and serve as they are
@@ -60,6 +62,7 @@ class ArticlePreparer:
         *,
         rerender: bool = False,
         progress: ProgressCallback | None = None,
+        reuse: HostReuse | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.config = config
@@ -69,6 +72,7 @@ class ArticlePreparer:
         self.executor = executor
         self.rerender = rerender
         self.progress = progress
+        self.reuse = reuse  # what a host holds that this build may take (see `reuse`)
         self.counters = Counters()
         # (article origin, image location) -> its thumbnail being made in the pool.
         self._ahead: dict[tuple[str, str], Future[Thumbnail]] = {}
@@ -82,6 +86,9 @@ class ArticlePreparer:
             language=config.language,
             work_dir=None,
         )
+        self._settings_key = settings_key(config, self.render_options)
+        # What the article being prepared made: file name -> its metadata for the manifest.
+        self._meta: dict[str, dict[str, float]] = {}
 
     def outputs_whole(self, prepared: PreparedArticle) -> bool:
         """Whether a cached article can be used as it is: its numbers fit the feed, and every
@@ -91,13 +98,14 @@ class ArticlePreparer:
             _check_roku_integers(prepared.video, prepared.article)
         except SourceError:
             return False
-        for name in output_names(prepared, self.config):
-            path = self.out_dir / name
-            if not path.is_file() or (path.suffix == ".mp4" and mp4_problem(path)):
-                return False
-            if path.suffix == ".vtt" and not _starts_like_webvtt(path):
-                return False
-        return True
+        return all(self.file_whole(name) for name in output_names(prepared, self.config))
+
+    def file_whole(self, name: str) -> bool:
+        """Whether OUT/`name` is there and whole (an MP4's boxes, a WebVTT's start)."""
+        path = self.out_dir / name
+        if not path.is_file() or (path.suffix == ".mp4" and mp4_problem(path)):
+            return False
+        return not (path.suffix == ".vtt" and not _starts_like_webvtt(path))
 
     def will_render(self, article: Article) -> bool:
         """Whether `article` is expected to be rendered (for the progress total)."""
@@ -122,8 +130,33 @@ class ArticlePreparer:
                 origin=image.location,
             )
 
+    def content_key(self, article: Article) -> str | None:
+        """The article's content key (see `reuse.article_key`), or None when it cannot be
+        told (a remote image that cannot be fetched: preparing the article reports it)."""
+        try:
+            return article_key(article, self._settings_key, self.config, self._remote_bytes)
+        except PackagerError:
+            return None
+
+    def _remote_bytes(self, url: str) -> bytes:
+        return self.fetcher.get(url).content
+
+    def from_entry(
+        self, article: Article, entry: CachedArticle
+    ) -> tuple[PreparedArticle, list[str]]:
+        """The article as a cache entry (this build's or the host's) says it was prepared."""
+        notes = notes_of(entry, article)
+        date = self._date(article, notes)
+        return prepared_of(entry, article, date, self.config), notes
+
     def prepare(self, article: Article) -> tuple[PreparedArticle, list[str]]:
         """Raises SourceError when the article cannot become a playable item."""
+        prepared, notes, _entry = self.prepare_entry(article)
+        return prepared, notes
+
+    def prepare_entry(self, article: Article) -> tuple[PreparedArticle, list[str], CachedArticle]:
+        """`prepare`, with the cache entry of what it made (its notes without the date's)."""
+        self._meta = {}
         # Readers may name the origin in a warning; every note is shown after it once.
         notes = [note.removeprefix(f"{article.origin}: ") for note in article.warnings]
         images = self._images(article, notes)
@@ -140,15 +173,28 @@ class ArticlePreparer:
         video, captions = self._video(article, images, notes)
         _check_roku_integers(video, article)
         captions = [*captions, *self._captions(article, notes)]
-        date = self._date(article, notes)
-        prepared = PreparedArticle(
+        self._meta.setdefault(images[0][1], {}).update(
+            width=self.config.thumbnail_width, height=self.config.thumbnail_height
+        )
+        made = PreparedArticle(
             article=article,
-            date=date,
+            date=self.now,  # the date comes below: the entry does not depend on it
             thumbnail_url=self.config.asset_url(images[0][1]),
             video=video,
             captions=tuple(captions),
         )
-        return prepared, notes
+        entry = entry_of(made, list(notes), self.files_of(made), self._meta, self.config)
+        prepared = replace(made, date=self._date(article, notes))
+        return prepared, notes, entry
+
+    def files_of(self, prepared: PreparedArticle) -> list[str]:
+        """Every file of the output folder the article's item needs (HLS segments too)."""
+        names = output_names(prepared, self.config)
+        for name in list(names):
+            path = self.out_dir / name
+            if name.endswith(".m3u8") and path.is_file():
+                names += [p.relative_to(self.out_dir).as_posix() for p in playlist_files(path)]
+        return names
 
     def _date(self, article: Article, notes: list[str]) -> datetime:
         if not article.published:
@@ -224,6 +270,9 @@ class ArticlePreparer:
         if not self.will_render(article):  # its own video was unplayable: one more render
             self.counters.renders_expected += 1
         rendered = self._render(article, images)
+        self._meta[rendered.video_path] = _video_meta(
+            rendered.duration_seconds, rendered.bitrate_kbps, rendered.width, rendered.height
+        )
         self.counters.renders_done += 1
         self._report(RENDERING, self.counters.renders_done, self.counters.renders_expected, article)
         notes.extend(rendered.warnings)
@@ -292,6 +341,7 @@ class ArticlePreparer:
             return None
         relative = copy_hashed(path, self.out_dir, "videos")
         duration = info.duration_seconds
+        self._meta[relative] = _video_meta(duration, info.bitrate_kbps, info.width, info.height)
         return PlayableVideo(
             self.config.asset_url(relative),
             kind,
@@ -345,6 +395,14 @@ def output_names(prepared: PreparedArticle, config: ChannelConfig) -> list[str]:
     prefix = config.base_url.rstrip("/") + "/"
     urls = [prepared.thumbnail_url, prepared.video.url, *(c.url for c in prepared.captions)]
     return [url[len(prefix) :] for url in urls if url.startswith(prefix)]
+
+
+def _video_meta(duration: float, bitrate: int | None, width: int, height: int) -> dict[str, float]:
+    """What the manifest keeps of a video (`outputs.CACHE_META_FIELDS`)."""
+    meta: dict[str, float] = {"duration": duration, "width": width, "height": height}
+    if bitrate is not None:
+        meta["bitrate"] = bitrate
+    return meta
 
 
 def _whole_seconds(seconds: float) -> int:

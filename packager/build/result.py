@@ -50,6 +50,7 @@ class BuildResult:
     feed_size: int = 0
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
+    from_host: int = 0  # articles whose files the host already holds (nothing made here)
     unreachable: tuple[str, ...] = ()  # SOURCE URLs that could not be fetched at all
     # The other formats of [channel] formats: file name -> its validation (written if valid).
     extra_files: dict[str, ValidationResult] = field(default_factory=dict)
@@ -109,6 +110,7 @@ class BuildResult:
             "items": self.item_counts,
             "articlesReused": self.reused,
             "articlesProcessed": self.prepared,
+            "articlesFromHost": self.from_host,
             "skipped": [asdict(skip) for skip in self.skipped],
             "trimmed": list(self.trimmed),
             "unreachable": list(self.unreachable),

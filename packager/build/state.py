@@ -96,10 +96,34 @@ def cache_key(*parts: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+# Settings that only shape the feed around the items (limits, rows, genres, ratings, other
+# formats): changing them keeps every prepared article (and so every render) valid.
+FEED_ONLY_SETTINGS = (
+    "path",
+    "overridden",
+    "formats",
+    "availability_countries",
+    "max_items",
+    "max_age_days",
+    "size_budget",
+    "rows",
+    "shows",
+    "live",
+    "sources",
+    "genres",
+    "default_genre",
+    "rating",
+    "rating_source",
+    "byline_role",
+    "item_type",
+    "long_form_type",
+    "short_form_max_seconds",
+)
+
+
 def config_fingerprint(config: ChannelConfig) -> str:
     data = asdict(config)
-    # Settings that do not change how an article is prepared keep the cache valid.
-    for key in ("path", "formats", "availability_countries"):
+    for key in FEED_ONLY_SETTINGS:
         data.pop(key, None)
     return cache_key(__version__, data)
 

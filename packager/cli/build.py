@@ -38,6 +38,8 @@ class BuildOptions:
     lock_wait: float = 0.0
     allow_hosts: tuple[str, ...] = ()
     quiet: bool = False
+    reuse_from: str | None = None
+    verify: bool = False
 
 
 def _size(text: str | None) -> tuple[int, int] | None:
@@ -112,6 +114,18 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="Seconds to wait for another build of the same --out to finish (else exit 9).",
 )
 @click.option(
+    "--reuse-from",
+    metavar="TARGET",
+    help="A host this channel is published to (as publish --to): articles whose thumbnails "
+    "and videos it already holds are not made again; publish to the same TARGET.",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="With --reuse-from: ask the host for each file before reusing it (one deleted by "
+    "hand is made again).",
+)
+@click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def build(
@@ -131,6 +145,8 @@ def build(
     lock_wait: float,
     allow_hosts: tuple[str, ...],
     quiet: bool,
+    reuse_from: str | None,
+    verify: bool,
     now_text: str | None,
 ) -> None:
     """Build a Roku channel feed from articles.
@@ -148,7 +164,10 @@ def build(
       packager build examples/channel --out output
       packager build --out output          (in a folder with channel.toml)
       packager build articles/ --base-url https://cdn.example.com/news/ --out output
+      packager build --out output --reuse-from s3://my-bucket/channel   (fresh CI runner)
     """
+    if verify and not reuse_from:
+        raise click.UsageError("--verify checks the host of --reuse-from TARGET; give it too")
     size = _size(thumbnail_size)
     overrides = {
         "base_url": base_url,
@@ -175,6 +194,8 @@ def build(
         lock_wait,
         allow_hosts,
         quiet,
+        reuse_from,
+        verify,
     )
     sys.exit(int(run_build(options)))
 
@@ -189,6 +210,7 @@ def run_build(options: BuildOptions) -> ExitCode:
         config = config.with_overrides(
             **options.overrides, allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)
         )
+        reuse = _host_reuse(options) if options.reuse_from else None
         with progress_display(quiet=options.quiet) as progress:
             result = build_feed(
                 choice.sources,
@@ -201,6 +223,7 @@ def run_build(options: BuildOptions) -> ExitCode:
                 allow_shrink=options.allow_shrink,
                 rerender=options.rerender,
                 lock_wait=options.lock_wait,
+                reuse=reuse,
             )
     except PackagerError as error:
         fail(error, options.output)
@@ -214,6 +237,26 @@ def run_build(options: BuildOptions) -> ExitCode:
         report.write_build_report(result, sys.stdout)
         report.write_extra_files(result, sys.stdout)
     return code
+
+
+def _host_reuse(options: BuildOptions) -> Any:
+    """What the host of --reuse-from holds (a `build.HostReuse`); its warnings on stderr."""
+    from packager.errors import PublishError
+    from packager.republish import read_host_reuse
+
+    target = options.reuse_from or ""
+    try:
+        found = read_host_reuse(target, verify=options.verify)
+    except PackagerError as error:
+        raise PublishError(
+            f"cannot reuse what --reuse-from {target} holds: {error.message}",
+            target=target,
+            hint="give the target the channel is published to (as `publish --to`) and check "
+            "that it is reachable, or build without --reuse-from (everything is made here)",
+        ) from error
+    for warning in found.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return found.reuse
 
 
 def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:

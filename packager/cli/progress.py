@@ -222,17 +222,3 @@ def progress_display(*, quiet: bool) -> Iterator[ProgressCallback | None]:
 def _write_line(stream: TextIO, line: str) -> None:
     stream.write(f"progress: {line}\n")
     stream.flush()
-
-
-def progress_argument(function: Callable[..., Any], progress: Any) -> dict[str, Any]:
-    """`{"progress": progress}` when `function` takes a progress callback, else nothing.
-
-    `packager.republish.republish` passes one to its build only once it has the parameter
-    (`progress: ProgressCallback | None = None`, handed to `build_feed`); until then a
-    republish shows no progress rather than failing.
-    """
-    import inspect
-
-    if progress is None or "progress" not in inspect.signature(function).parameters:
-        return {}
-    return {"progress": progress}

@@ -22,7 +22,7 @@ from packager.cli.common import (
     say,
     use_config,
 )
-from packager.cli.progress import progress_argument, progress_display
+from packager.cli.progress import progress_display
 from packager.config import CONFIG_NAME
 from packager.errors import ConfigError, ExitCode, PackagerError
 
@@ -43,6 +43,7 @@ class RepublishOptions:
     quiet: bool = False
     summary_screenshot: Path | None = None
     summary_screenshot_url: str | None = None
+    reuse: bool = True
 
 
 @click.command()
@@ -101,6 +102,13 @@ class RepublishOptions:
     "only); without it the summary names the file to upload as an artifact.",
 )
 @click.option(
+    "--no-reuse",
+    "no_reuse",
+    is_flag=True,
+    help="Make every thumbnail and video here instead of reusing the files the host's build "
+    "cache (packager-build-cache.json) says it already holds.",
+)
+@click.option(
     "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
 )
 def republish(
@@ -118,6 +126,7 @@ def republish(
     summary_screenshot_url: str | None,
     now_text: str | None,
     verify: bool,
+    no_reuse: bool,
 ) -> None:
     """Rebuild the channel from its sources and publish it if anything changed.
 
@@ -125,7 +134,10 @@ def republish(
     TARGET (ignoring lastUpdated) and publishes only when items were added, removed or
     changed. Refuses to drop --max-shrink or more of the live items (exit 7), refuses an
     invalid build (exit 3) or an unreachable source (exit 6); one run at a time per target
-    (packager-lock.json beside the feed; exit 9 when busy). With $GITHUB_STEP_SUMMARY set,
+    (packager-lock.json beside the feed; exit 9 when busy). The host is the build cache:
+    articles whose thumbnails and videos the host already holds are not made again, so --out
+    may start empty (--no-reuse makes everything; --verify checks the host really holds
+    them). With $GITHUB_STEP_SUMMARY set,
     the changes are added to the job summary as Markdown. Without --config, ./channel.toml
     is used; the config used is said on stderr. The build's progress goes to stderr (bars on
     a terminal, plain lines in CI logs), nothing with --quiet. --summary-screenshot adds
@@ -153,6 +165,7 @@ def republish(
         quiet,
         summary_screenshot,
         summary_screenshot_url,
+        not no_reuse,
     )
     sys.exit(int(run_republish(options)))
 
@@ -177,7 +190,8 @@ def run_republish(options: RepublishOptions) -> ExitCode:
                 wait_seconds=options.wait_seconds,
                 now=options.now,
                 verify=options.verify,
-                **progress_argument(republish_channel, progress),
+                reuse=options.reuse,
+                progress=progress,
             )
     except PackagerError as error:
         fail(error, options.output, {"status": status_of(error.exit_code)})

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from packager.errors import PublishError
-from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
+from packager.layout import BUILD_CACHE_NAME, FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 from packager.publish.target import parse_target
 
 # scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
@@ -94,7 +94,7 @@ def cache_control_for(name: str) -> str:
     """Cache-Control: short for the feed and mutable names, long + immutable for hashed names."""
     if name == FEED_NAME:
         return FEED_CACHE_CONTROL
-    if name in (MANIFEST_NAME, JOURNAL_NAME):
+    if name in (MANIFEST_NAME, JOURNAL_NAME, BUILD_CACHE_NAME):
         return STATE_CACHE_CONTROL
     if _CONTENT_HASH_RE.search(PurePosixPath(name).stem.lower()):
         return IMMUTABLE_CACHE_CONTROL

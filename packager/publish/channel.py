@@ -4,6 +4,7 @@ invalid feed or one naming a missing file from ever leaving the machine."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,24 +51,36 @@ class LocalChannel:
     feed: LocalFile
     files: dict[str, LocalFile]
     public_url: str
+    # Files the feeds name that the build took from the host (not in the folder): the host
+    # must hold them; they are never sent nor deleted.
+    held: frozenset[str] = frozenset()
 
 
-def read_channel(output_dir: Path, public_url: str | None) -> LocalChannel:
+def read_channel(
+    output_dir: Path, public_url: str | None, remote: AbstractSet[str] = frozenset()
+) -> LocalChannel:
     """The channel built in `output_dir`, validated; files of earlier builds that no feed
-    names stay out (and leave the host after the grace period).
+    names stay out (and leave the host after the grace period). `remote` names the files
+    the build left on the host (its build cache says which): the feed may name them.
 
     Raises InputError without a feed.json, FeedInvalidError for an invalid feed or one that
-    points at a missing file."""
+    points at a file neither in the folder nor in `remote`."""
     local = scan_output(output_dir)
     feed = local.pop(FEED_NAME)
     check_feed_valid(feed.path)
-    channel = channel_files(output_dir, set(local), public_url)
+    held = {name for name in remote if name not in local}
+    channel = channel_files(output_dir, set(local), public_url, remote=held)
     files = {
         name: file
         for name, file in local.items()
         if name in channel.referenced or name in channel.other_formats
     }
-    return LocalChannel(feed=feed, files=files, public_url=channel.public_url)
+    return LocalChannel(
+        feed=feed,
+        files=files,
+        public_url=channel.public_url,
+        held=frozenset(held & channel.referenced),
+    )
 
 
 def scan_output(output_dir: Path) -> dict[str, LocalFile]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from packager.outputs import read_build_cache
 from packager.publish.base import KNOWN_SCHEMES, Host, open_host
 from packager.publish.channel import read_channel
 from packager.publish.execute import Executor, run_plan
+from packager.publish.hostcache import check_held, file_keys, with_members, write_host_cache
 from packager.publish.plan import ContentKey, PlanOptions, PublishPlan, make_plan
 from packager.publish.retry import RetryPolicy
 from packager.publish.state import probe_host, read_state
@@ -98,7 +100,9 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-    channel = read_channel(Path(output_dir), public_url)
+    cache = read_build_cache(Path(output_dir))
+    channel = read_channel(Path(output_dir), public_url, cache.remote if cache else frozenset())
+    channel = with_members(channel, cache)
     own_host = host is None
     host = host or open_host(target)
     run = Executor(host, parsed.secrets, retry or RetryPolicy(), guard=guard)
@@ -106,11 +110,22 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
     try:
         state = read_state(host, run.call)
         probes = probe_host(host, run.call, channel, state, verify=verify)
+        check_held(host, run.call, channel, (state, probes), verify=verify)
         options = PlanOptions(
-            now, grace_period, verify, dry_run, channel.public_url, keys or {}, host.target
+            now,
+            grace_period,
+            verify,
+            dry_run,
+            channel.public_url,
+            {**file_keys(cache, channel), **(keys or {})},
+            host.target,
+            channel.held,
         )
         plan = make_plan(channel.files, channel.feed, state, probes, options)
         done = None if dry_run else run_plan(run, plan, channel.files, channel.feed, state)
+        warnings = plan.warnings
+        if done is not None and cache is not None:
+            warnings += write_host_cache(run, cache.held_by(set(channel.files) | channel.held))
         return PublishResult(
             target=host.target,
             plan=plan,
@@ -120,7 +135,7 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
             feed_replaced=done.feed_replaced if done else False,
             bytes_sent=host.counters.bytes_sent - start_bytes,
             requests=host.counters.requests - start_requests,
-            warnings=plan.warnings,
+            warnings=warnings,
         )
     finally:
         if own_host:

@@ -67,6 +67,8 @@ class PlanOptions:
     public_url: str = ""
     keys: Mapping[str, ContentKey] = field(default_factory=dict)
     target: str = ""  # the host as shown in messages
+    # Files the feed names that the build left on the host: kept, never sent nor deleted.
+    held: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +254,9 @@ def grace(
     grace period (to delete, with deletions an earlier run did not finish), which wait."""
     now, period = options.now, options.grace_period
     unreferenced = {
-        name: manifest.unreferenced.get(name) or utc_z(now) for name in files if name not in local
+        name: manifest.unreferenced.get(name) or utc_z(now)
+        for name in files
+        if name not in local and name not in options.held
     }
     expired = {n for n, since in unreferenced.items() if now - _since(since, now) >= period}
     waiting = tuple(
@@ -260,7 +264,7 @@ def grace(
         for n, since in sorted(unreferenced.items())
         if n not in expired
     )
-    delete = sorted(expired | (set(manifest.deleting) - set(local)))
+    delete = sorted(expired | (set(manifest.deleting) - set(local) - options.held))
     return unreferenced, delete, waiting
 
 
@@ -359,6 +363,10 @@ def _held_after(
     held = dict(files)
     for name, file in local.items():
         held[name] = entry_for(name, file, files.get(name), options)
+    for name in options.held:  # on the host already: the build's key and meta are recorded
+        given, there = options.keys.get(name), held.get(name)
+        if given is not None and there is not None:
+            held[name] = replace(there, key=given.key, meta={**there.meta, **given.meta})
     for name in delete:
         held.pop(name, None)
     return held

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from packager.build.progress import READING, RENDERING, THUMBNAILS, Progress
-from packager.cli.progress import ProgressBars, ProgressLines, duration_text, progress_argument
+from packager.cli.progress import ProgressBars, ProgressLines, duration_text
 
 
 class FakeClock:
@@ -78,14 +78,3 @@ def test_bars_show_every_stage_with_count_item_and_time_left() -> None:
     assert "thumbnails" in screen and "1/3" in screen
     assert "rendering" in screen and "~20 s left" in screen  # 10 s for 1 of 3
     assert "harbor" in screen
-
-
-def test_progress_goes_only_to_functions_that_take_it() -> None:
-    def with_progress(*, progress: object = None) -> None: ...
-
-    def without() -> None: ...
-
-    show = ProgressLines(lambda _: None)
-    assert progress_argument(with_progress, show) == {"progress": show}
-    assert progress_argument(without, show) == {}
-    assert progress_argument(with_progress, None) == {}

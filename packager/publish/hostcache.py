@@ -1,0 +1,98 @@
+"""The host as the build cache: the content keys a publish records in the manifest, the
+check that the host holds the files a build left there, and the build cache written beside
+the feed once it is live (`packager-build-cache.json`, see `outputs.BuildCache`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from packager.errors import FeedInvalidError
+from packager.layout import BUILD_CACHE_NAME
+from packager.outputs import BuildCache
+from packager.publish.base import Host, Upload
+from packager.publish.channel import LocalChannel
+from packager.publish.execute import Executor
+from packager.publish.plan import ContentKey, HostState, Probes, after_journal
+from packager.publish.retry import RetriesExhausted, with_retries
+from packager.publish.state import Call
+from packager.secrets import redact
+
+
+def with_members(channel: LocalChannel, cache: BuildCache | None) -> LocalChannel:
+    """The channel with every host-held file of an article whose item it uses: the feed
+    names an HLS playlist, not its segments, and the host must keep those too."""
+    if cache is None or not cache.remote:
+        return channel
+    used = set(channel.files) | channel.held
+    members = {
+        name
+        for entry in cache.articles.values()
+        if used & set(entry.files)
+        for name in entry.files
+        if name in cache.remote and name not in channel.files
+    }
+    return replace(channel, held=channel.held | members)
+
+
+def file_keys(cache: BuildCache | None, channel: LocalChannel) -> dict[str, ContentKey]:
+    """The content key and metadata of every file the publish sends or keeps, as the build
+    cache says (with each local file's size in bytes)."""
+    if cache is None:
+        return {}
+    keys: dict[str, ContentKey] = {}
+    for name, (key, meta) in cache.file_keys().items():
+        local = channel.files.get(name)
+        if local is not None:
+            keys[name] = ContentKey(key, {**meta, "size": local.size})
+        elif name in channel.held:
+            keys[name] = ContentKey(key, dict(meta))
+    return keys
+
+
+def check_held(
+    host: Host,
+    call: Call,
+    channel: LocalChannel,
+    state: tuple[HostState, Probes],
+    *,
+    verify: bool,
+) -> None:
+    """Refuse, before anything is written, a feed naming a file that is neither in the output
+    folder nor on the host: the files the build left on the host must be in its manifest
+    (and, with verify, really there)."""
+    if not channel.held:
+        return
+    host_state, probes = state
+    files, _ = after_journal(channel.files, host_state, probes.pending)
+    missing = sorted(channel.held - set(files))
+    if verify and not missing:
+        names = sorted(channel.held)
+        found = call("(verify)", lambda: host.stat(names))
+        missing = sorted(set(names) - set(found))
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise FeedInvalidError(
+            f"refusing to publish: the feed names {len(missing)} file(s) that are neither in "
+            f"the output folder nor on {host.target}: {shown}",
+            hint="build again with --verify (it checks what the host holds and makes what it "
+            "lacks), or without --reuse-from, then publish",
+        )
+
+
+def write_host_cache(run: Executor, cache: BuildCache) -> tuple[str, ...]:
+    """Write the build cache beside the live feed unless the host holds the same one; a
+    failure is a warning (the next fresh build makes again what it would have reused)."""
+    data = cache.to_bytes()
+    try:
+        found = with_retries(run.retry, lambda: run.host.read(BUILD_CACHE_NAME))
+        if found is not None and found[0] == data:
+            return ()
+        item = Upload.of_bytes(BUILD_CACHE_NAME, data)
+        with_retries(run.retry, lambda: run.host.replace(item))
+    except RetriesExhausted as failed:
+        reason = redact(str(failed.error), run.secrets)
+        return (
+            f"could not write {BUILD_CACHE_NAME} on {run.host.target} ({reason}); the feed is "
+            "published, but a build on an empty machine will make its files again",
+        )
+    return ()
