@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from packager.build.progress import READING, Progress
+from packager.config import ChannelConfig
 from packager.errors import SourceError, SourceUnreachableError
 from packager.feed.items import PreparedArticle
 from packager.model import Article
@@ -22,6 +23,7 @@ from packager.outputs import CachedArticle
 from packager.sources import ReadOptions
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
 from packager.sources.remote import read_remote
+from packager.video import RenderOptions, speech_engine_key
 
 from .prepare import ArticlePreparer
 from .result import Skipped
@@ -32,6 +34,14 @@ from .state import (
     prepared_from_dict,
     prepared_to_dict,
 )
+
+
+def bundle_cache_fingerprint(config: ChannelConfig, render: RenderOptions) -> str:
+    """The part of an unchanged bundle's cache key that is not the bundle: the settings that
+    change its files and the speech engine found (with its version), so installing or
+    updating espeak-ng reaches the renderer, which a reused bundle would otherwise skip."""
+    return cache_key(config_fingerprint(config), speech_engine_key(render))
+
 
 # Bundles whose thumbnails are made ahead of the one being prepared, per worker: enough to
 # keep the pool busy while the calling thread parses and writes; few enough for flat memory.
@@ -103,7 +113,7 @@ class _Collector:
         self.collected = collected
         self.lookahead = lookahead
         self.reuse = preparer.reuse
-        self.fingerprint = config_fingerprint(preparer.config)
+        self.fingerprint = bundle_cache_fingerprint(preparer.config, preparer.render_options)
         self.started = 0  # thumbnails started while reading: the first `lookahead` articles
 
     def run(self, sources: list[str]) -> None:

@@ -168,7 +168,7 @@ class ArticlePreparer:
                 f"{article.origin}: no usable image for the thumbnail"
                 + (f" ({why})" if why else ""),
                 location=article.origin,
-                hint="add a photo (jpg, png, webp or gif) to the bundle; Roku needs a 16:9 thumbnail",
+                hint=_no_image_hint(article),
             )
         video, captions = self._video(article, images, notes)
         _check_roku_integers(video, article)
@@ -477,3 +477,15 @@ def _copy_is_whole(target: Path, source: Path) -> bool:
     except OSError:
         return False
     return target.suffix.lower() not in {".mp4", ".m4v"} or not mp4_problem(target)
+
+
+def _no_image_hint(article: Article) -> str:
+    """The fix for an article without a usable picture, where it came from: a bundle gets a
+    photo; a page or feed entry names pictures that could not be fetched or used."""
+    if article.origin.startswith(("http://", "https://")):
+        return (
+            "the page's pictures could not be fetched or used (see the reasons above); check "
+            "that its og:image or article images answer, or give the article as a bundle with a "
+            "photo; Roku needs a 16:9 thumbnail"
+        )
+    return "add a photo (jpg, png, webp or gif) to the bundle; Roku needs a 16:9 thumbnail"

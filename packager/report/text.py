@@ -80,9 +80,11 @@ def write_build_report(result: Any, out: TextIO) -> None:
         out.write(f"feed NOT written: {feed} is unchanged\n")
     else:
         out.write(f"feed NOT written: {feed} (there was no previous feed, so there is none)\n")
+    from_host = f", {result.from_host} from the host" if result.from_host else ""
     out.write(
-        f"articles: {result.reused + result.prepared} built ({result.reused} unchanged, "
-        f"{result.prepared} processed), {len(result.skipped)} skipped\n"
+        f"articles: {result.reused + result.prepared + result.from_host} built "
+        f"({result.reused} unchanged, {result.prepared} processed{from_host}), "
+        f"{len(result.skipped)} skipped\n"
     )
     if result.pruned.names:
         out.write(

@@ -98,3 +98,16 @@ def test_rss_feed_builds_into_a_valid_channel(newsroom: LocalServer, tmp_path: P
     assert (out / "feed.json").read_text() == json.dumps(
         feed, ensure_ascii=False, separators=(",", ":")
     )
+
+
+def test_a_page_whose_picture_cannot_be_fetched_gets_a_hint_for_pages(
+    newsroom: LocalServer, tmp_path: Path
+) -> None:
+    # The market page's picture is gone: its skip reason must not tell to fix a bundle.
+    del newsroom.routes["/img/market.jpg"]
+    config = ChannelConfig(provider_name="Gazette", base_url=BASE_URL, render_video="off")
+    result = build_feed([newsroom.url("/feed.xml")], tmp_path / "out", config, now=NOW)
+    (market,) = [s for s in result.skipped if s.origin.endswith("/news/market")]
+    assert "no usable image" in market.reason
+    assert "bundle with a photo" in market.hint and "add a photo" not in market.hint
+    assert "page's pictures" in market.hint
