@@ -69,7 +69,7 @@ class _Run:
     reuse: HostReuse | None = None
 
 
-def build_feed(  # noqa: PLR0913, RUF100 - the library API: keyword options mirror the CLI's flags
+def build_feed(  # noqa: PLR0913 - the library API: keyword options mirror the CLI's flags
     sources: Sequence[str | Path],
     out_dir: Path,
     config: ChannelConfig,

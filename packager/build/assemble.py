@@ -58,7 +58,7 @@ class _Feed:
     others: dict[str, bytes] = field(default_factory=dict)  # feed.xml, search.json
 
 
-def assemble_feed(  # noqa: PLR0913, RUF100 - the build's context, passed once from build_feed
+def assemble_feed(  # noqa: PLR0913 - the build's context, passed once from build_feed
     out_dir: Path,
     config: ChannelConfig,
     state: BuildState,
@@ -109,6 +109,7 @@ def assemble_feed(  # noqa: PLR0913, RUF100 - the build's context, passed once f
         reused=collected.reused,
         prepared=collected.processed,
         from_host=collected.from_host,
+        duplicates=len(skipped) - len(collected.skipped),
         unreachable=tuple(collected.unreachable),
         extra_files=extra,
         pruned=pruned,
@@ -198,7 +199,7 @@ def _other_formats(
     return made
 
 
-def _write(  # noqa: PLR0913, RUF100 - one write step with the build's context
+def _write(  # noqa: PLR0913 - one write step with the build's context
     out_dir: Path,
     config: ChannelConfig,
     state: BuildState,

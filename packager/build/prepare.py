@@ -51,7 +51,7 @@ class Counters:
 class ArticlePreparer:
     """Turns one Article into a PreparedArticle: thumbnail, playable video, caption files."""
 
-    def __init__(  # noqa: PLR0913, RUF100 - the build's shared context, passed once
+    def __init__(  # noqa: PLR0913 - the build's shared context, passed once
         self,
         out_dir: Path,
         config: ChannelConfig,

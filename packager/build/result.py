@@ -51,6 +51,7 @@ class BuildResult:
     reused: int = 0  # articles taken from the cache
     prepared: int = 0  # articles (re)processed
     from_host: int = 0  # articles whose files the host already holds (nothing made here)
+    duplicates: int = 0  # of those, articles left out for another's id (also in skipped)
     unreachable: tuple[str, ...] = ()  # SOURCE URLs that could not be fetched at all
     # The other formats of [channel] formats: file name -> its validation (written if valid).
     extra_files: dict[str, ValidationResult] = field(default_factory=dict)

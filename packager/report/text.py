@@ -82,7 +82,7 @@ def write_build_report(result: Any, out: TextIO) -> None:
         out.write(f"feed NOT written: {feed} (there was no previous feed, so there is none)\n")
     from_host = f", {result.from_host} from the host" if result.from_host else ""
     out.write(
-        f"articles: {result.reused + result.prepared + result.from_host} built "
+        f"articles: {result.reused + result.prepared + result.from_host - result.duplicates} built "
         f"({result.reused} unchanged, {result.prepared} processed{from_host}), "
         f"{len(result.skipped)} skipped\n"
     )
