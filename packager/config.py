@@ -623,7 +623,7 @@ def load_config(path: Path | None) -> ChannelConfig:
                 values[table] = value
         else:
             problems.unknown(table, [*_SCHEMA, *_TABLE_READERS])
-    config = _relative_to(path.parent, ChannelConfig(**values))
+    config = _relative_to(path.parent, ChannelConfig(**values), problems)
     check_config(config, problems)
     problems.raise_if_any()
     return config
@@ -657,16 +657,44 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from exc
 
 
-def _relative_to(folder: Path, config: ChannelConfig) -> ChannelConfig:
-    """Local paths in the config (sources, live thumbnails) are relative to the config file."""
+def _relative_to(folder: Path, config: ChannelConfig, problems: Problems) -> ChannelConfig:
+    """Local paths in the config (sources, live thumbnails) are relative to the config file,
+    and confined to its folder: a channel.toml from a pull request must not make a CI job
+    read /proc/self/environ or ../../secrets (symlinks are followed before the check)."""
 
-    def resolve(location: str) -> str:
-        if location.startswith(("http://", "https://")) or Path(location).is_absolute():
+    def resolve(key: str, location: str) -> str:
+        if location.startswith(("http://", "https://")):
             return location
-        return str(folder / location)
+        joined = folder / location  # an absolute location stays itself
+        _check_confined(problems, key, location, joined, folder)
+        return str(joined)
 
-    live = tuple(replace(stream, thumbnail=resolve(stream.thumbnail)) for stream in config.live)
-    return replace(config, sources=tuple(resolve(s) for s in config.sources), live=live)
+    live = tuple(
+        replace(stream, thumbnail=resolve(f"live {stream.id!r} thumbnail", stream.thumbnail))
+        for stream in config.live
+    )
+    sources = tuple(resolve("channel.sources", source) for source in config.sources)
+    return replace(config, sources=sources, live=live)
+
+
+def _check_confined(
+    problems: Problems, key: str, location: str, joined: Path, folder: Path
+) -> None:
+    """`joined` (the path `location` names) must resolve to the config's folder or below it."""
+    home = folder.resolve()
+    try:
+        target = joined.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: not inside by any measure
+        target = None
+    if target is not None and (target == home or home in target.parents):
+        return
+    problems.add(
+        "live.thumbnail" if key.startswith("live") else key,
+        f"{key} = {location!r} is outside the config's folder {folder} (paths are read only "
+        "inside it, symlinks followed)",
+        f"move the file into {folder} and give its path relative to channel.toml, or give "
+        "an http(s) URL",
+    )
 
 
 def _read_table(problems: Problems, table: str, content: Any, values: dict[str, Any]) -> None:
