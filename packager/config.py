@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError, ConfigProblem
-from packager.model import LANGUAGE_CODE
 from packager.net.guard import AllowList
 from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.spec import MAX_ID_LENGTH, TEMPLATE_MAX_BYTES
@@ -260,6 +259,21 @@ THUMBNAIL_MAX = (3840, 2160)  # 4K UHD; larger only costs memory and bytes
 VIDEO_MIN = (320, 180)
 VIDEO_MAX = (3840, 2160)  # H.264 level 5.1; rendered videos are full-frame stills and text
 
+# The channel's language: ISO 639 alpha-2/3, then at most a region (ISO 3166 alpha-2 or
+# UN M.49 digits). Stricter than the feed schema's pattern, which lets "xx-NOPE" through.
+CHANNEL_LANGUAGE = re.compile(r"^(?P<code>[A-Za-z]{2,3})(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?$")
+# Assigned ISO 639-1 codes (the Library of Congress list, 2023).
+_ISO_639_1_CODES = """
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
+cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
+ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
+ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
+sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
+
 # Shown on TV tiles exactly as written: control characters would garble them and bidi
 # overrides reorder what the viewer reads (U+202A..U+202E, U+2066..U+2069).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -308,12 +322,7 @@ def _check_base_url(base_url: str, problems: Problems) -> None:
 
 
 def _check_channel(config: ChannelConfig, problems: Problems) -> None:
-    if not LANGUAGE_CODE.match(config.language):
-        problems.add(
-            "channel.language",
-            f"language {config.language!r} is not an ISO 639 code",
-            "e.g. en, en-US, es",
-        )
+    _check_language(config.language, problems)
     _check_name(problems, "channel.provider_name", config.provider_name, "give the channel's name")
     for value in config.formats:
         problems.choice("channel.formats", value, FORMATS)
@@ -338,6 +347,24 @@ def _check_channel(config: ChannelConfig, problems: Problems) -> None:
     for country in config.availability_countries:
         problems.choice("channel.availability_countries", country, _search_countries())
     _check_allow_hosts(config.allow_hosts, problems)
+
+
+def _check_language(language: str, problems: Problems) -> None:
+    """Spec "Language codes": ISO 639 alpha-2 or alpha-3, optionally with a region (en, en-US,
+    es-mx, es-419). A two-letter code must be an assigned ISO 639-1 code; three letters
+    (ISO 639-2/3, some 480 codes) are taken on trust."""
+    match = CHANNEL_LANGUAGE.match(language)
+    if match is not None and (len(match["code"]) == 3 or match["code"].lower() in ISO_639_1):
+        return
+    code = language.split("-")[0].split("_")[0].lower()
+    close = difflib.get_close_matches(code, sorted(ISO_639_1), n=1)
+    if match is None:
+        why = "is not an ISO 639 code with an optional region"
+    else:
+        why = f"starts with {match['code']!r}, which is not an ISO 639-1 language code"
+    hint = "e.g. en, en-US, es, es-419"
+    hint = f"did you mean {close[0]!r}? ({hint})" if close and match is not None else hint
+    problems.add("channel.language", f"channel.language = {language!r} {why}", hint)
 
 
 def _check_allow_hosts(allow_hosts: tuple[str, ...], problems: Problems) -> None:
