@@ -359,12 +359,13 @@ def _check_language(language: str, problems: Problems) -> None:
     code = language.split("-")[0].split("_")[0].lower()
     close = difflib.get_close_matches(code, sorted(ISO_639_1), n=1)
     if match is None:
-        why = "is not an ISO 639 code with an optional region"
+        why = "(a language, then at most a region)"
     else:
-        why = f"starts with {match['code']!r}, which is not an ISO 639-1 language code"
+        why = f"({match['code']!r} is no ISO 639-1 language)"
     hint = "e.g. en, en-US, es, es-419"
     hint = f"did you mean {close[0]!r}? ({hint})" if close and match is not None else hint
-    problems.add("channel.language", f"channel.language = {language!r} {why}", hint)
+    message = f"[channel] language {language!r} is not an ISO 639 code {why}"
+    problems.add("channel.language", message, hint)
 
 
 def _check_allow_hosts(allow_hosts: tuple[str, ...], problems: Problems) -> None:

@@ -32,7 +32,7 @@ def test_a_language_that_is_not_a_code_is_refused_with_its_key(
     with pytest.raises(ConfigError) as caught:
         load_config(write_config(tmp_path, language))
     assert caught.value.key == "channel.language"
-    assert f"channel.language = {language!r}" in caught.value.message
+    assert f"[channel] language {language!r} is not an ISO 639 code" in caught.value.message
     assert "en-US" in caught.value.hint
 
 
@@ -44,7 +44,7 @@ def test_real_language_codes_are_accepted(tmp_path: Path, language: str) -> None
 def test_a_near_miss_names_the_closest_code(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write_config(tmp_path, "qq-US"))
-    assert "not an ISO 639-1 language code" in caught.value.message
+    assert "'qq' is no ISO 639-1 language" in caught.value.message
 
 
 def test_the_language_option_is_checked_too(tmp_path: Path) -> None:
