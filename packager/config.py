@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError, ConfigProblem
-from packager.model import LANGUAGE_CODE
 from packager.net.guard import AllowList
 from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.spec import MAX_ID_LENGTH, TEMPLATE_MAX_BYTES
@@ -260,6 +259,21 @@ THUMBNAIL_MAX = (3840, 2160)  # 4K UHD; larger only costs memory and bytes
 VIDEO_MIN = (320, 180)
 VIDEO_MAX = (3840, 2160)  # H.264 level 5.1; rendered videos are full-frame stills and text
 
+# The channel's language: ISO 639 alpha-2/3, then at most a region (ISO 3166 alpha-2 or
+# UN M.49 digits). Stricter than the feed schema's pattern, which lets "xx-NOPE" through.
+CHANNEL_LANGUAGE = re.compile(r"^(?P<code>[A-Za-z]{2,3})(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?$")
+# Assigned ISO 639-1 codes (the Library of Congress list, 2023).
+_ISO_639_1_CODES = """
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
+cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
+ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
+ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
+sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
+
 # Shown on TV tiles exactly as written: control characters would garble them and bidi
 # overrides reorder what the viewer reads (U+202A..U+202E, U+2066..U+2069).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -308,12 +322,7 @@ def _check_base_url(base_url: str, problems: Problems) -> None:
 
 
 def _check_channel(config: ChannelConfig, problems: Problems) -> None:
-    if not LANGUAGE_CODE.match(config.language):
-        problems.add(
-            "channel.language",
-            f"language {config.language!r} is not an ISO 639 code",
-            "e.g. en, en-US, es",
-        )
+    _check_language(config.language, problems)
     _check_name(problems, "channel.provider_name", config.provider_name, "give the channel's name")
     for value in config.formats:
         problems.choice("channel.formats", value, FORMATS)
@@ -338,6 +347,25 @@ def _check_channel(config: ChannelConfig, problems: Problems) -> None:
     for country in config.availability_countries:
         problems.choice("channel.availability_countries", country, _search_countries())
     _check_allow_hosts(config.allow_hosts, problems)
+
+
+def _check_language(language: str, problems: Problems) -> None:
+    """Spec "Language codes": ISO 639 alpha-2 or alpha-3, optionally with a region (en, en-US,
+    es-mx, es-419). A two-letter code must be an assigned ISO 639-1 code; three letters
+    (ISO 639-2/3, some 480 codes) are taken on trust."""
+    match = CHANNEL_LANGUAGE.match(language)
+    if match is not None and (len(match["code"]) == 3 or match["code"].lower() in ISO_639_1):
+        return
+    code = language.split("-")[0].split("_")[0].lower()
+    close = difflib.get_close_matches(code, sorted(ISO_639_1), n=1)
+    if match is None:
+        why = "(a language, then at most a region)"
+    else:
+        why = f"({match['code']!r} is no ISO 639-1 language)"
+    hint = "e.g. en, en-US, es, es-419"
+    hint = f"did you mean {close[0]!r}? ({hint})" if close and match is not None else hint
+    message = f"[channel] language {language!r} is not an ISO 639 code {why}"
+    problems.add("channel.language", message, hint)
 
 
 def _check_allow_hosts(allow_hosts: tuple[str, ...], problems: Problems) -> None:
@@ -623,7 +651,7 @@ def load_config(path: Path | None) -> ChannelConfig:
                 values[table] = value
         else:
             problems.unknown(table, [*_SCHEMA, *_TABLE_READERS])
-    config = _relative_to(path.parent, ChannelConfig(**values))
+    config = _relative_to(path.parent, ChannelConfig(**values), problems)
     check_config(config, problems)
     problems.raise_if_any()
     return config
@@ -657,16 +685,44 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from exc
 
 
-def _relative_to(folder: Path, config: ChannelConfig) -> ChannelConfig:
-    """Local paths in the config (sources, live thumbnails) are relative to the config file."""
+def _relative_to(folder: Path, config: ChannelConfig, problems: Problems) -> ChannelConfig:
+    """Local paths in the config (sources, live thumbnails) are relative to the config file,
+    and confined to its folder: a channel.toml from a pull request must not make a CI job
+    read /proc/self/environ or ../../secrets (symlinks are followed before the check)."""
 
-    def resolve(location: str) -> str:
-        if location.startswith(("http://", "https://")) or Path(location).is_absolute():
+    def resolve(key: str, location: str) -> str:
+        if location.startswith(("http://", "https://")):
             return location
-        return str(folder / location)
+        joined = folder / location  # an absolute location stays itself
+        _check_confined(problems, key, location, joined, folder)
+        return str(joined)
 
-    live = tuple(replace(stream, thumbnail=resolve(stream.thumbnail)) for stream in config.live)
-    return replace(config, sources=tuple(resolve(s) for s in config.sources), live=live)
+    live = tuple(
+        replace(stream, thumbnail=resolve(f"live {stream.id!r} thumbnail", stream.thumbnail))
+        for stream in config.live
+    )
+    sources = tuple(resolve("channel.sources", source) for source in config.sources)
+    return replace(config, sources=sources, live=live)
+
+
+def _check_confined(
+    problems: Problems, key: str, location: str, joined: Path, folder: Path
+) -> None:
+    """`joined` (the path `location` names) must resolve to the config's folder or below it."""
+    home = folder.resolve()
+    try:
+        target = joined.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: not inside by any measure
+        target = None
+    if target is not None and (target == home or home in target.parents):
+        return
+    problems.add(
+        "live.thumbnail" if key.startswith("live") else key,
+        f"{key} = {location!r} is outside the config's folder {folder} (paths are read only "
+        "inside it, symlinks followed)",
+        f"move the file into {folder} and give its path relative to channel.toml, or give "
+        "an http(s) URL",
+    )
 
 
 def _read_table(problems: Problems, table: str, content: Any, values: dict[str, Any]) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from packager.errors import InputError
 from packager.spec import CONTENT_ARRAYS, walk_feed
 
 IGNORED_ROOT_KEYS = frozenset({"lastUpdated"})  # changes on every build; says nothing by itself
+# Spec §2 (root): what every Direct Publisher feed has. A document without them is something
+# else (a JSON array, a Search Feed, a config), and a diff against it would be noise.
+FEED_ROOT_KEYS = ("providerName", "lastUpdated", "language")
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,34 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]
         else:
             fields.append(key)
     return tuple(fields)
+
+
+def require_feed(data: Any, origin: str, side: str) -> None:
+    """Raise InputError (exit 4) unless `data` is an object with a feed's root keys; `side`
+    ("OLD" or "NEW") says which argument it was."""
+    if not isinstance(data, dict):
+        why = f"the document is {_json_kind(data)}, not an object"
+    else:
+        missing = [key for key in FEED_ROOT_KEYS if key not in data]
+        if not missing:
+            return
+        why = f"it has no {', '.join(missing)}"
+    raise InputError(
+        f"{side} {origin} is not a feed: {why}",
+        location=origin,
+        hint=f"give the channel's feed.json as {side}; 'packager validate {origin}' shows what "
+        f"is wrong with it (a feed is an object with {', '.join(FEED_ROOT_KEYS)})",
+    )
+
+
+def _json_kind(data: Any) -> str:
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "true or false"
+    if isinstance(data, (int, float)):
+        return "a number"
+    return "a list" if isinstance(data, list) else "a string"
 
 
 def diff_feeds(old: Any, new: Any) -> FeedDiff:

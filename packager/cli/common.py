@@ -70,6 +70,15 @@ def output_option(formats: tuple[str, ...], help_text: str) -> Callable[[_F], _F
     )
 
 
+def check_target(target: str, output_dir: Path) -> None:
+    """Refuse, before anything is built or read, a target that cannot be read or that is the
+    output folder or inside it (publish and republish)."""
+    from packager.publish.base import KNOWN_SCHEMES
+    from packager.publish.target import check_not_in_output, parse_target
+
+    check_not_in_output(parse_target(target, known_schemes=KNOWN_SCHEMES), output_dir)
+
+
 # publish and republish: where to, and whether to ask the host what it really holds.
 TARGET_OPTION = click.option(
     "--to",

@@ -35,12 +35,14 @@ def diff(old: str, new: str, output: str, timeout: float) -> None:
       packager diff https://cdn.example.com/news/feed.json output/feed.json
       packager diff old.json new.json -o json
     """
-    from packager.diff import diff_feeds
+    from packager.diff import diff_feeds, require_feed
     from packager.validate.loading import load_feed
 
     try:
         before = load_feed(old, timeout=timeout)
+        require_feed(before.data, before.origin, "OLD")
         after = load_feed(new, timeout=timeout)
+        require_feed(after.data, after.origin, "NEW")
     except PackagerError as error:
         fail(error, output)
     result = diff_feeds(before.data, after.data)

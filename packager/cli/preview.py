@@ -114,9 +114,11 @@ def run_preview(options: PreviewOptions) -> None:
     from packager.config import load_config
     from packager.preview import PreviewServer, build_preview, take_screenshot
     from packager.preview import write_preview_error as write_error
+    from packager.preview.source import require_source
 
     source, out_dir, output = options.source, options.out_dir, options.output
     try:
+        require_source(source)
         choice = use_config(options.config_path, (source,))
         config = load_config(choice.path)
         hosts = merged_hosts(config.allow_hosts, options.allow_hosts) or config.allow_hosts
@@ -142,7 +144,9 @@ def run_preview(options: PreviewOptions) -> None:
             report.indented_lines(result.text() + (f"\nscreenshot: {shot}" if shot else ""), 0)
         )
     if options.serve:
-        server = PreviewServer(result.out_dir, result.local_root, options.port)
+        server = PreviewServer(
+            result.out_dir, result.local_root, options.port, local_names=result.served_names
+        )
         click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)", err=output == "json")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from packager import report
-from packager.cli.common import TARGET_OPTION, VERIFY_OPTION, fail, output_option
+from packager.cli.common import (
+    TARGET_OPTION,
+    VERIFY_OPTION,
+    check_target,
+    fail,
+    output_option,
+)
 from packager.errors import ExitCode, PackagerError
 
 
@@ -73,6 +79,7 @@ def run_publish(options: PublishOptions) -> ExitCode:
     from packager.publish import publish as publish_channel
 
     try:
+        check_target(options.target, options.output_dir)
         result = publish_channel(
             options.output_dir,
             options.target,

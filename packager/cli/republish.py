@@ -16,6 +16,7 @@ from packager.cli.common import (
     QUIET_OPTION,
     TARGET_OPTION,
     VERIFY_OPTION,
+    check_target,
     fail,
     merged_hosts,
     output_option,
@@ -176,6 +177,7 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     from packager.republish import write_step_summary
 
     try:
+        check_target(options.target, options.out_dir)
         config = load_config(_republish_config(options.config_path))
         config = config.with_overrides(
             allow_hosts=merged_hosts(config.allow_hosts, options.allow_hosts)

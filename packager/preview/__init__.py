@@ -18,6 +18,7 @@ from packager.preview.screenshot import find_chromium, take_screenshot
 from packager.preview.server import PreviewServer
 from packager.preview.source import PreviewSource, load_source
 from packager.report import plural
+from packager.secrets import redact_url
 from packager.spec import TEMPLATE_MAX_BYTES
 from packager.validate import check_document
 from packager.validate.loading import DEFAULT_TIMEOUT
@@ -49,6 +50,9 @@ class PreviewResult:
     warnings: int
     flagged: int
     size_bytes: int
+    # The files of local_root the page loads (the feed's, HLS segments included): all that
+    # `preview --serve` serves of it.
+    served_names: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -111,13 +115,15 @@ def build_preview(
         warnings=len(result.warnings),
         flagged=data["summary"]["flagged"],
         size_bytes=result.size_bytes,
+        served_names=loaded.served_names(),
     )
 
 
 def write_preview_error(source: str, out_dir: Path | None, error: PackagerError) -> Path:
-    """Write a page that says why SOURCE cannot be previewed, where the preview would be."""
+    """Write a page that says why SOURCE cannot be previewed, where the preview would be (a
+    URL's user name and password are never written)."""
     out = (out_dir if out_dir is not None else default_out_dir(source)).resolve()
-    return write_error_page(out, source, error.message, error.hint)
+    return write_error_page(out, redact_url(source), error.message, error.hint)
 
 
 def _page_urls(loaded: PreviewSource, out: Path) -> PageUrls:

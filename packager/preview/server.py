@@ -1,36 +1,85 @@
-"""Serving a preview on 127.0.0.1: the preview folder, and the output folder's files the page
-names by relative paths (so media plays over HTTP as it does from file://)."""
+"""Serving a preview on 127.0.0.1: the page and its assets, and the output folder's files the
+feed names (by the relative paths the page uses, so media plays over HTTP as it does from
+file://). Nothing else: no directory listings, no build state, and no answer to a request
+whose Host header is not this server (a DNS-rebinding page must not read the preview)."""
 
 from __future__ import annotations
 
 import functools
+import io
+import os
 import posixpath
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import HTTPServer, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from packager.preview.page import ASSET_DIR, ASSET_FILES, PAGE_NAME
+
+PAGE_FILES = frozenset({PAGE_NAME, *(f"{ASSET_DIR}/{name}" for name in ASSET_FILES)})
+NOT_SERVED = ".not-served"  # a name no preview folder holds: translate_path's "404"
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
 
 class PreviewRequestHandler(SimpleHTTPRequestHandler):
-    """Serves `directory` (the preview) at /, then falls back to `local_root` under the prefix
-    the page's relative paths resolve to; never a file outside those two folders."""
+    """Serves the page's own files from `directory` (the preview folder), then the files of
+    `local_root` listed in `local_names` under the prefix the page's relative paths resolve
+    to; every other path is 404, and a foreign Host header is 421."""
 
     local_root: Path | None = None
     local_prefix = "/"
+    local_names: frozenset[str] | None = None  # None: every file but hidden ones
+
+    def do_GET(self) -> None:
+        if self._host_allowed():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def _host_allowed(self) -> bool:
+        port = self.server.server_port if isinstance(self.server, HTTPServer) else 0
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host in {f"{name}:{port}" for name in LOCAL_HOSTS}:
+            return True
+        self.send_error(
+            HTTPStatus.MISDIRECTED_REQUEST,
+            "this preview answers only to 127.0.0.1 and localhost on its own port",
+        )
+        return False
 
     def translate_path(self, path: str) -> str:
-        served = super().translate_path(path)
-        if Path(served).exists() or self.local_root is None:
-            return served
+        directory = Path(self.directory)
         clean = posixpath.normpath(unquote(urlsplit(path).path))
+        name = "" if clean == "/" else clean.lstrip("/")
+        if not name or name in PAGE_FILES:
+            return str(directory / (name or PAGE_NAME))
+        local = self._local_file(clean)
+        return str(local) if local is not None else str(directory / NOT_SERVED)
+
+    def _local_file(self, clean: str) -> Path | None:
+        if self.local_root is None:
+            return None
         prefix = self.local_prefix.rstrip("/") + "/"
         if not clean.startswith(prefix):
-            return served
-        candidate = (self.local_root / clean[len(prefix) :]).resolve()
-        if candidate.is_relative_to(self.local_root.resolve()):
-            return str(candidate)
-        return served
+            return None
+        name = clean[len(prefix) :]
+        if self.local_names is not None:
+            allowed = name in self.local_names
+        else:
+            allowed = bool(name) and not any(part.startswith(".") for part in name.split("/"))
+        candidate = (self.local_root / name).resolve()
+        if allowed and candidate.is_file() and candidate.is_relative_to(self.local_root.resolve()):
+            return candidate
+        return None
+
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the command prints the URL, not every request
@@ -48,10 +97,24 @@ def local_prefix(page_dir: Path, local_root: Path) -> str:
 
 
 class PreviewServer:
-    """A preview served on 127.0.0.1 in a background thread; `url` is the page's address."""
+    """A preview served on 127.0.0.1 in a background thread; `url` is the page's address.
 
-    def __init__(self, page_dir: Path, local_root: Path | None = None, port: int = 0) -> None:
-        attributes: dict[str, Any] = {"local_root": local_root}
+    `local_names` are the files of `local_root` it serves (relative POSIX names: the ones the
+    feed names, `PreviewResult.served_names`); without it, every file there except hidden ones
+    (build state)."""
+
+    def __init__(
+        self,
+        page_dir: Path,
+        local_root: Path | None = None,
+        port: int = 0,
+        *,
+        local_names: Iterable[str] | None = None,
+    ) -> None:
+        attributes: dict[str, Any] = {
+            "local_root": local_root,
+            "local_names": None if local_names is None else frozenset(local_names),
+        }
         if local_root is not None:
             attributes["local_prefix"] = local_prefix(page_dir, local_root)
         handler = type("BoundPreviewHandler", (PreviewRequestHandler,), attributes)

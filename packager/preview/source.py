@@ -14,7 +14,8 @@ from urllib.parse import quote, unquote, urlsplit
 from packager.config import CONFIG_NAME
 from packager.errors import FeedInvalidError, InputError
 from packager.layout import FEED_NAME
-from packager.outputs import derive_public_url, feed_urls, walk_output
+from packager.outputs import derive_public_url, feed_urls, playlist_members, walk_output
+from packager.secrets import redact_url
 from packager.spec import CONTENT_ARRAYS
 from packager.validate.loading import (
     DEFAULT_TIMEOUT,
@@ -49,6 +50,14 @@ class PreviewSource:
             return None
         name = unquote(urlsplit(url[len(self.base_url) :]).path)
         return name if name in self.local_names else None
+
+    def served_names(self) -> frozenset[str]:
+        """The files of `local_root` the page may load: those the feed names, and the segments
+        of the HLS playlists among them (what `preview --serve` serves, nothing else)."""
+        if self.local_root is None:
+            return frozenset()
+        named = {name for _, url in feed_urls(self.feed) if (name := self.local_file(url))}
+        return frozenset(named | playlist_members(self.local_root, named))
 
     def url_for_page(self, url: str, page_dir: Path) -> str:
         """The URL the preview page in `page_dir` uses for `url`: a path relative to the page
@@ -88,6 +97,8 @@ def load_source(
     """
     is_url = source.startswith(("http://", "https://"))
     path = Path(source)
+    if not is_url:
+        require_source(source)
     if not is_url and path.is_dir():
         if not (path / FEED_NAME).is_file():
             raise InputError(
@@ -97,7 +108,8 @@ def load_source(
             )
         path = path / FEED_NAME
     if is_url:
-        origin, raw = source, _fetch_feed(source, timeout, allow_hosts)
+        # The page and every message show the URL without its user name and password.
+        origin, raw = redact_url(source), _fetch_feed(source, timeout, allow_hosts)
     else:
         origin, raw = read_feed_bytes(path, max_bytes=MAX_FEED_BYTES, timeout=timeout)
     try:
@@ -108,11 +120,37 @@ def load_source(
             location=origin,
             hint="save the feed as UTF-8 (Roku reads a feed as UTF-8 JSON), e.g. iconv -t UTF-8",
         ) from exc
+    _refuse_markup(origin, text)
     document = parse_feed_text(origin, text, len(raw))
     check_is_feed(document)
     if is_url:
         return PreviewSource(document)
     return _with_local_files(document, path.parent)
+
+
+def require_source(source: str) -> None:
+    """Refuse a local SOURCE that does not exist (checked before the config is read, so the
+    first thing said is the missing SOURCE)."""
+    if source.startswith(("http://", "https://")) or source == "-" or Path(source).exists():
+        return
+    raise InputError(
+        f"cannot preview {source}: no such file or folder",
+        location=source,
+        hint="give a build output folder (packager build writes ./output), a feed.json, or "
+        "a feed URL",
+    )
+
+
+def _refuse_markup(origin: str, text: str) -> None:
+    """An XML or HTML document (feed.xml, an RSS feed, a web page) is not what preview shows."""
+    if text.lstrip()[:1] != "<":
+        return
+    raise InputError(
+        f"cannot preview {origin}: it is XML or HTML, not a JSON feed",
+        location=origin,
+        hint="packager preview shows a Roku Direct Publisher JSON feed: give the feed.json "
+        "(packager build writes it beside feed.xml), or the build output folder",
+    )
 
 
 def _no_feed_hint(folder: Path) -> str:
