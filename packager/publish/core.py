@@ -20,7 +20,7 @@ from packager.publish.hostcache import check_held, file_keys, with_members, writ
 from packager.publish.plan import ContentKey, PlanOptions, PublishPlan, make_plan
 from packager.publish.retry import RetryPolicy
 from packager.publish.state import probe_host, read_state
-from packager.publish.target import parse_target
+from packager.publish.target import check_not_in_output, parse_target
 
 DEFAULT_GRACE_PERIOD = timedelta(days=7)
 
@@ -100,6 +100,7 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
+    check_not_in_output(parsed, Path(output_dir))  # the library refuses it as the CLI does
     cache = read_build_cache(Path(output_dir))
     channel = read_channel(Path(output_dir), public_url, cache.remote if cache else frozenset())
     channel = with_members(channel, cache)

@@ -14,6 +14,7 @@ from packager.cli import main
 from packager.cli.republish import status_of
 from packager.errors import ExitCode
 from tests.builders import BASE_FEED
+from tests.http_fixtures import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "examples" / "channel" / "channel.toml"
@@ -100,12 +101,24 @@ def test_republish_bad_config_says_bad_input(tmp_path: Path) -> None:
 
 
 def test_republish_failed_run_keeps_its_status(tmp_path: Path) -> None:
+    # A WebDAV host on this machine where nothing listens: the host fails, not the input.
+    closed = f"http://127.0.0.1:{free_port()}/dav/"
     document = json_failure(
-        "republish", "--config", str(EXAMPLE_CONFIG), "--to", "ftp://host/x",
+        "republish", "--config", str(EXAMPLE_CONFIG), "--to", closed,
         "--out", str(tmp_path / "out"),
         expected=ExitCode.PUBLISH_FAILED,
     )  # fmt: skip
     assert document["status"] == "host-failed"
+    assert "refused" in document["error"]
+
+
+def test_republish_unknown_target_kind_is_bad_input(tmp_path: Path) -> None:
+    document = json_failure(
+        "republish", "--config", str(EXAMPLE_CONFIG), "--to", "ftp://host/x",
+        "--out", str(tmp_path / "out"),
+        expected=ExitCode.BAD_INPUT,
+    )  # fmt: skip
+    assert document["status"] == "bad-input"
     assert "ftp" in document["error"]
 
 

@@ -138,3 +138,14 @@ def test_a_wrong_scheme_hint_names_the_right_one(built: Path, target: str, advic
     _, _, err = run("publish", str(built), "--to", target, "--dry-run")
     hint = err.split("hint:", 1)[1]
     assert hint.split(";")[0].count(advice) == 1, hint
+
+
+def test_the_library_refuses_a_target_inside_the_output_folder_too(tmp_path: Path) -> None:
+    from packager.errors import InputError
+    from packager.publish import publish
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "feed.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="inside the output folder|output folder"):
+        publish(out, str(out / "images"))
