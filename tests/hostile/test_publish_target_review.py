@@ -147,5 +147,5 @@ def test_the_library_refuses_a_target_inside_the_output_folder_too(tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
     (out / "feed.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(InputError, match="inside the output folder|output folder"):
+    with pytest.raises(InputError, match="is inside the output folder"):
         publish(out, str(out / "images"))
