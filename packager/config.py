@@ -284,13 +284,13 @@ def _check_base_url(base_url: str, problems: Problems) -> None:
     if not base_url:
         return
     key = "channel.base_url"
-    parts = urlsplit(base_url)
     try:
+        parts = urlsplit(base_url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        bad_port = False
-    except ValueError:
-        bad_port = True
-    if parts.scheme not in ("http", "https") or not parts.hostname or bad_port:
+        malformed = False
+    except ValueError:  # a port that is not a number, an unpaired '[' or ']'
+        parts, malformed = urlsplit(""), True
+    if parts.scheme not in ("http", "https") or not parts.hostname or malformed:
         problems.add(
             key,
             f"base_url {base_url!r} is not an http(s) URL",

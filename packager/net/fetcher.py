@@ -231,7 +231,7 @@ class Fetcher:
                     return result
                 # A redirect: the next hop is a URL found in this response.
                 target = urljoin(current, result)
-                require_http_url(target)
+                require_http_url(target, redirected_from=current)
                 previous, current = current, target
                 checked = self._check_address(current, previous)
         raise SourceUnreachableError(

@@ -14,7 +14,7 @@ from pathlib import Path
 from packager.errors import PackagerError, SourceError
 from packager.model import Article, Image, Video
 from packager.net.fetcher import PAGE_MAX_BYTES, Fetched, Fetcher
-from packager.net.urls import redact
+from packager.net.urls import redact, require_http_url
 from packager.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from packager.sources.html import extract_html_article
 from packager.sources.jsonfeed import looks_like_json_feed, parse_json_feed
@@ -60,6 +60,11 @@ def read_remote(
     Failures are yielded as SourceError values, in input order, and reading goes on.
     """
     for url in urls:
+        try:
+            require_http_url(url)  # well-formed before anything looks inside it
+        except PackagerError as exc:
+            yield _as_source_error(exc, url)
+            continue
         if is_wordpress_posts_url(url):
             yield from read_wordpress(url, fetcher=fetcher, image_dir=image_dir, since=since)
             continue
