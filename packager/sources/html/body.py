@@ -13,6 +13,8 @@ Japanese write no spaces between words, so a word count calls a whole article on
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 import trafilatura
 from lxml import html as lxml_html
@@ -38,6 +40,31 @@ def without_headline(body: tuple[str, ...], title: str) -> tuple[str, ...]:
     while body and " ".join(body[0].split()).casefold() == folded:
         body = body[1:]
     return body
+
+
+def without_captions(body: tuple[str, ...], captions: Iterable[str]) -> tuple[str, ...]:
+    """The body without lines that are a picture's caption (with or without its credit):
+    trafilatura keeps some captions as paragraphs, and a TV narration should not read out
+    "Heavy gear and equipment" between two paragraphs. A caption that repeats a paragraph of
+    the article (a sentence of the text set under a picture too) stays once, as the
+    paragraph."""
+    folded = {_folded(caption) for caption in captions} - {""}
+    if not folded:
+        return body
+    counts = Counter(_folded(line) for line in body)
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in body:
+        key = _folded(line)
+        if key in folded and (counts[key] < 2 or key in seen):
+            continue
+        seen.add(key)
+        kept.append(line)
+    return tuple(kept)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:

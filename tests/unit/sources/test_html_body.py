@@ -98,3 +98,37 @@ def test_a_paragraph_cut_at_inline_markup_is_not_added_again() -> None:
     body = extract_html_article(page, origin="ruby.html").body
     assert sum("harbour bridge vote" in p for p in body) == 1
     assert sum("council story" in p for p in body) == 20
+
+
+def test_a_pictures_caption_is_not_a_paragraph_of_the_body() -> None:
+    figure = (
+        "<figure><img src='https://img.example/bridge.jpg' width='800'>"
+        "<figcaption>The old harbour bridge at dusk</figcaption></figure>"
+    )
+    page = _page(figure).replace(b"</p></div>", b"</p>" + figure.encode() + b"</div>", 1)
+    article = extract_html_article(page, origin="figure.html")
+    assert "The old harbour bridge at dusk" in [i.caption for i in article.images]
+    assert not any("harbour bridge at dusk" in p for p in article.body)
+    assert sum("council story" in p for p in article.body) == 20
+
+
+def test_captions_kept_as_paragraphs_leave_the_body_but_a_repeated_paragraph_stays_once() -> None:
+    # trafilatura reads a caption set in a <p> under a picture block as a paragraph.
+    block = (
+        "<div class='image-block'><img src='https://img.example/harbour.jpg' width='800'>"
+        "<p class='image-caption'>{}</p></div>"
+    )
+    page = _page(
+        block.format("Firefighters at the harbour bridge in heavy gear")
+        + block.format("Paragraph 19 of the council story")
+    ).replace(
+        b"<div class='article-body'>",
+        b"<div class='article-body'><p>Paragraph 19 of the council story</p>",
+        1,
+    )
+    article = extract_html_article(page, origin="captions.html")
+    assert {i.caption for i in article.images} >= {
+        "Firefighters at the harbour bridge in heavy gear"
+    }
+    assert not any("heavy gear" in p for p in article.body)
+    assert sum(p == "Paragraph 19 of the council story" for p in article.body) == 1
