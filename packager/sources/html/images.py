@@ -29,7 +29,14 @@ from packager.sources.text import split_credit
 _LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|photographer", re.IGNORECASE)
-_CAPTION_CLASS = re.compile(r"caption|legend", re.IGNORECASE)
+# "Caption" in the class names of CMSs in other languages too: German "Bildunterschrift",
+# "Bildtext", Scandinavian "bildetekst"/"billedtekst", Dutch "bijschrift", Spanish "leyenda",
+# "pie de foto", "epígrafe", Italian "didascalia"; "infotext" under pictures (ARD sites).
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|leyenda|didascalia|bildunterschrift|bildtext|bildetekst|billedtekst"
+    r"|bijschrift|epigrafe|pie-?de-?foto|infotext",
+    re.IGNORECASE,
+)
 _MAX_CAPTION_CHARS = 2000
 _MAX_CREDIT_PARTS = 5
 _BLOCK_TEXT = 200  # characters besides its caption a picture block may hold (a credit)

@@ -187,3 +187,19 @@ def test_a_picture_linked_to_a_page_named_after_its_file_keeps_its_caption() -> 
         page.encode(), origin="p.html", base_url="https://news.example/world/a/"
     ).images
     assert [i.caption for i in images] == ["People watch the president's address on television"]
+
+
+def test_caption_classes_in_other_languages_name_captions() -> None:
+    blocks = "".join(
+        f"<div class='media'><img src='https://img.example/{n}.jpg' width='800'>"
+        f"<div class='info'><p class='{cls}'>Caption number {n} under the picture</p></div></div>"
+        + BODY
+        for n, cls in enumerate(("infotext", "bildunterschrift", "didascalia", "pie-de-foto"))
+    )
+    page = (
+        f"<html><head><title>T</title></head><body><article>{BODY}{blocks}</article></body></html>"
+    )
+    images = extract_html_article(page.encode(), origin="p.html").images
+    assert [i.caption for i in images] == [
+        f"Caption number {n} under the picture" for n in range(4)
+    ]
