@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from copy import deepcopy
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from packager.cleantext import clean_text
@@ -128,7 +130,7 @@ def _with_sibling_containers(
     within the same article: an `<h1>` or `<article>` begins another one."""
     known = {clean_text(p) for p in paragraphs}
     found_text = _squeezed(" ".join(paragraphs))
-    found = [p for p in tree.iter("p") if clean_text(p.text_content()) in known]
+    found = [p for p in tree.iter("p") if clean_text(_visible_text(p)) in known]
     kinds = {
         (parent.tag, parent.get("class"))
         for parent in (p.getparent() for p in found)
@@ -151,7 +153,7 @@ def _with_sibling_containers(
         parent = element.getparent()
         if parent is None or (parent.tag, parent.get("class")) not in kinds:
             continue
-        text = clean_text(element.text_content())
+        text = clean_text(_visible_text(element))
         if not text or text in known or not _article_text(element, text):
             continue
         if _already_found(element, found_text):
@@ -176,12 +178,29 @@ def _article_text(element: lxml_html.HtmlElement, text: str) -> bool:
     return True
 
 
+_NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible_pieces(element: lxml_html.HtmlElement) -> list[str]:
+    """The pieces of text a reader sees in the element, between its tags: not the code of a
+    `<script>` or `<style>` a page sets inside a paragraph (an embed's loader, "/*! This file
+    is auto-generated */ !function(d,l){…")."""
+    if any(child.tag in _NOT_TEXT_TAGS for child in element.iterdescendants()):
+        element = deepcopy(element)
+        etree.strip_elements(element, *_NOT_TEXT_TAGS, with_tail=False)
+    return [str(piece) for piece in element.itertext()]
+
+
+def _visible_text(element: lxml_html.HtmlElement) -> str:
+    return "".join(_visible_pieces(element))
+
+
 def _already_found(element: lxml_html.HtmlElement, found_text: str) -> bool:
     """The paragraph is one the fast pass found, only cut differently: trafilatura breaks
     lines at some inline markup (`<ruby>` readings, `<br>`), so the lines found differ from
     the page's `<p>` although the words are the same. Counted by the paragraph's text pieces
     (between its tags) that were found."""
-    pieces = [_squeezed(piece) for piece in element.itertext()]
+    pieces = [_squeezed(piece) for piece in _visible_pieces(element)]
     total = sum(len(piece) for piece in pieces)
     covered = sum(len(piece) for piece in pieces if piece and piece in found_text)
     return total > 0 and covered >= _KNOWN_SHARE * total
@@ -198,7 +217,7 @@ def _page_paragraph_size(tree: lxml_html.HtmlElement) -> int:
     for count, paragraph in enumerate(tree.iter("p")):
         if count >= _MAX_PARAGRAPHS:
             return -1
-        size += _size([paragraph.text_content()])
+        size += _size([_visible_text(paragraph)])
     return size
 
 

@@ -132,3 +132,18 @@ def test_captions_kept_as_paragraphs_leave_the_body_but_a_repeated_paragraph_sta
     }
     assert not any("heavy gear" in p for p in article.body)
     assert sum(p == "Paragraph 19 of the council story" for p in article.body) == 1
+
+
+def test_a_script_inside_a_paragraph_is_not_text() -> None:
+    # An embed's loader set inside a <p> of the second container: its code is no paragraph.
+    script = (
+        "<p><script>/*! This file is auto-generated */!function(d,l){'use strict';"
+        + "d.wp=d.wp||{};" * 40
+        + "}(window,document);</script></p>"
+    )
+    page = _page("<div class='ad-slot'><p>Advertisement</p></div>").replace(
+        b"</p></div></article>", b"</p>" + script.encode() + b"</div></article>"
+    )
+    body = extract_html_article(page, origin="script.html").body
+    assert not any("auto-generated" in p or "function" in p for p in body)
+    assert sum("council story" in p for p in body) == 20
