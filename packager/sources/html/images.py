@@ -279,12 +279,14 @@ def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str, image_url: s
     return False
 
 
+_DATE_STEM = re.compile(r"^(?:19|20)\d{2}[-_]?\d{2}[-_]?\d{2}$")
 _MIN_STEM = 8  # characters of a file name that name one picture, not a word ("photo", "main")
 
 
 def _file_stem(url: str) -> str:
     """The picture's file name without extension and rendition suffix ("-1600x900", "-1"),
-    lower-cased, when it is long and holds digits enough to name one picture; else ""."""
+    lower-cased, when it is long and holds digits enough to name one picture (not only a date,
+    "20241203.jpg", which an article's address may hold too); else ""."""
     try:
         name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
     except ValueError:
@@ -292,7 +294,7 @@ def _file_stem(url: str) -> str:
     stem = re.sub(r"[-_]\d{1,2}$", "", _IMAGE_FILE.sub("", _RENDITION_SUFFIX.sub("", name)))
     if len(stem) < _MIN_STEM or sum(c.isdigit() for c in stem) < _MIN_STEM // 2:
         return ""
-    return stem
+    return "" if _DATE_STEM.match(stem) else stem
 
 
 def _captioned_descendant(

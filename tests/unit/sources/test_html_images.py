@@ -178,6 +178,9 @@ def test_a_picture_linked_to_a_page_named_after_its_file_keeps_its_caption() -> 
         "<figure><a href='/world/20241203-OYT1T50218/'>"
         "<img src='/media/2024/12/20241203-OYT1I50203-T.jpg' width='1000'></a>"
         "<figcaption>Another story</figcaption></figure>"
+        "<figure><a href='/world/20241203/other-story/'>"
+        "<img src='/media/20241203.jpg' width='1000'></a>"
+        "<figcaption>A story of the same day</figcaption></figure>"
     )
     page = (
         f"<html><head><title>T</title></head><body><article>{BODY}{figure}{BODY}{teaser}"
