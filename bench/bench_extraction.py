@@ -251,7 +251,7 @@ def same_picture(predicted: str, versions: Sequence[str]) -> bool:
 # An image id in a URL: a hex or digit run of at least 6 characters with at least 4 digits,
 # not a date ("20240503") and not a size.
 _IMAGE_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{6,}(?![0-9a-f])", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"^(?:19|20)\d{4}(?:\d{2})?$")  # 202506, 20250602
+_DATE_LIKE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-3]\d)?$")  # 202506, 20250602
 
 
 def same_photo(predicted: str, versions: Sequence[str]) -> bool:

@@ -13,7 +13,7 @@ from packager.errors import SourceError
 from packager.ids import stable_id
 from packager.model import Article
 from packager.sources import xmlparse
-from packager.sources.html.body import body_text, without_headline
+from packager.sources.html.body import body_text, without_captions, without_headline
 from packager.sources.html.encoding import decode_html
 from packager.sources.html.fields import (
     author_names,
@@ -72,7 +72,16 @@ def extract_html_article(
     published = published_date(tree, metadata, link_base)
     if published is None:
         warnings.append("no publication date found in JSON-LD, meta tags or the page")
-    body = without_headline(body, title)
+    images = page_images(tree, metadata, link_base)
+    body = without_captions(
+        without_headline(body, title),
+        (
+            text
+            for image in images
+            for text in (image.caption, f"{image.caption} {image.credit}", image.credit)
+            if image.caption
+        ),
+    )
     if not body:
         warnings.append("no article body text found")
     article = Article(
@@ -88,7 +97,7 @@ def extract_html_article(
         authors=author_names(metadata),
         tags=tag_names(metadata),
         language=language_code(tree, metadata),
-        images=page_images(tree, metadata, link_base),
+        images=images,
         videos=page_videos(tree, metadata, link_base),
         warnings=tuple(warnings),
     )

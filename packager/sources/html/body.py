@@ -5,19 +5,27 @@ that split the body into several such containers (around an advertisement, a "re
 box or a paywall marker) then lose everything after the first: 118 of ~870 words. When the
 text found is short for the page, the other containers of the same kind are read too, and
 then trafilatura's full extraction (fallback extractors, layout tables) is tried.
+
+Amounts of text are counted in characters other than white space, not in words: Chinese and
+Japanese write no spaces between words, so a word count calls a whole article one "word".
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
+from copy import deepcopy
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from packager.cleantext import clean_text
 
-_SHORT_SHARE = 0.6  # a body under this share of the page's paragraph words may be cut short
-_MIN_GAIN = 0.3  # the other containers must add at least this share of words to count
+_SHORT_SHARE = 0.6  # a body under this share of the page's paragraph text may be cut short
+_MIN_GAIN = 0.3  # the other containers must add at least this share of text to count
+_KNOWN_SHARE = 0.8  # a paragraph this much made of text already found is the same paragraph
 _MAX_PARAGRAPHS = 2000  # article pages hold tens to a few hundred <p> elements
 _KEPT_SHARE = 0.6  # a fuller extraction must keep this share of the short one's paragraphs
 _MAX_LINK_SHARE = 0.5  # a paragraph that is mostly links is navigation, not text
@@ -36,6 +44,31 @@ def without_headline(body: tuple[str, ...], title: str) -> tuple[str, ...]:
     return body
 
 
+def without_captions(body: tuple[str, ...], captions: Iterable[str]) -> tuple[str, ...]:
+    """The body without lines that are a picture's caption (with or without its credit):
+    trafilatura keeps some captions as paragraphs, and a TV narration should not read out
+    "Heavy gear and equipment" between two paragraphs. A caption that repeats a paragraph of
+    the article (a sentence of the text set under a picture too) stays once, as the
+    paragraph."""
+    folded = {_folded(caption) for caption in captions} - {""}
+    if not folded:
+        return body
+    counts = Counter(_folded(line) for line in body)
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in body:
+        key = _folded(line)
+        if key in folded and (counts[key] < 2 or key in seen):
+            continue
+        seen.add(key)
+        kept.append(line)
+    return tuple(kept)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
     """The article's paragraphs, in page order."""
     text = trafilatura.extract(
@@ -48,12 +81,12 @@ def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
         fast=True,
     )
     paragraphs = _lines(text)
-    page_words = _page_paragraph_words(tree)
-    if page_words < 0:
+    page_size = _page_paragraph_size(tree)
+    if page_size < 0:
         return paragraphs  # not an article page: no second pass over it
-    if paragraphs and _words(paragraphs) < _SHORT_SHARE * page_words:
+    if paragraphs and _size(paragraphs) < _SHORT_SHARE * page_size:
         paragraphs = _with_sibling_containers(tree, paragraphs)
-    if _words(paragraphs) < _SHORT_SHARE * page_words:
+    if _size(paragraphs) < _SHORT_SHARE * page_size:
         paragraphs = _with_fallbacks(tree, base_url, paragraphs)
     return paragraphs
 
@@ -74,7 +107,7 @@ def _with_fallbacks(
         fast=False,
     )
     fuller = _lines(text)
-    if _words(fuller) < (1 + _MIN_GAIN) * _words(paragraphs):
+    if _size(fuller) < (1 + _MIN_GAIN) * _size(paragraphs):
         return paragraphs
     found = set(fuller)
     if paragraphs and sum(p in found for p in paragraphs) < _KEPT_SHARE * len(paragraphs):
@@ -96,7 +129,8 @@ def _with_sibling_containers(
     and class as those holding the paragraphs found), before and after them in page order,
     within the same article: an `<h1>` or `<article>` begins another one."""
     known = {clean_text(p) for p in paragraphs}
-    found = [p for p in tree.iter("p") if clean_text(p.text_content()) in known]
+    found_text = _squeezed(" ".join(paragraphs))
+    found = [p for p in tree.iter("p") if clean_text(_visible_text(p)) in known]
     kinds = {
         (parent.tag, parent.get("class"))
         for parent in (p.getparent() for p in found)
@@ -119,12 +153,14 @@ def _with_sibling_containers(
         parent = element.getparent()
         if parent is None or (parent.tag, parent.get("class")) not in kinds:
             continue
-        text = clean_text(element.text_content())
+        text = clean_text(_visible_text(element))
         if not text or text in known or not _article_text(element, text):
+            continue
+        if _already_found(element, found_text):
             continue
         known.add(text)
         (after if seen_first else before).append(text)
-    if _words(before) + _words(after) < _MIN_GAIN * _words(paragraphs):
+    if _size(before) + _size(after) < _MIN_GAIN * _size(paragraphs):
         return paragraphs
     return (*before, *paragraphs, *after)
 
@@ -142,16 +178,49 @@ def _article_text(element: lxml_html.HtmlElement, text: str) -> bool:
     return True
 
 
-def _page_paragraph_words(tree: lxml_html.HtmlElement) -> int:
-    """Words in the page's <p> elements; -1 for a page with more of them than any article
-    page has (tens of thousands), where a second extraction pass would take minutes."""
-    words = 0
+_NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible_pieces(element: lxml_html.HtmlElement) -> list[str]:
+    """The pieces of text a reader sees in the element, between its tags: not the code of a
+    `<script>` or `<style>` a page sets inside a paragraph (an embed's loader, "/*! This file
+    is auto-generated */ !function(d,l){…")."""
+    if any(child.tag in _NOT_TEXT_TAGS for child in element.iterdescendants()):
+        element = deepcopy(element)
+        etree.strip_elements(element, *_NOT_TEXT_TAGS, with_tail=False)
+    return [str(piece) for piece in element.itertext()]
+
+
+def _visible_text(element: lxml_html.HtmlElement) -> str:
+    return "".join(_visible_pieces(element))
+
+
+def _already_found(element: lxml_html.HtmlElement, found_text: str) -> bool:
+    """The paragraph is one the fast pass found, only cut differently: trafilatura breaks
+    lines at some inline markup (`<ruby>` readings, `<br>`), so the lines found differ from
+    the page's `<p>` although the words are the same. Counted by the paragraph's text pieces
+    (between its tags) that were found."""
+    pieces = [_squeezed(piece) for piece in _visible_pieces(element)]
+    total = sum(len(piece) for piece in pieces)
+    covered = sum(len(piece) for piece in pieces if piece and piece in found_text)
+    return total > 0 and covered >= _KNOWN_SHARE * total
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _page_paragraph_size(tree: lxml_html.HtmlElement) -> int:
+    """Text in the page's <p> elements (`_size`); -1 for a page with more of them than any
+    article page has (tens of thousands), where a second extraction pass would take minutes."""
+    size = 0
     for count, paragraph in enumerate(tree.iter("p")):
         if count >= _MAX_PARAGRAPHS:
             return -1
-        words += len(paragraph.text_content().split())
-    return words
+        size += _size([_visible_text(paragraph)])
+    return size
 
 
-def _words(paragraphs: tuple[str, ...] | list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+def _size(paragraphs: tuple[str, ...] | list[str]) -> int:
+    """Characters other than white space: an amount of text in any script."""
+    return sum(len(_squeezed(p)) for p in paragraphs)

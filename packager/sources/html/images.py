@@ -29,7 +29,14 @@ from packager.sources.text import split_credit
 _LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset", "srcset")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|author|photographer", re.IGNORECASE)
-_CAPTION_CLASS = re.compile(r"caption|legend", re.IGNORECASE)
+# "Caption" in the class names of CMSs in other languages too: German "Bildunterschrift",
+# "Bildtext", Scandinavian "bildetekst"/"billedtekst", Dutch "bijschrift", Spanish "leyenda",
+# "pie de foto", "epígrafe", Italian "didascalia"; "infotext" under pictures (ARD sites).
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|leyenda|didascalia|bildunterschrift|bildtext|bildetekst|billedtekst"
+    r"|bijschrift|epigrafe|pie-?de-?foto|infotext",
+    re.IGNORECASE,
+)
 _MAX_CAPTION_CHARS = 2000
 _MAX_CREDIT_PARTS = 5
 _BLOCK_TEXT = 200  # characters besides its caption a picture block may hold (a credit)
@@ -193,7 +200,7 @@ def _figure_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
         for element in xmlparse.XP_FIG_IMG(figure):
             url = _element_image_url(element, base_url)
             if url:
-                if not _links_elsewhere(element, base_url):  # else a teaser of another page
+                if not _links_elsewhere(element, base_url, url):  # else a teaser of another page
                     yield _ImageFound(
                         url, caption=caption, credit=credit, alt=page_text(element.get("alt", ""))
                     )
@@ -243,14 +250,17 @@ def _titled_images(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[_Imag
         if len(title.split()) < _MIN_TITLE_WORDS:
             continue
         url = _element_image_url(element, base_url)
-        if url and not _links_elsewhere(element, base_url):
+        if url and not _links_elsewhere(element, base_url, url):
             yield _ImageFound(url, caption=title, alt=page_text(element.get("alt", "")))
 
 
-def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
+def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str, image_url: str) -> bool:
     """Whether the picture is a link to another page (a teaser), not to an image (a lightbox,
-    perhaps through a resizer) or to this page and what lies under it (an attachment page)."""
+    perhaps through a resizer), to this page and what lies under it (an attachment page), or
+    to a page named after the picture's own file (the site's viewer of this photo:
+    "/pluralphoto/20241203-OYT1I50202/" for ".../20241203-OYT1I50202-1.jpg")."""
     page = base_url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    stem = _file_stem(image_url)
     for ancestor in element.iterancestors("a"):
         href = (ancestor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:")):
@@ -261,10 +271,30 @@ def _links_elsewhere(element: lxml_html.HtmlElement, base_url: str) -> bool:
             continue  # an image file, or a resizer wrapping one
         if _PHOTO_VIEWER.search(urlsplit(path).path):
             continue  # the site's photo viewer ("/article_photo/list?article_id=…", "/galerie/")
+        if stem and stem in urlsplit(path).path.lower():
+            continue  # the viewer page of this very picture
         if page and (path.rstrip("/") == page or path.startswith(page + "/")):
             continue
         return True
     return False
+
+
+_DATE_STEM = re.compile(r"^(?:19|20)\d{2}[-_]?\d{2}[-_]?\d{2}$")
+_MIN_STEM = 8  # characters of a file name that name one picture, not a word ("photo", "main")
+
+
+def _file_stem(url: str) -> str:
+    """The picture's file name without extension and rendition suffix ("-1600x900", "-1"),
+    lower-cased, when it is long and holds digits enough to name one picture (not only a date,
+    "20241203.jpg", which an article's address may hold too); else ""."""
+    try:
+        name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    except ValueError:
+        return ""
+    stem = re.sub(r"[-_]\d{1,2}$", "", _IMAGE_FILE.sub("", _RENDITION_SUFFIX.sub("", name)))
+    if len(stem) < _MIN_STEM or sum(c.isdigit() for c in stem) < _MIN_STEM // 2:
+        return ""
+    return "" if _DATE_STEM.match(stem) else stem
 
 
 def _captioned_descendant(
@@ -319,7 +349,9 @@ _MAX_SIBLINGS = 10  # earlier siblings looked at for other pictures
 def _previous_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[str, str] | None:
     """The picture right before its caption (a <picture>, then a <figcaption>, in a container
     that goes on with the article), when it is the only picture before the caption in that
-    container, holds little text, and no video or embed shares the container."""
+    container, holds little text, and no video or embed could own the caption instead: for a
+    <figcaption>, none among the elements before it (a video further on is not the one it
+    describes); for a caption known by its class only, none in the whole container."""
     previous = caption.getprevious()
     parent = caption.getparent()
     if previous is None or parent is None:
@@ -327,12 +359,17 @@ def _previous_picture(caption: lxml_html.HtmlElement, base_url: str) -> tuple[st
     if _text_length(previous, _BLOCK_TEXT + 1) > _BLOCK_TEXT:
         return None
     pictures = _pictures_in(previous, base_url)
-    # Cheap checks first: searching the container for videos costs its whole subtree.
-    if pictures is None or len(pictures) != 1 or xmlparse.XP_OTHER_MEDIA(parent):
+    if pictures is None or len(pictures) != 1 or xmlparse.XP_OTHER_MEDIA(previous):
         return None
+    if caption.tag != "figcaption" and xmlparse.XP_OTHER_MEDIA(parent):
+        return None  # a caption by class only may be the video's, further on
     for count, sibling in enumerate(previous.itersiblings(preceding=True)):
+        if _text_length(sibling, _BLOCK_TEXT + 1) > _BLOCK_TEXT:
+            break  # text (a headline and byline with its author's portrait) ends a gallery
         if count >= _MAX_SIBLINGS or _pictures_in(sibling, base_url) != {}:
             return None  # a gallery: the caption cannot be matched to one of its pictures
+        if caption.tag == "figcaption" and xmlparse.XP_OTHER_MEDIA(sibling):
+            return None  # a <figcaption> right after its picture, but a video came first
     return next(iter(pictures.values()))
 
 
@@ -345,7 +382,7 @@ def _pictures_in(
     candidates = [element] if element.tag in ("img", "source") else []
     for image in [*candidates, *xmlparse.XP_FIG_IMG(element)]:
         url = _element_image_url(image, base_url)
-        if url and _links_elsewhere(image, base_url):
+        if url and _links_elsewhere(image, base_url, url):
             return None  # a teaser of another page
         if url:  # a lazy <img> and its <noscript> copy are one picture, and so are the
             # <source>s and <img> of one <picture> (renditions: /720/405/, /1440/810/)

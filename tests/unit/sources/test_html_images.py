@@ -128,3 +128,81 @@ def test_a_picture_block_of_divs_is_a_figure() -> None:
     assert [(i.caption, i.credit) for i in images] == [
         ("Rubbish piles up in the city centre", "City Municipality / Facebook")
     ]
+
+
+def _after_header_and_before_video(header: str, video: str) -> bytes:
+    block = (
+        f"<div class='article'>{header}<picture>"
+        "<img src='https://img.example/images/960/540/q_80/1072476.jpg'></picture>"
+        "<figcaption><span>Kawasaki will not race in 2025, Foto: LAT Images</span></figcaption>"
+        f"<section class='article-body'>{BODY}{video}{BODY}</section></div>"
+    )
+    return f"<html><head><title>T</title></head><body>{block}</body></html>".encode()
+
+
+def test_a_figcaption_after_its_picture_is_its_caption_despite_a_portrait_and_a_video() -> None:
+    # An author's portrait in the header before it is no gallery; a video later on is not the
+    # picture the <figcaption> right after it describes.
+    header = (
+        "<header><h1>Kawasaki leaves the championship at the end of the season</h1>"
+        "<div class='author'><img src='https://img.example/authors/tobias-2x.png' width='96'>"
+        "<span>By Tobias, motorsport editor, who has covered superbike racing since 2012 and "
+        "reports from every round of the championship in Europe, Australia and Asia</span>"
+        "</div></header>"
+    )
+    video = "<iframe src='https://video.example/embed/1'></iframe>"
+    images = extract_html_article(
+        _after_header_and_before_video(header, video), origin="p.html"
+    ).images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("Kawasaki will not race in 2025", "LAT Images")
+    ]
+
+
+def test_a_figcaption_after_pictures_with_no_text_between_them_belongs_to_a_gallery() -> None:
+    gallery = "<img src='https://img.example/images/a/1072470.jpg' width='800'>"
+    images = extract_html_article(
+        _after_header_and_before_video(gallery, ""), origin="p.html"
+    ).images
+    assert not any(i.caption for i in images)
+
+
+def test_a_picture_linked_to_a_page_named_after_its_file_keeps_its_caption() -> None:
+    # The site's viewer of this photo ("/pluralphoto/<file name>/") is no teaser.
+    figure = (
+        "<figure><a href='/pluralphoto/20241203-OYT1I50202/'>"
+        "<img src='/media/2024/12/20241203-OYT1I50202-1.jpg?type=large' width='1000'></a>"
+        "<figcaption>People watch the president's address on television</figcaption></figure>"
+    )
+    teaser = (
+        "<figure><a href='/world/20241203-OYT1T50218/'>"
+        "<img src='/media/2024/12/20241203-OYT1I50203-T.jpg' width='1000'></a>"
+        "<figcaption>Another story</figcaption></figure>"
+        "<figure><a href='/world/20241203/other-story/'>"
+        "<img src='/media/20241203.jpg' width='1000'></a>"
+        "<figcaption>A story of the same day</figcaption></figure>"
+    )
+    page = (
+        f"<html><head><title>T</title></head><body><article>{BODY}{figure}{BODY}{teaser}"
+        "</article></body></html>"
+    )
+    images = extract_html_article(
+        page.encode(), origin="p.html", base_url="https://news.example/world/a/"
+    ).images
+    assert [i.caption for i in images] == ["People watch the president's address on television"]
+
+
+def test_caption_classes_in_other_languages_name_captions() -> None:
+    blocks = "".join(
+        f"<div class='media'><img src='https://img.example/{n}.jpg' width='800'>"
+        f"<div class='info'><p class='{cls}'>Caption number {n} under the picture</p></div></div>"
+        + BODY
+        for n, cls in enumerate(("infotext", "bildunterschrift", "didascalia", "pie-de-foto"))
+    )
+    page = (
+        f"<html><head><title>T</title></head><body><article>{BODY}{blocks}</article></body></html>"
+    )
+    images = extract_html_article(page.encode(), origin="p.html").images
+    assert [i.caption for i in images] == [
+        f"Caption number {n} under the picture" for n in range(4)
+    ]
