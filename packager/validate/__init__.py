@@ -204,7 +204,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _validate_feed(  # noqa: PLR0913 - validate_feed's parameters, passed on
+def _validate_feed(
     source: str | Path | bytes,
     check_assets: bool,
     max_bytes: int,
