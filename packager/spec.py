@@ -25,13 +25,13 @@ MAX_TAG_LENGTH = 20  # spec §3: "Each tag ... is limited to 20 characters"
 
 def to_pointer(path: Iterable[str | int]) -> str:
     """RFC 6901: `["movies", 0, "a/b"]` → `/movies/0/a~1b`; the empty path is the whole document."""
-    parts = [str(part) for part in path]
+    parts = path if isinstance(path, (tuple, list)) else tuple(path)
     if not parts:
         return ""
-    joined = "/".join(parts)
+    joined = "/".join(map(str, parts))
     # Validation writes thousands of pointers: escape only when a part needs it (rare).
     if "~" in joined or joined.count("/") != len(parts) - 1:
-        joined = "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+        joined = "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
     return "/" + joined
 
 

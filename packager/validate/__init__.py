@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,7 +115,7 @@ def check_document(document: FeedDocument) -> ValidationResult:
         }
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(sorted(set(problems), key=_sort_key)),
+        problems=_sorted_problems(problems),
         size_bytes=document.size_bytes,
         item_counts=counts,
     )
@@ -132,9 +132,7 @@ def check_search_document(document: FeedDocument) -> ValidationResult:
             counts[str(kind)] = counts.get(str(kind), 0) + 1
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(
-            sorted({*document.problems, *check_search_feed(document.data)}, key=_sort_key)
-        ),
+        problems=_sorted_problems([*document.problems, *check_search_feed(document.data)]),
         size_bytes=document.size_bytes,
         item_counts=counts,
         kind=KIND_SEARCH,
@@ -242,7 +240,7 @@ def _validate_feed(
         asset_problems = check_feed_assets(document.data, options)
         result = ValidationResult(
             origin=result.origin,
-            problems=tuple(sorted(set(result.problems) | set(asset_problems), key=_sort_key)),
+            problems=_sorted_problems([*result.problems, *asset_problems]),
             size_bytes=result.size_bytes,
             item_counts=result.item_counts,
         )
@@ -257,12 +255,22 @@ def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
     return (parts, problem.rule, problem.message)
 
 
-def _sort_key(problem: Problem) -> tuple[str, str, str]:
-    # Numeric order for array indexes (/movies/2 before /movies/10): each pointer part becomes a
-    # string that compares the right way - a number as its length then its digits, below any
-    # text - so sorting thousands of problems compares plain strings.
-    parts = (
-        f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
-        for part in problem.pointer.split("/")
-    )
-    return ("\x00".join(parts), problem.rule, problem.message)
+def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """`problems` without repeats, in pointer order (numeric for array indexes: /movies/2
+    before /movies/10), then by rule and message."""
+    # Each pointer part becomes a string that compares the right way - a number as its length
+    # then its digits, below any text - so sorting thousands of problems compares plain strings.
+    # The parts repeat (array names, keys, indexes): each is written once per sort.
+    written: dict[str, str] = {}
+
+    def part_key(part: str) -> str:
+        key = written.get(part)
+        if key is None:
+            key = written[part] = f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+        return key
+
+    def key(problem: Problem) -> tuple[str, str, str]:
+        pointer = "\x00".join(map(part_key, problem.pointer.split("/")))
+        return (pointer, problem.rule, problem.message)
+
+    return tuple(sorted(set(problems), key=key))
