@@ -16,7 +16,6 @@ The pure-Python jsonschema errors (the Search Feed check) go through the same de
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
@@ -362,6 +361,8 @@ def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
         home = "inside the item's content object"
     if home:
         return f"move it: {key} belongs {home}"
+    import difflib  # only for a key that is unknown: not at start-up
+
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"did you mean {close[0]!r}? keys are case sensitive"
@@ -395,6 +396,8 @@ def _suggest(instance: Any, allowed: Any) -> str:
     by_fold = {str(choice).casefold(): str(choice) for choice in allowed}
     if instance.strip().casefold() in by_fold:
         return by_fold[instance.strip().casefold()]
+    import difflib
+
     close = difflib.get_close_matches(instance, [str(choice) for choice in allowed], n=1)
     return close[0] if close else ""
 
