@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from packager.validate.loading import (
     decode_feed,
     parse_feed_text,
     read_feed_bytes,
+    starts_with_markup,
 )
 from packager.validate.rules import check_rules
 from packager.validate.schema_check import FeedSchema
@@ -56,11 +57,12 @@ class ValidationResult:
     item_counts: dict[str, int] = field(default_factory=dict)
     kind: str = KIND_ROKU
 
-    @property
+    # Cached: reporters ask for them several times, and an invalid feed has thousands.
+    @cached_property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.ERROR)
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
@@ -215,7 +217,7 @@ def _validate_feed(
         origin, raw = read_feed_bytes(source, max_bytes=max_bytes, timeout=timeout)
     text = decode_feed(origin, raw)
     document: FeedDocument | None = None
-    if text.lstrip().startswith("<"):
+    if starts_with_markup(text):
         if not _RSS_START.search(text[:4096]):
             raise InputError(
                 f"{origin} is XML or HTML, not a feed packager reads",
