@@ -177,10 +177,16 @@ def _strip_null_keys(node: Any, path: Path, found: list[Path]) -> Any:
 _Trail = tuple[Any, str | int] | None
 
 
+# The values that hold nothing to strip, tested by exact type first: most values are these.
+_LEAVES = frozenset({str, int, float, bool})
+
+
 def _strip(node: Any, trail: _Trail, found: list[tuple[_Trail, str]]) -> Any:
     if isinstance(node, dict):
         changed = None
         for key, value in node.items():
+            if value.__class__ in _LEAVES:
+                continue
             if value is None:
                 found.append((trail, key))
                 if changed is None:
@@ -196,7 +202,7 @@ def _strip(node: Any, trail: _Trail, found: list[tuple[_Trail, str]]) -> Any:
     if isinstance(node, list):
         items = None
         for index, value in enumerate(node):
-            if isinstance(value, (dict, list)):
+            if value.__class__ not in _LEAVES and isinstance(value, (dict, list)):
                 new = _strip(value, (trail, index), found)
                 if new is not value:
                     if items is None:
@@ -385,9 +391,11 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
+_TYPE_NAMES = {"object": "an object", "array": "a list", "integer": "a whole number"}
+
+
 def _article(expected: str) -> str:
-    names = {"object": "an object", "array": "a list", "integer": "a whole number"}
-    return names.get(expected, f"a {expected}")
+    return _TYPE_NAMES.get(expected) or f"a {expected}"
 
 
 def _suggest(instance: Any, allowed: Any) -> str:
