@@ -183,7 +183,21 @@ def validate_feed(
     cannot be read or parsed at all; everything else is a Problem in the result.
     """
     with _cyclic_gc_paused():
-        return _validate_feed(source, check_assets, max_bytes, timeout, asset_options)
+        result, document = _read_and_check(source, max_bytes, timeout)
+    # The asset checks run with the collector back on: they take long, on threads, and
+    # network errors make reference cycles (exceptions and their tracebacks).
+    if check_assets and document is not None and isinstance(document.data, dict):
+        from packager.validate.assets import AssetOptions, check_feed_assets
+
+        options = asset_options if asset_options is not None else AssetOptions()
+        asset_problems = check_feed_assets(document.data, options)
+        result = ValidationResult(
+            origin=result.origin,
+            problems=_sorted_problems([*result.problems, *asset_problems]),
+            size_bytes=result.size_bytes,
+            item_counts=result.item_counts,
+        )
+    return result
 
 
 @contextmanager
@@ -204,13 +218,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _validate_feed(
-    source: str | Path | bytes,
-    check_assets: bool,
-    max_bytes: int,
-    timeout: float,
-    asset_options: Any,
-) -> ValidationResult:
+def _read_and_check(
+    source: str | Path | bytes, max_bytes: int, timeout: float
+) -> tuple[ValidationResult, FeedDocument | None]:
+    """The result of every check but the assets', and the Direct Publisher document checked
+    (None for the other kinds)."""
     if isinstance(source, bytes):
         origin, raw = "<bytes>", source
     else:
@@ -235,18 +247,7 @@ def _validate_feed(
         else:
             document = parsed
             result = check_document(parsed)
-    if check_assets and document is not None and isinstance(document.data, dict):
-        from packager.validate.assets import AssetOptions, check_feed_assets
-
-        options = asset_options if asset_options is not None else AssetOptions()
-        asset_problems = check_feed_assets(document.data, options)
-        result = ValidationResult(
-            origin=result.origin,
-            problems=_sorted_problems([*result.problems, *asset_problems]),
-            size_bytes=result.size_bytes,
-            item_counts=result.item_counts,
-        )
-    return result
+    return result, document
 
 
 def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:

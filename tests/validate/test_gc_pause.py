@@ -55,3 +55,20 @@ def test_a_collector_the_caller_turned_off_stays_off(collector_state: None) -> N
     gc.disable()
     validate_feed(BASE.read_bytes())
     assert not gc.isenabled()
+
+
+def test_the_asset_checks_run_with_the_collector_on(
+    collector_state: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packager.validate.assets as assets
+
+    seen: list[bool] = []
+
+    def spying(feed, options):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return []
+
+    monkeypatch.setattr(assets, "check_feed_assets", spying)
+    gc.enable()
+    validate_feed(BASE.read_bytes(), check_assets=True)
+    assert seen == [True]
