@@ -25,7 +25,14 @@ MAX_TAG_LENGTH = 20  # spec §3: "Each tag ... is limited to 20 characters"
 
 def to_pointer(path: Iterable[str | int]) -> str:
     """RFC 6901: `["movies", 0, "a/b"]` → `/movies/0/a~1b`; the empty path is the whole document."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    parts = path if isinstance(path, (tuple, list)) else tuple(path)
+    if not parts:
+        return ""
+    joined = "/".join(map(str, parts))
+    # Validation writes thousands of pointers: escape only when a part needs it (rare).
+    if "~" in joined or joined.count("/") != len(parts) - 1:
+        joined = "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "/" + joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +63,7 @@ def walk_feed(feed: Any, *, seasons: bool = False) -> Iterator[FeedNode]:
         return
     for kind in CONTENT_ARRAYS:
         for index, item in _objects(feed.get(kind)):
-            pointer = to_pointer((kind, index))
+            pointer = f"/{kind}/{index}"  # to_pointer's result: neither part needs escaping
             yield FeedNode(pointer, kind, item)
             if kind == "series":
                 yield from _series_children(pointer, item, seasons)

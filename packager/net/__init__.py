@@ -4,7 +4,8 @@ conditional-GET cache and the Fetcher.
 Names are imported on first use, so `import packager.net.guard` (config's allow-list
 check) does not import requests.
 
-- `Fetcher` / `fetch`: downloads with every safeguard (sources, feed URLs, extract).
+- `Fetcher` / `fetch`: downloads with every safeguard (sources, feed URLs, extract);
+  `Fetcher.get_prefix` reads only the first bytes of a file (validate --check-assets).
 - `guarded_session(allow_hosts)`: a retrying `requests.Session` whose connections must land
   on public (or allowed) addresses (else `NonPublicPeerError`, before anything is sent);
   `make_session()` is the same without the address check.
@@ -20,6 +21,7 @@ from typing import Any
 _EXPORTS = {
     "Fetcher": "fetcher",
     "Fetched": "fetcher",
+    "Prefix": "fetcher",
     "FetchStats": "fetcher",
     "fetch": "fetcher",
     "read_limited": "fetcher",

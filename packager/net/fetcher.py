@@ -34,6 +34,7 @@ DEFAULT_PER_HOST = 4
 _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+_A = TypeVar("_A", "Fetched", "Prefix")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,35 @@ class Fetched:
     def charset(self) -> str:
         """The charset the server declared in Content-Type, or ""."""
         return content_type_charset(self.content_type)
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """The start of a response (`Fetcher.get_prefix`): its status, headers and first bytes."""
+
+    url: str
+    status: int
+    content: bytes
+    headers: dict[str, str]
+
+    def header(self, name: str) -> str:
+        """The value of header `name` (any case), or ""."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), "")
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type without parameters, lower-cased (`video/mp4`)."""
+        return self.header("Content-Type").split(";", 1)[0].strip().lower()
+
+    @property
+    def total(self) -> int | None:
+        """The whole file's length: from Content-Range (206) or Content-Length (200)."""
+        content_range = self.header("Content-Range")
+        if "/" in content_range and content_range.rsplit("/", 1)[1].strip().isdigit():
+            return int(content_range.rsplit("/", 1)[1])
+        length = self.header("Content-Length")
+        return int(length) if self.status == 200 and length.isdigit() else None
 
 
 @dataclass
@@ -213,21 +243,46 @@ class Fetcher:
         Raises UnsafeUrlError, InputError (scheme, size, type) or SourceUnreachableError.
         """
         limit = self.max_bytes if max_bytes is None else max_bytes
+        cached = self.cache.load(url)
+        fetched = self._follow(
+            url, found_in, limit, lambda hop: self._get_revalidating(hop, cached)
+        )
+        _check_type(fetched, expect)
+        return fetched
+
+    def get_prefix(
+        self, url: str, limit: int, *, ranged: bool = True, found_in: str = ""
+    ) -> Prefix:
+        """The status, headers and first `limit` bytes of `url`, within the total deadline.
+
+        With `ranged`, asks for them with `Range: bytes=0-<limit-1>` (a 206 answer says the
+        file's length in Content-Range); a server that ignores it answers 200 with the whole
+        file, of which only `limit` bytes are read. Not cached. The same address guard
+        (`found_in`), per-host limit, retries and redirect cap as `get`; an HTTP error status
+        is returned (with no bytes), not raised, so that callers can judge it.
+
+        Raises UnsafeUrlError, InputError (scheme) or SourceUnreachableError.
+        """
+        headers = {"Range": f"bytes=0-{limit - 1}"} if ranged else {}
+        return self._follow(url, found_in, limit, lambda hop: self._prefix_once(hop, headers))
+
+    def _follow(
+        self, url: str, found_in: str, limit: int, hop: Callable[[_Request], _A | str]
+    ) -> _A:
+        """`hop` for `url`, then for each redirect target (each hop's address checked), within
+        the total deadline and the redirect cap."""
         require_http_url(url)
         if not found_in:
             # Given directly: its origin may be private (an intranet newsroom), and what its
             # documents link on that origin may be too.
             self._trusted_origins.add(origin_of(url))
         checked = self._check_address(url, found_in)
-        cached = self.cache.load(url)
         with deadline(self.total_timeout) as clock:
             current, previous = url, found_in
             for _ in range(self.max_redirects + 1):
                 with self._slot(current):
-                    request = _Request(current, url, previous, limit, checked, clock)
-                    result = self._get_revalidating(request, cached)
-                if isinstance(result, Fetched):
-                    _check_type(result, expect)
+                    result = hop(_Request(current, url, previous, limit, checked, clock))
+                if not isinstance(result, str):
                     return result
                 # A redirect: the next hop is a URL found in this response.
                 target = urljoin(current, result)
@@ -253,15 +308,28 @@ class Fetcher:
 
         A `checked` request may only connect to a public (or allowed) address.
         """
+        response = self._open(request, _conditional_headers(cached))
+        with response:
+            return self._answer(request, response, cached)
+
+    def _prefix_once(self, request: _Request, headers: dict[str, str]) -> Prefix | str:
+        """One request for the first bytes: a Prefix, or the Location of a redirect."""
+        response = self._open(request, headers)
+        with response:
+            status = response.status_code
+            if status in _REDIRECT_STATUSES and response.headers.get("Location"):
+                return response.headers["Location"]
+            content = b"" if status >= 400 else read_prefix(response, request)
+            return Prefix(request.url, status, content, dict(response.headers))
+
+    def _open(self, request: _Request, headers: dict[str, str]) -> requests.Response:
+        """Send one GET (redirects not followed: `_follow` checks every hop) and return the
+        streamed response. A `checked` request may only connect to a public (or allowed)
+        address."""
         url = request.url
         try:
-            # Redirects are followed by hand (in `get`) so that every hop is checked.
-            response = self._session(request.checked).get(
-                url,
-                timeout=self.timeout,
-                stream=True,
-                headers=_conditional_headers(cached),
-                allow_redirects=False,
+            return self._session(request.checked).get(
+                url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
             )
         except NonPublicPeerError as refused:
             self.stats.count("refused")
@@ -276,8 +344,6 @@ class Fetcher:
             ) from None
         except requests.RequestException as exc:
             raise request.unreachable(exc) from exc
-        with response:
-            return self._answer(request, response, cached)
 
     def _answer(
         self, request: _Request, response: requests.Response, cached: dict[str, str] | None
@@ -454,6 +520,31 @@ def read_limited(
     if clock is not None and clock.expired:
         raise _too_slow(url, clock)
     return b"".join(chunks)
+
+
+def read_prefix(response: requests.Response, request: _Request) -> bytes:
+    """The first `request.limit` bytes of a streamed `response` (fewer if the body is shorter);
+    the rest is never read. Given up at the request's deadline."""
+    chunks: list[bytes] = []
+    size = 0
+    clock = request.clock
+    try:
+        for chunk in response.iter_content(chunk_size=min(request.limit, 256 * 1024)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= request.limit:
+                break
+    except requests.RequestException as exc:
+        if clock is not None and clock.expired:
+            raise _too_slow(request.url, clock) from exc
+        raise SourceUnreachableError(
+            f"cannot fetch {redact(request.url)}: the download broke off ({describe_failure(exc)})",
+            location=redact(request.requested),
+            hint="try again; check the server if it keeps happening",
+        ) from exc
+    if size < request.limit and clock is not None and clock.expired:
+        raise _too_slow(request.url, clock)  # cut short by the deadline, not the end of the file
+    return b"".join(chunks)[: request.limit]
 
 
 def _check_type(fetched: Fetched, expect: Sequence[str]) -> None:

@@ -3,10 +3,13 @@ optionally, assets), Roku Search Feed 2.0 JSON and Media RSS, told apart by thei
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from packager.validate.loading import (
     decode_feed,
     parse_feed_text,
     read_feed_bytes,
+    starts_with_markup,
 )
 from packager.validate.rules import check_rules
 from packager.validate.schema_check import FeedSchema
@@ -53,11 +57,12 @@ class ValidationResult:
     item_counts: dict[str, int] = field(default_factory=dict)
     kind: str = KIND_ROKU
 
-    @property
+    # Cached: reporters ask for them several times, and an invalid feed has thousands.
+    @cached_property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.ERROR)
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
@@ -112,7 +117,7 @@ def check_document(document: FeedDocument) -> ValidationResult:
         }
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(sorted(set(problems), key=_sort_key)),
+        problems=_sorted_problems(problems),
         size_bytes=document.size_bytes,
         item_counts=counts,
     )
@@ -129,9 +134,7 @@ def check_search_document(document: FeedDocument) -> ValidationResult:
             counts[str(kind)] = counts.get(str(kind), 0) + 1
     return ValidationResult(
         origin=document.origin,
-        problems=tuple(
-            sorted({*document.problems, *check_search_feed(document.data)}, key=_sort_key)
-        ),
+        problems=_sorted_problems([*document.problems, *check_search_feed(document.data)]),
         size_bytes=document.size_bytes,
         item_counts=counts,
         kind=KIND_SEARCH,
@@ -179,13 +182,54 @@ def validate_feed(
     `check_assets` applies to). Raises InputError (or SourceUnreachableError) when the feed
     cannot be read or parsed at all; everything else is a Problem in the result.
     """
+    with _cyclic_gc_paused():
+        result, document = _read_and_check(source, max_bytes, timeout)
+    # The asset checks run with the collector back on: they take long, on threads, and
+    # network errors make reference cycles (exceptions and their tracebacks).
+    if check_assets and document is not None and isinstance(document.data, dict):
+        from packager.validate.assets import AssetOptions, check_feed_assets
+
+        options = asset_options if asset_options is not None else AssetOptions()
+        asset_problems = check_feed_assets(document.data, options)
+        result = ValidationResult(
+            origin=result.origin,
+            problems=_sorted_problems([*result.problems, *asset_problems]),
+            size_bytes=result.size_bytes,
+            item_counts=result.item_counts,
+        )
+    return result
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a feed is parsed and checked.
+
+    A large feed is a million containers; every few hundred allocations the collector walks
+    them, looking for cycles that JSON cannot make, and that costs more than a third of
+    `json.loads` itself. Reference counting still frees everything; the collector is resumed
+    (if it was running) however validation ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_and_check(
+    source: str | Path | bytes, max_bytes: int, timeout: float
+) -> tuple[ValidationResult, FeedDocument | None]:
+    """The result of every check but the assets', and the Direct Publisher document checked
+    (None for the other kinds)."""
     if isinstance(source, bytes):
         origin, raw = "<bytes>", source
     else:
         origin, raw = read_feed_bytes(source, max_bytes=max_bytes, timeout=timeout)
     text = decode_feed(origin, raw)
     document: FeedDocument | None = None
-    if text.lstrip().startswith("<"):
+    if starts_with_markup(text):
         if not _RSS_START.search(text[:4096]):
             raise InputError(
                 f"{origin} is XML or HTML, not a feed packager reads",
@@ -203,18 +247,7 @@ def validate_feed(
         else:
             document = parsed
             result = check_document(parsed)
-    if check_assets and document is not None and isinstance(document.data, dict):
-        from packager.validate.assets import AssetOptions, check_feed_assets
-
-        options = asset_options if asset_options is not None else AssetOptions()
-        asset_problems = check_feed_assets(document.data, options)
-        result = ValidationResult(
-            origin=result.origin,
-            problems=tuple(sorted(set(result.problems) | set(asset_problems), key=_sort_key)),
-            size_bytes=result.size_bytes,
-            item_counts=result.item_counts,
-        )
-    return result
+    return result, document
 
 
 def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
@@ -225,12 +258,22 @@ def _xpath_sort_key(problem: Problem) -> tuple[list[str | int], str, str]:
     return (parts, problem.rule, problem.message)
 
 
-def _sort_key(problem: Problem) -> tuple[str, str, str]:
-    # Numeric order for array indexes (/movies/2 before /movies/10): each pointer part becomes a
-    # string that compares the right way - a number as its length then its digits, below any
-    # text - so sorting thousands of problems compares plain strings.
-    parts = (
-        f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
-        for part in problem.pointer.split("/")
-    )
-    return ("\x00".join(parts), problem.rule, problem.message)
+def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """`problems` without repeats, in pointer order (numeric for array indexes: /movies/2
+    before /movies/10), then by rule and message."""
+    # Each pointer part becomes a string that compares the right way - a number as its length
+    # then its digits, below any text - so sorting thousands of problems compares plain strings.
+    # The parts repeat (array names, keys, indexes): each is written once per sort.
+    written: dict[str, str] = {}
+
+    def part_key(part: str) -> str:
+        key = written.get(part)
+        if key is None:
+            key = written[part] = f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+        return key
+
+    def key(problem: Problem) -> tuple[str, str, str]:
+        pointer = "\x00".join(map(part_key, problem.pointer.split("/")))
+        return (pointer, problem.rule, problem.message)
+
+    return tuple(sorted(set(problems), key=key))

@@ -10,14 +10,13 @@ judged from their first bytes. Videos must be what their `videoType` says (spec 
 - MP4 / M4V start with an `ftyp` box, and the boxes in the first bytes fit in the file
   (one Range request).
 
-Requests go through the project's HTTP client (`packager.net`): documents through a `Fetcher`
-(its timeouts, retries, redirect cap, size limit and thread pool), first bytes through sessions
-from the same `make_session`.
+Requests go through the project's one HTTP client, a `packager.net` `Fetcher`: its timeouts,
+total deadline, retries, redirect cap, per-host limit and thread pool hold for documents
+(`get`) and first bytes (`get_prefix`, one Range request) alike.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,8 +27,6 @@ from packager.spec import walk_feed
 from packager.validate.media_urls import extension
 
 if TYPE_CHECKING:
-    import requests
-
     from packager.net.fetcher import Fetcher
 
 MIN_WIDTH, MIN_HEIGHT = 800, 450
@@ -109,7 +106,7 @@ def _stream_kind(video: dict[str, Any]) -> str:
 
 
 class _Client:
-    """The HTTP side of one asset check: a Fetcher for documents, sessions for first bytes."""
+    """The HTTP side of one asset check: one Fetcher, for whole documents and first bytes."""
 
     def __init__(self, options: AssetOptions) -> None:
         from packager.net.fetcher import Fetcher
@@ -122,64 +119,14 @@ class _Client:
             per_host=options.per_host,
             max_workers=options.workers,
         )
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
-        self._sessions: list[requests.Session] = []
 
     def close(self) -> None:
         self.fetcher.close()
-        for session in self._sessions:
-            session.close()
-
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            from packager.net.session import make_session
-
-            session = self._local.session = make_session(retries=self.options.retries)
-            with self._lock:
-                self._sessions.append(session)
-        return session
-
-    def slot(self, url: str) -> threading.BoundedSemaphore:
-        """At most `per_host` first-bytes requests at once to any one host."""
-        host = urlsplit(url).netloc.lower()
-        with self._lock:
-            if host not in self._slots:
-                self._slots[host] = threading.BoundedSemaphore(self.options.per_host)
-            return self._slots[host]
 
     def prefix(self, url: str, limit: int, *, ranged: bool) -> _Prefix:
         """The first `limit` bytes of `url` (asked for with a Range header when `ranged`)."""
-        headers = {"Range": f"bytes=0-{limit - 1}"} if ranged else {}
-        with (
-            self.slot(url),
-            self._session().get(
-                url, timeout=self.options.timeout, stream=True, headers=headers
-            ) as response,
-        ):
-            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            chunks: list[bytes] = []
-            size = 0
-            if response.status_code < 400:
-                for chunk in response.iter_content(64 * 1024):
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size >= limit:
-                        break
-            return _Prefix(
-                response.status_code, media_type, b"".join(chunks)[:limit], _total(response)
-            )
-
-
-def _total(response: requests.Response) -> int | None:
-    """The whole file's length: from Content-Range (206) or Content-Length (200)."""
-    content_range = response.headers.get("Content-Range", "")
-    if "/" in content_range and content_range.rsplit("/", 1)[1].strip().isdigit():
-        return int(content_range.rsplit("/", 1)[1])
-    length = response.headers.get("Content-Length", "")
-    return int(length) if response.status_code == 200 and length.isdigit() else None
+        head = self.fetcher.get_prefix(url, limit, ranged=ranged)
+        return _Prefix(head.status, head.media_type, head.content, head.total)
 
 
 def check_feed_assets(feed: dict[str, Any], options: AssetOptions | None = None) -> list[Problem]:
@@ -199,10 +146,7 @@ def check_feed_assets(feed: dict[str, Any], options: AssetOptions | None = None)
 
 
 def _check(client: _Client, asset: _Asset) -> list[Finding]:
-    import requests
-
     from packager.errors import PackagerError
-    from packager.net.session import describe_failure
 
     if urlsplit(asset.url).scheme not in ("http", "https"):
         return []  # the schema already reports URLs that are not http(s)
@@ -211,9 +155,7 @@ def _check(client: _Client, asset: _Asset) -> list[Finding]:
         if not video:
             return _check_image(client, asset.url)
         return _check_video(client, asset)
-    except requests.RequestException as exc:
-        return [_unreachable(asset.url, describe_failure(exc), video=video)]
-    except PackagerError as exc:  # from the Fetcher: unreachable, refused or too large
+    except PackagerError as exc:  # from the Fetcher: unreachable, refused, too slow or too large
         return [_unreachable(asset.url, exc.message.split(": ", 1)[-1], video=video)]
 
 

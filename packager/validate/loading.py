@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,9 +81,9 @@ def decode_feed(origin: str, raw: bytes) -> str:
 
 def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
     """Parse decoded JSON text (see parse_feed)."""
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(f"{origin} is empty", location=origin, hint="give a JSON feed")
-    if text.lstrip().startswith("<"):
+    if starts_with_markup(text):
         raise InputError(
             f"{origin} is XML or HTML, not a JSON feed",
             location=origin,
@@ -108,6 +109,16 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             hint="a Roku feed is a few levels deep; this file is not one",
         ) from exc
     return FeedDocument(origin=origin, size_bytes=size_bytes, data=data, problems=tuple(problems))
+
+
+def starts_with_markup(text: str) -> bool:
+    """Whether the first character of `text` after any whitespace is `<` (XML or HTML), found
+    without copying the text (`text.lstrip()` copies a whole feed that starts with a newline)."""
+    start = _LEADING_SPACE.match(text)
+    return text.startswith("<", start.end() if start else 0)
+
+
+_LEADING_SPACE = re.compile(r"\s+")  # the characters str.strip() removes (str.isspace)
 
 
 def _loads(text: str, non_finite: list[str]) -> Any:

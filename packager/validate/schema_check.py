@@ -16,12 +16,10 @@ The pure-Python jsonschema errors (the Search Feed check) go through the same de
 
 from __future__ import annotations
 
-import difflib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonschema_rs
 
@@ -56,10 +54,12 @@ _JSON_TYPES = {
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """One failed schema keyword: where (`path`), which (`keyword`, in the schema node `schema`
-    that holds it and its annotations), the value that failed, and for `required` the name."""
+    that holds it and its annotations), the value that failed, and for `required` the name.
+
+    A named tuple: an invalid feed makes thousands, and a tuple is the cheapest immutable
+    record to build."""
 
     keyword: str
     path: Path
@@ -85,6 +85,8 @@ class FeedSchema:
     def __init__(self, schema: dict[str, Any] | None = None) -> None:
         self.schema = dict(schema or _load_feed_schema())
         self._node = lru_cache(maxsize=None)(self._resolve)
+        # absolute keyword location -> the schema node holding the keyword (a schema has few)
+        self._node_at: dict[str, Mapping[str, Any]] = {}
 
     @cached_property
     def compiled(self) -> Any:
@@ -128,8 +130,12 @@ class FeedSchema:
         kind = error.kind
         keyword = str(kind.name)
         location = str(error.absolute_keyword_location or "")
-        fragment = location.split("#", 1)[1] if "#" in location else ""
-        node = self._node(fragment.rsplit("/", 1)[0] if fragment else "")
+        node = self._node_at.get(location)
+        if node is None:
+            fragment = location.split("#", 1)[1] if "#" in location else ""
+            node = self._node_at[location] = self._node(
+                fragment.rsplit("/", 1)[0] if fragment else ""
+            )
         return Failure(
             keyword=keyword,
             path=tuple(error.instance_path),
@@ -160,28 +166,58 @@ def _load_feed_schema() -> dict[str, Any]:
 def _strip_null_keys(node: Any, path: Path, found: list[Path]) -> Any:
     """`node` without its keys whose value is null (their paths added to `found`); containers
     are copied only where something was taken out."""
+    found_at: list[tuple[_Trail, str]] = []
+    stripped = _strip(node, None, found_at)
+    found.extend((*path, *_path_of(trail), key) for trail, key in found_at)
+    return stripped
+
+
+# Where the walk is, as (parent trail, key or index) links: a path is written out only for the
+# few null keys found, not for every container passed (a feed has hundreds of thousands).
+_Trail = tuple[Any, str | int] | None
+
+
+# The values that hold nothing to strip, tested by exact type first: most values are these.
+_LEAVES = frozenset({str, int, float, bool})
+
+
+def _strip(node: Any, trail: _Trail, found: list[tuple[_Trail, str]]) -> Any:
     if isinstance(node, dict):
         changed = None
         for key, value in node.items():
+            if value.__class__ in _LEAVES:
+                continue
             if value is None:
-                found.append((*path, key))
-                changed = changed if changed is not None else dict(node)
+                found.append((trail, key))
+                if changed is None:
+                    changed = dict(node)
                 del changed[key]
             elif isinstance(value, (dict, list)):
-                new = _strip_null_keys(value, (*path, key), found)
+                new = _strip(value, (trail, key), found)
                 if new is not value:
-                    changed = changed if changed is not None else dict(node)
+                    if changed is None:
+                        changed = dict(node)
                     changed[key] = new
         return node if changed is None else changed
     if isinstance(node, list):
-        items = [
-            _strip_null_keys(value, (*path, index), found)
-            if isinstance(value, (dict, list))
-            else value
-            for index, value in enumerate(node)
-        ]
-        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+        items = None
+        for index, value in enumerate(node):
+            if value.__class__ not in _LEAVES and isinstance(value, (dict, list)):
+                new = _strip(value, (trail, index), found)
+                if new is not value:
+                    if items is None:
+                        items = list(node)
+                    items[index] = new
+        return node if items is None else items
     return node
+
+
+def _path_of(trail: _Trail) -> Path:
+    parts: list[str | int] = []
+    while trail is not None:
+        trail, part = trail
+        parts.append(part)
+    return tuple(reversed(parts))
 
 
 def jsonschema_failures(errors: Iterable[ValidationError], prefix: Path = ()) -> Iterator[Failure]:
@@ -279,22 +315,31 @@ def _message(failure: Failure, name: str) -> str:
     blank = isinstance(instance, str) and not instance.strip()
     if keyword in ("minLength", "pattern") and blank:
         return f"{name} is empty"
-    messages = {
-        "enum": lambda: f"{name} is {instance!r}, which is not an allowed value",
-        "maxLength": lambda: (
-            f"{name} is {len(instance)} characters, over the {value}-character limit"
-        ),
-        "pattern": lambda: f"{name} {_shorten(instance)!r} is not in the expected form",
-        "format": lambda: f"{name} {_shorten(instance)!r} is not a valid {value}",
-        "minItems": lambda: f"{name} is an empty list",
-        "maxItems": lambda: f"{name} has {len(instance)} entries, more than {value}",
-        "minimum": lambda: f"{name} is {instance}, below the minimum {value}",
-        "exclusiveMinimum": lambda: f"{name} is {instance}, below the minimum {value}",
-        "maximum": lambda: f"{name} is {instance}, above the maximum {value}",
-        "anyOf": lambda: f"{name} does not have any of the allowed forms",
-    }
-    describe = messages.get(keyword)
-    return describe() if describe is not None else f"{name}: {failure.text}"
+    describe = _MESSAGES.get(keyword)
+    return describe(name, instance, value) if describe is not None else f"{name}: {failure.text}"
+
+
+# The message of each failed keyword, from the field's name, its value and the keyword's value.
+_MESSAGES: dict[str, Callable[[str, Any, Any], str]] = {
+    "enum": lambda name, instance, _: f"{name} is {instance!r}, which is not an allowed value",
+    "maxLength": lambda name, instance, value: (
+        f"{name} is {len(instance)} characters, over the {value}-character limit"
+    ),
+    "pattern": lambda name, instance, _: (
+        f"{name} {_shorten(instance)!r} is not in the expected form"
+    ),
+    "format": lambda name, instance, value: f"{name} {_shorten(instance)!r} is not a valid {value}",
+    "minItems": lambda name, _, __: f"{name} is an empty list",
+    "maxItems": lambda name, instance, value: (
+        f"{name} has {len(instance)} entries, more than {value}"
+    ),
+    "minimum": lambda name, instance, value: f"{name} is {instance}, below the minimum {value}",
+    "exclusiveMinimum": lambda name, instance, value: (
+        f"{name} is {instance}, below the minimum {value}"
+    ),
+    "maximum": lambda name, instance, value: f"{name} is {instance}, above the maximum {value}",
+    "anyOf": lambda name, _, __: f"{name} does not have any of the allowed forms",
+}
 
 
 # Keys that belong somewhere else (spec §3.3-§3.10), by the object they belong in. Checked
@@ -322,6 +367,8 @@ def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
         home = "inside the item's content object"
     if home:
         return f"move it: {key} belongs {home}"
+    import difflib  # only for a key that is unknown: not at start-up
+
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"did you mean {close[0]!r}? keys are case sensitive"
@@ -344,9 +391,11 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
+_TYPE_NAMES = {"object": "an object", "array": "a list", "integer": "a whole number"}
+
+
 def _article(expected: str) -> str:
-    names = {"object": "an object", "array": "a list", "integer": "a whole number"}
-    return names.get(expected, f"a {expected}")
+    return _TYPE_NAMES.get(expected) or f"a {expected}"
 
 
 def _suggest(instance: Any, allowed: Any) -> str:
@@ -355,6 +404,8 @@ def _suggest(instance: Any, allowed: Any) -> str:
     by_fold = {str(choice).casefold(): str(choice) for choice in allowed}
     if instance.strip().casefold() in by_fold:
         return by_fold[instance.strip().casefold()]
+    import difflib
+
     close = difflib.get_close_matches(instance, [str(choice) for choice in allowed], n=1)
     return close[0] if close else ""
 

@@ -387,3 +387,127 @@ def test_allow_list_entries_are_checked() -> None:
     assert AllowList.parse(["cms.internal", "10.0.0.0/8", "::1"]).allows_name("CMS.internal")
     with pytest.raises(InputError, match="'not a host!'"):
         Fetcher(allow_hosts=["not a host!"])
+
+
+# -- get_prefix: the first bytes of a file (validate --check-assets) -------------------------
+
+
+@pytest.fixture
+def ranged_server() -> Iterator[tuple[str, list[str]]]:
+    """A server that honours `Range: bytes=0-N` on /file (100 bytes) and records the Range
+    header of every request."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = bytes(range(100))
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            ranged = self.headers.get("Range", "")
+            seen.append(ranged)
+            if ranged.startswith("bytes=0-"):
+                end = min(int(ranged.removeprefix("bytes=0-")), len(body) - 1)
+                self.send_response(206)
+                self.send_header("Content-Range", f"bytes 0-{end}/{len(body)}")
+                content = body[: end + 1]
+            else:
+                self.send_response(200)
+                content = body
+            self.send_header("Content-Type", "video/mp4")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/file", seen
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_get_prefix_asks_for_a_range_and_learns_the_whole_length(ranged_server, fetcher) -> None:
+    url, seen = ranged_server
+    head = fetcher.get_prefix(url, 10)
+    assert (head.status, head.content, head.total) == (206, bytes(range(10)), 100)
+    assert head.header("content-range") == "bytes 0-9/100"
+    assert head.media_type == "video/mp4"
+    assert seen == ["bytes=0-9"]
+
+
+def test_get_prefix_without_range_reads_the_whole_answer_up_to_the_limit(
+    ranged_server, fetcher
+) -> None:
+    url, seen = ranged_server
+    head = fetcher.get_prefix(url, 10, ranged=False)
+    assert (head.status, head.content, head.total) == (200, bytes(range(10)), 100)
+    assert seen == [""]
+
+
+def test_get_prefix_of_an_endless_answer_ignoring_range_stops_at_the_limit(server) -> None:
+    def endless() -> Iterator[bytes]:
+        chunk = b"x" * 65536
+        for _ in range(16384):  # 1 GiB if anyone read it all
+            yield chunk
+
+    server.routes["/huge.mp4"] = Route(endless, content_type="video/mp4")
+    started = time.monotonic()
+    with Fetcher(max_bytes=1024) as fetcher:  # max_bytes is for whole documents, not prefixes
+        head = fetcher.get_prefix(server.url("/huge.mp4"), 100_000)
+    assert (head.status, len(head.content), head.total) == (200, 100_000, None)
+    assert time.monotonic() - started < 10
+
+
+def test_get_prefix_returns_an_http_error_as_its_status(server, fetcher) -> None:
+    server.routes["/gone.jpg"] = Route(b"not here", status=404, etag=False)
+    head = fetcher.get_prefix(server.url("/gone.jpg"), 10)
+    assert (head.status, head.content) == (404, b"")
+    assert server.requests[("/gone.jpg", 404)] == 1
+
+
+def test_get_prefix_follows_redirects_and_checks_each_hop(server, fetcher) -> None:
+    server.routes["/old.jpg"] = Route(b"", status=301, headers={"Location": "/new.jpg"}, etag=False)
+    server.routes["/new.jpg"] = Route(b"\xff\xd8\xff image", content_type="image/jpeg")
+    head = fetcher.get_prefix(server.url("/old.jpg"), 4)
+    assert (head.url, head.content, head.media_type) == (
+        server.url("/new.jpg"),
+        b"\xff\xd8\xff ",
+        "image/jpeg",
+    )
+    server.routes["/meta.jpg"] = Route(
+        b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
+    with pytest.raises(UnsafeUrlError, match=r"169\.254\.169\.254"):
+        fetcher.get_prefix(server.url("/meta.jpg"), 4)
+
+
+def test_get_prefix_retries_and_then_names_the_failure(server, fetcher) -> None:
+    server.routes["/down.mp4"] = Route(b"", status=503, etag=False)
+    head = fetcher.get_prefix(server.url("/down.mp4"), 4)
+    assert head.status == 503
+    assert server.requests[("/down.mp4", 503)] == 2  # the first try and one retry
+
+
+def test_get_prefix_of_a_trickling_body_is_given_up_at_the_total_deadline(server) -> None:
+    server.routes["/trickle.mp4"] = Route(trickle, etag=False)
+    started = time.monotonic()
+    with (
+        Fetcher(timeout=(1.0, 1.0), retries=1, total_timeout=1.5) as fetcher,
+        pytest.raises(SourceUnreachableError, match=r"no complete answer within 1\.5 s"),
+    ):
+        fetcher.get_prefix(server.url("/trickle.mp4"), 1000)
+    assert time.monotonic() - started < 4.0
+
+
+def test_get_prefix_keeps_to_the_per_host_limit(server) -> None:
+    for number in range(6):
+        server.routes[f"/v{number}.mp4"] = Route(b"x" * 100, delay=0.2, content_type="video/mp4")
+    with Fetcher(per_host=2, max_workers=6) as polite:
+        heads = list(
+            polite.map(lambda n: polite.get_prefix(server.url(f"/v{n}.mp4"), 10), range(6))
+        )
+    assert [len(head.content) for head in heads] == [10] * 6
+    assert server.max_active <= 2

@@ -158,3 +158,21 @@ def test_lowercase_query_operators_say_they_must_be_uppercase() -> None:
 def test_extension() -> None:
     assert extension("https://a.example/x/Index.M3U8?x=1") == ".m3u8"
     assert extension("https://a.example/x/") == ""
+    assert extension("https://a.example") == ""
+    assert extension("https://a.example/x/clip.mp4#t=10?x") == ".mp4"
+    assert extension("https://a.example/x.y/clip") == ""
+
+
+def test_a_relative_url_with_a_url_in_its_query_is_judged_not_a_crash() -> None:
+    # Only the query holds "//": there is no host, so no extension (this used to raise).
+    assert extension("videos/a.mp4?next=https://x.example/b") == ""
+
+    def mutate(feed: dict[str, Any]) -> None:
+        feed["movies"][0]["content"]["videos"][0]["url"] = "videos/a.mp4?next=https://x.org/b"
+
+    assert all(rule != "video-type-mismatch" for _, rule, _ in _found(mutate))
+
+
+def test_size_stated_in_a_query_with_other_parameters_is_found() -> None:
+    assert stated_size("https://img.example.com/a.jpg?fit=crop&h=90") == (None, 90)
+    assert stated_size("https://img.example.com/a.jpg?fit=crop") == (None, None)
