@@ -99,13 +99,14 @@ def _feed_schema() -> FeedSchema:
 
 def check_document(document: FeedDocument) -> ValidationResult:
     """Schema and cross-field checks of an already parsed feed."""
-    # A NaN or Infinity was read as null: its own error says more than "is null".
+    # A NaN or Infinity was read as a finite stand-in: its own error says more than whatever
+    # the schema finds at that very place (too large, not a string, ...).
     not_finite = {p.pointer for p in document.problems if p.rule == "number-not-finite"}
     problems = [*document.problems]
     problems.extend(
         problem
         for problem in _feed_schema().check(document.data)
-        if not (problem.rule == "null-value" and problem.pointer in not_finite)
+        if problem.pointer not in not_finite
     )
     counts: dict[str, int] = {}
     if isinstance(document.data, dict):

@@ -2,8 +2,9 @@
 
 Python's parser silently keeps the last of duplicate keys, reads `NaN`, `Infinity` and `1e400`
 (as infinity) and lone UTF-16 surrogates (`"\\ud800"`, which no UTF-8 encoder can write). Each
-is reported as a `Problem` at its JSON Pointer, and the document is repaired (non-finite numbers
-become null, lone surrogates U+FFFD) so that the rest of validation can run on it.
+is reported as a `Problem` at its JSON Pointer, and the document is repaired (a non-finite
+number becomes a finite stand-in, so its key is still there and its own error is the one
+reported at its place; lone surrogates become U+FFFD) so that the rest of validation can run.
 
 The checks cost almost nothing on a clean feed: duplicates are detected by comparing the colons
 of the text with those of the parsed document written back out (a dropped key loses its colon),
@@ -25,6 +26,11 @@ from packager.spec import to_pointer
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # An escaped colon (\u003a) makes the colon count of the text differ from the parsed one.
 _ESCAPED_COLON = re.compile(r"\\u003[aA]")
+
+
+# What a NaN, Infinity or overflowing number is read as: finite, and beyond every bound the
+# schema sets, so the key is not "missing" (its own error, number-not-finite, says more).
+NON_FINITE_STANDIN = 2**63
 
 
 class _PairsDict(dict[str, Any]):
@@ -152,7 +158,7 @@ def _non_finite(value: Any, path: tuple[str | int, ...]) -> tuple[Any, Problem |
             "the key out; JSON has no NaN or Infinity, and 1e400 or a 5,000-digit number "
             "overflows",
         )
-        return None, problem
+        return NON_FINITE_STANDIN, problem
     return value, None
 
 
