@@ -24,6 +24,15 @@ from packager.spec import to_pointer
 
 # A \uD800-\uDFFF escape: the only way a lone surrogate gets into a UTF-8 JSON text.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# A control character (escaped: JSON allows none raw in a string; \t \n \r are written
+# short), a bidi override or isolate, or a byte order mark (raw or escaped) in some string.
+_INVISIBLE_ESCAPED = re.compile(
+    r"\\u(?:00[01][0-9a-fA-F]|007[fF]|200[eEfF]|202[a-eA-E]|206[6-9]|[fF][eE][fF][fF])"
+)
+_INVISIBLE_RAW = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 # An escaped colon (\u003a) makes the colon count of the text differ from the parsed one.
 _ESCAPED_COLON = re.compile(r"\\u003[aA]")
 
@@ -62,6 +71,8 @@ def find_faults(text: str, data: Any, saw_non_finite: bool) -> tuple[Any, list[P
         data = _repair(data, (), problems, _non_finite)
     if _SURROGATE_ESCAPE.search(text):
         data = _repair(data, (), problems, _lone_surrogate)
+    if _has_invisible_characters(text):
+        _repair(data, (), problems, _invisible_characters)
     return data, problems
 
 
@@ -195,6 +206,34 @@ def _repair(node: Any, path: tuple[str | int, ...], problems: list[Problem], che
     if problem is not None:
         problems.append(problem)
     return fixed
+
+
+def _has_invisible_characters(text: str) -> bool:
+    """A cheap look at the text before any walk: escapes start with a literal backslash-u
+    (a fast search), and raw bidi marks or BOMs cannot be in an all-ASCII text."""
+    if _INVISIBLE_ESCAPED.search(text):
+        return True
+    return not text.isascii() and _INVISIBLE_RAW.search(text) is not None
+
+
+def _invisible_characters(value: Any, path: tuple[str | int, ...]) -> tuple[Any, Problem | None]:
+    """A string with a control character, a bidi override or a byte order mark: a TV shows
+    a box, nothing, or text running the wrong way (tab and line breaks are fine)."""
+    if not isinstance(value, str):
+        return value, None
+    found = _INVISIBLE_CHARACTER.search(value)
+    if found is None:
+        return value, None
+    return value, Problem(
+        pointer=to_pointer(path),
+        rule="invisible-character",
+        severity=Severity.WARNING,
+        message=f"{_name(path)} holds U+{ord(found.group()):04X} at character "
+        f"{found.start() + 1}, a control character, bidi override or byte order mark that a TV "
+        "shows as a box, as nothing, or as text running the wrong way",
+        hint="remove it from the text (it often comes from copying out of a word processor or "
+        "another feed)",
+    )
 
 
 def _has_lone_surrogate(text: str) -> bool:

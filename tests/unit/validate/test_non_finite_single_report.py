@@ -28,3 +28,26 @@ def test_a_document_that_is_one_huge_number_is_one_error(tmp_path: Path) -> None
     feed = tmp_path / "feed.json"
     feed.write_text("1e400", encoding="utf-8")
     assert [(p.pointer, p.rule) for p in validate_feed(feed).errors] == [("", "number-not-finite")]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("\\u0000", "U+0000"), ("\\u001b[31m", "U+001B"), ("\u202e", "U+202E"), ("\ufeff", "U+FEFF")],
+)
+def test_invisible_characters_in_text_are_located_warnings(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    text = BASE_FEED.read_text(encoding="utf-8").replace('"title": "', f'"title": "{written}', 1)
+    feed = tmp_path / "feed.json"
+    feed.write_text(text, encoding="utf-8")
+    result = validate_feed(feed)
+    (problem,) = [p for p in result.warnings if p.rule == "invisible-character"]
+    assert problem.pointer == "/movies/0/title" and code in problem.message
+
+
+def test_line_breaks_and_tabs_in_descriptions_are_fine(tmp_path: Path) -> None:
+    text = BASE_FEED.read_text(encoding="utf-8")
+    text = text.replace('"longDescription": "', '"longDescription": "One.\\n\\tTwo. ', 1)
+    feed = tmp_path / "feed.json"
+    feed.write_text(text, encoding="utf-8")
+    assert not [p for p in validate_feed(feed).problems if p.rule == "invisible-character"]
