@@ -241,17 +241,26 @@ def run_build(options: BuildOptions) -> ExitCode:
 
 def _host_reuse(options: BuildOptions) -> Any:
     """What the host of --reuse-from holds (a `build.HostReuse`); its warnings on stderr."""
-    from packager.errors import PublishError
+    from packager.errors import InputError, PublishError
+    from packager.publish.target import parse_target
     from packager.republish import read_host_reuse
+    from packager.secrets import redact
 
     target = options.reuse_from or ""
     try:
         found = read_host_reuse(target, verify=options.verify)
+    except InputError:
+        raise  # a target that cannot be read: bad input (exit 4), its message already redacted
     except PackagerError as error:
+        # Never the raw target: it may hold a password (https://user:pw@host/).
+        parsed = parse_target(target)
+        shown = parsed.display
         raise PublishError(
-            f"cannot reuse what --reuse-from {target} holds: {error.message}",
-            target=target,
-            hint="give the target the channel is published to (as `publish --to`) and check "
+            f"cannot reuse what --reuse-from {shown} holds: "
+            f"{redact(error.message, parsed.secrets)}",
+            target=shown,
+            hint=error.hint
+            or "give the target the channel is published to (as `publish --to`) and check "
             "that it is reachable, or build without --reuse-from (everything is made here)",
         ) from error
     for warning in found.warnings:
