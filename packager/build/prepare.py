@@ -134,12 +134,20 @@ class ArticlePreparer:
         """The article's content key (see `reuse.article_key`), or None when it cannot be
         told (a remote image that cannot be fetched: preparing the article reports it)."""
         try:
-            return article_key(article, self._settings_key, self.config, self._remote_bytes)
+            return article_key(
+                article,
+                self._settings_key,
+                self.config,
+                lambda url: self._remote_bytes(url, article),
+            )
         except PackagerError:
             return None
 
-    def _remote_bytes(self, url: str) -> bytes:
-        return self.fetcher.get(url).content
+    def _remote_bytes(self, url: str, article: Article) -> bytes:
+        # Found in the article's page, like the thumbnail's fetch: the private-address guard
+        # applies (a page must not make the build fetch from the runner's own network).
+        found_in = article.url or article.origin
+        return self.fetcher.get(url, found_in=found_in, expect=("image/",)).content
 
     def from_entry(
         self, article: Article, entry: CachedArticle
