@@ -110,6 +110,13 @@ def _load(data: bytes, origin: str) -> Any:
             location=f"{origin}:{exc.lineno}:{exc.colno}",
             hint="fix the syntax at that line and column (a JSON linter shows it too)",
         ) from exc
+    except ValueError as exc:  # Python's limit on integer digits (4,300 by default)
+        raise SourceError(
+            f"bad JSON: {origin} — a number too long to read",
+            location=origin,
+            hint="numbers in an article export are short (a duration, a size); check the file "
+            "is the right one",
+        ) from exc
     except RecursionError as exc:
         raise SourceError(
             f"bad JSON: {origin} — nested too deeply",
