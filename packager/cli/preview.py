@@ -135,6 +135,14 @@ def run_preview(options: PreviewOptions) -> None:
         )
     except PackagerError as error:
         fail(error, output, result.as_dict())
+    server = None
+    if options.serve:
+        try:  # before the report: a busy port is one error, not a report and then an error
+            server = PreviewServer(
+                result.out_dir, result.local_root, options.port, local_names=result.served_names
+            )
+        except PackagerError as error:
+            fail(error, output, result.as_dict())
     if output == "json":
         report.write_json(
             result.as_dict() | {"screenshot": str(shot) if shot else None}, sys.stdout
@@ -143,10 +151,7 @@ def run_preview(options: PreviewOptions) -> None:
         click.echo(
             report.indented_lines(result.text() + (f"\nscreenshot: {shot}" if shot else ""), 0)
         )
-    if options.serve:
-        server = PreviewServer(
-            result.out_dir, result.local_root, options.port, local_names=result.served_names
-        )
+    if server is not None:
         click.echo(f"serving the preview at {server.url} (Ctrl-C to stop)", err=output == "json")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from packager.errors import InputError
 from packager.preview.page import ASSET_DIR, ASSET_FILES, PAGE_NAME
 
 PAGE_FILES = frozenset({PAGE_NAME, *(f"{ASSET_DIR}/{name}" for name in ASSET_FILES)})
@@ -119,7 +120,14 @@ class PreviewServer:
             attributes["local_prefix"] = local_prefix(page_dir, local_root)
         handler = type("BoundPreviewHandler", (PreviewRequestHandler,), attributes)
         factory = functools.partial(handler, directory=str(page_dir))
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), factory)
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), factory)
+        except OSError as exc:  # the port is taken, or below 1024 without the right
+            raise InputError(
+                f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}",
+                location="--port",
+                hint="choose another --port, or leave it out (any free port)",
+            ) from exc
         self._thread: threading.Thread | None = None
 
     @property
