@@ -13,6 +13,7 @@ import click
 from packager import report
 from packager.cli.common import (
     ALLOW_HOST_OPTION,
+    NOW_OPTION,
     QUIET_OPTION,
     fail,
     merged_hosts,
@@ -125,9 +126,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     help="With --reuse-from: ask the host for each file before reusing it (one deleted by "
     "hand is made again).",
 )
-@click.option(
-    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
-)
+@NOW_OPTION
 def build(
     sources: tuple[str, ...],
     out_dir: Path,
@@ -147,7 +146,7 @@ def build(
     quiet: bool,
     reuse_from: str | None,
     verify: bool,
-    now_text: str | None,
+    now: datetime | None,
 ) -> None:
     """Build a Roku channel feed from articles.
 
@@ -177,7 +176,6 @@ def build(
         "thumbnail_width": size[0] if size else None,
         "thumbnail_height": size[1] if size else None,
     }
-    now = datetime.fromisoformat(now_text) if now_text else None
     from packager.build import DEFAULT_WORKERS
 
     options = BuildOptions(

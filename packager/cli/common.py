@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -113,6 +114,29 @@ ALLOW_HOST_OPTION = click.option(
     callback=_check_allow_hosts,
     help="Allow links to this private/loopback host or network (repeatable). build and "
     "republish add these to the config's [channel] allow_hosts.",
+)
+
+
+
+def _parse_now(_ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """--now as a timezone-aware datetime: ISO 8601, UTC when it names no zone."""
+    if value is None:
+        return None
+    try:
+        now = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date and time (2026-11-28T12:00:00Z)", param=param
+        ) from None
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+NOW_OPTION = click.option(
+    "--now",
+    "now",
+    hidden=True,
+    callback=_parse_now,
+    help="Fixed clock (ISO 8601, UTC unless it names a zone) for reproducible builds.",
 )
 
 

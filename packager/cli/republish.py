@@ -13,6 +13,7 @@ import click
 from packager import report
 from packager.cli.common import (
     ALLOW_HOST_OPTION,
+    NOW_OPTION,
     QUIET_OPTION,
     TARGET_OPTION,
     VERIFY_OPTION,
@@ -109,9 +110,7 @@ class RepublishOptions:
     help="Make every thumbnail and video here instead of reusing the files the host's build "
     "cache (packager-build-cache.json) says it already holds.",
 )
-@click.option(
-    "--now", "now_text", hidden=True, help="Fixed clock (ISO 8601) for reproducible builds."
-)
+@NOW_OPTION
 def republish(
     config_path: Path | None,
     target: str,
@@ -125,7 +124,7 @@ def republish(
     quiet: bool,
     summary_screenshot: Path | None,
     summary_screenshot_url: str | None,
-    now_text: str | None,
+    now: datetime | None,
     verify: bool,
     no_reuse: bool,
 ) -> None:
@@ -150,7 +149,6 @@ def republish(
       packager republish -c channel.toml --to https://dav.example.com/roku/ --wait 300 -o json
       packager republish --to s3://my-bucket/channel --summary-screenshot home.png
     """
-    now = datetime.fromisoformat(now_text) if now_text else None
     options = RepublishOptions(
         config_path,
         target,
