@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 from packager.errors import InputError
 from packager.model import Problem
+from packager.secrets import redact_url
 from packager.validate.jsonfaults import find_faults, parse_float, parse_int
 
 MIB = 1024 * 1024
@@ -46,7 +47,8 @@ def read_feed_bytes(
     if text.startswith(("http://", "https://")):
         from packager.net.fetcher import fetch  # the HTTP stack only when a URL is given
 
-        return text, fetch(text, max_bytes=max_bytes, timeout=(min(5.0, timeout), timeout)).content
+        raw = fetch(text, max_bytes=max_bytes, timeout=(min(5.0, timeout), timeout)).content
+        return redact_url(text), raw  # the origin is shown in every report: no password
     path = Path(text)
     if not path.exists():
         raise InputError(f"cannot read {text}: no such file", location=text, hint="check the path")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from packager.cli import main
-from tests.http_fixtures import free_port
+from tests.builders import BASE_FEED
+from tests.http_fixtures import LocalServer, Route, free_port
 
 
 def _channel(root: Path) -> Path:
@@ -43,3 +45,18 @@ def test_reuse_from_an_unreadable_target_is_bad_input(tmp_path: Path) -> None:
 
     assert result.exit_code == 4, result.output
     assert "s3cret" not in result.stdout and "s3cret" not in result.stderr
+
+
+@pytest.mark.servers
+def test_validate_a_url_with_a_password_never_shows_it() -> None:
+    server = LocalServer().start()
+    try:
+        server.routes["/feed.json"] = Route(BASE_FEED.read_bytes(), content_type="application/json")
+        url = server.url("/feed.json").replace("http://", "http://user:s3cretpw@")
+
+        result = CliRunner().invoke(main, ["validate", url, "-o", "json"], catch_exceptions=False)
+    finally:
+        server.stop()
+
+    assert "s3cretpw" not in result.stdout and "s3cretpw" not in result.stderr
+    assert "127.0.0.1" in result.stdout
