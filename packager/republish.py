@@ -597,10 +597,6 @@ def _lock_guard(host: Host, lock: HostLock, job: _Job) -> Callable[[], None]:
     return guard
 
 
-def _used(host: Host, start: int) -> int:
-    return host.counters.requests - start
-
-
 def _host_failed(
     host: Host, what: str, error: HostError, secrets: tuple[str, ...]
 ) -> RepublishResult:

@@ -15,7 +15,6 @@ THUMBNAILS = "thumbnails"
 RENDERING = "rendering"
 VALIDATING = "validating"
 WRITING = "writing"
-STAGES = (READING, THUMBNAILS, RENDERING, VALIDATING, WRITING)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from packager.video.probe import VideoInfo, probe_video
 # Bump when a change to this package changes the pictures or sound, so old renders are redone.
 RENDERER_VERSION = "2"
 
-SIZES_BY_NAME = {"720p": (1280, 720), "1080p": (1920, 1080)}
 MAXRATE_KBPS_BY_HEIGHT = {720: 2500, 1080: 5000}
 ZOOM_HEADROOM = 1.2  # photo stills are this much larger than the frame, room to pan and zoom
 _META_PREFIX = "NOTE packager-render "
