@@ -117,7 +117,6 @@ ALLOW_HOST_OPTION = click.option(
 )
 
 
-
 def _parse_now(_ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """--now as a timezone-aware datetime: ISO 8601, UTC when it names no zone."""
     if value is None:

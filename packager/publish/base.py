@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from packager.errors import PublishError
 from packager.layout import BUILD_CACHE_NAME, FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 from packager.publish.target import parse_target
 
@@ -285,15 +284,8 @@ class Host(Protocol):
 def open_host(target: str) -> Host:
     """Build the host object for a target URL, chosen by its scheme from HOSTS_BY_SCHEME."""
     parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-    spec = HOSTS_BY_SCHEME.get(parsed.scheme)
-    if spec is None:
-        known = ", ".join(sorted(s + "://" for s in HOSTS_BY_SCHEME if s))
-        raise PublishError(
-            f"cannot publish to {parsed.display}: unknown target kind {parsed.scheme!r}",
-            target=parsed.display,
-            hint=f"give a folder path or a URL starting with one of {known}",
-        )
-    module_name, _, class_name = spec.partition(":")
+    # parse_target refused every scheme HOSTS_BY_SCHEME does not name.
+    module_name, _, class_name = HOSTS_BY_SCHEME[parsed.scheme].partition(":")
     host_class = getattr(importlib.import_module(module_name), class_name)
     host: Host = host_class(parsed)
     return host

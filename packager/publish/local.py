@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from packager.errors import PublishError
 from packager.publish.base import READ_ONLY_HINT, HostCounters, HostError, RemoteFile, Upload
 from packager.publish.target import Target
 
@@ -25,14 +24,7 @@ class LocalHost:
     def __init__(self, target: Target) -> None:
         raw = target.raw
         if target.scheme == "file":
-            parts = urlsplit(raw)
-            if parts.netloc not in ("", "localhost"):
-                raise PublishError(
-                    f"cannot publish to {target.display}: file:// URLs must name this machine",
-                    target=target.display,
-                    hint="use file:///absolute/path or a plain folder path",
-                )
-            raw = unquote(parts.path)
+            raw = unquote(urlsplit(raw).path)  # parse_target refused a file:// for another host
         self.root = Path(raw).expanduser().resolve()
         self.target = str(self.root)
         self.counters = HostCounters()

@@ -49,15 +49,8 @@ class S3Host:
     there was none), so a concurrent writer is detected instead of overwritten."""
 
     def __init__(self, target: Target) -> None:
-        # No "user:password@" in a bucket name: credentials come from the environment.
+        # parse_target refused credentials in the URL ("s3://KEY:secret@bucket").
         match = re.match(r"^s3://([^/?#@]+)/?([^?#]*)$", target.raw)
-        if "@" in target.raw.split("/", 3)[2]:
-            raise PublishError(
-                f"cannot publish to {target.display}: an s3:// URL carries no credentials",
-                target=target.display,
-                hint="put the keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an AWS "
-                "profile) and write the target as s3://bucket/prefix",
-            )
         if not match:
             raise PublishError(
                 f"cannot publish to {target.display}: not an s3://bucket/prefix URL",

@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 
 import paramiko
 
-from packager.errors import PublishError
 from packager.publish.base import (
     READ_ONLY_HINT,
     HostCounters,
@@ -44,13 +43,7 @@ class SftpHost:
 
     def __init__(self, target: Target) -> None:
         parts = urlsplit(target.raw)
-        if not parts.hostname:
-            raise PublishError(
-                f"cannot publish to {target.display}: no host in the URL",
-                target=target.display,
-                hint="write the target as sftp://user@host:port/path",
-            )
-        self.hostname = parts.hostname
+        self.hostname = parts.hostname or ""  # parse_target refused an sftp:// URL without one
         self.port = parts.port or 22
         self.username = unquote(parts.username or "") or os.environ.get("USER", "")
         self.password = unquote(parts.password or "") or os.environ.get(

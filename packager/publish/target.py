@@ -116,8 +116,9 @@ def _hide_port(shown: str) -> str:
 
 
 def _check_host(parts: SplitResult, scheme: str, shown: str) -> None:
-    """Hosts that can be refused before any connection: a file:// URL for another machine, and
-    plain http to anything but this machine (it would send the password in the clear)."""
+    """Hosts that can be refused before any connection: a file:// URL for another machine,
+    plain http to anything but this machine (it would send the password in the clear), an
+    s3:// URL with credentials in it, an sftp:// URL without a host."""
     host = parts.hostname or ""
     if scheme == "file" and parts.netloc not in ("", "localhost"):
         raise _refused(
@@ -130,6 +131,19 @@ def _check_host(parts: SplitResult, scheme: str, shown: str) -> None:
             shown,
             "plain http:// would send the password and files unencrypted",
             "use an https:// URL (http:// is only allowed for localhost and 127.0.0.1)",
+        )
+    if scheme == "s3" and "@" in parts.netloc:
+        # Nothing before the "@" is shown: it is an access key id, maybe with its secret.
+        bucket = parts.netloc.rpartition("@")[2]
+        raise _refused(
+            f"s3://{bucket}{parts.path}",
+            "an s3:// URL carries no credentials",
+            "put the keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an AWS profile) and "
+            "write the target as s3://bucket/prefix",
+        )
+    if scheme == "sftp" and not host:
+        raise _refused(
+            shown, "no host in the URL", "write the target as sftp://user@host:port/path"
         )
 
 

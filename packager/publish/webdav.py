@@ -8,7 +8,6 @@ also works but is never shown.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import uuid
 from collections.abc import Sequence
@@ -18,7 +17,6 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import requests
 from lxml import etree
 
-from packager.errors import PublishError
 from packager.net.session import make_session
 from packager.publish.base import (
     READ_ONLY_HINT,
@@ -51,15 +49,6 @@ _LOCK_BODY = (
 )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class WebDavHost:
     """A WebDAV folder. Assets are PUT and checked with HEAD; the feed is PUT under a temporary
     name and MOVEd over the live one (one atomic request on the server)."""
@@ -67,13 +56,7 @@ class WebDavHost:
     def __init__(self, target: Target) -> None:
         parts = urlsplit(target.raw)
         host = parts.hostname or ""
-        if parts.scheme == "http" and not _is_loopback(host):
-            raise PublishError(
-                f"refusing to publish to {target.display}: plain http sends credentials and "
-                "files unencrypted",
-                target=target.display,
-                hint="use an https:// URL (http:// is only allowed for localhost)",
-            )
+        # parse_target refused plain http:// to anything but this machine.
         netloc = host if ":" not in host else f"[{host}]"
         if parts.port:
             netloc += f":{parts.port}"
