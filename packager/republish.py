@@ -27,12 +27,12 @@ from packager.outputs import (
     read_build_cache,
     walk_output,
 )
-from packager.publish.base import KNOWN_SCHEMES, Host, HostError, open_host
+from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
 from packager.publish.state import read_live_manifest
-from packager.publish.target import parse_target
+from packager.publish.target import Target, parse_target
 from packager.secrets import redact
 from packager.timestamps import parse_timestamp
 
@@ -168,12 +168,16 @@ class _Job:
     retry: RetryPolicy
     clock: Callable[[], datetime]
     verify: bool
-    secrets: tuple[str, ...]
+    target: Target  # as parsed: its secrets are redacted from every message
     owner: str | None
     wait_seconds: float
     sleep: Callable[[float], None]
     reuse: bool = True
     progress: ProgressCallback | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self.target.secrets
 
 
 def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CLI's flags)
@@ -218,7 +222,7 @@ def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CL
     own_host = host is None
     try:
         parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-        host = host or open_host(target)
+        host = host or open_host(parsed)
     except PackagerError as error:
         status = "host-failed" if isinstance(error, PublishError) else "bad-input"
         shown = getattr(error, "location", "") or getattr(error, "target", "")
@@ -234,7 +238,7 @@ def republish(  # noqa: PLR0913 - keyword-only options of the public API (the CL
         retry=retry or RetryPolicy(),
         clock=clock,
         verify=verify,
-        secrets=parsed.secrets,
+        target=parsed,
         owner=owner,
         wait_seconds=wait_seconds,
         sleep=sleep,
@@ -265,7 +269,7 @@ def _run_under_lock(job: _Job, host: Host) -> RepublishResult:
     except LockBusyError as error:
         return RepublishResult("busy", host.target, error.message, error.hint)
     except RetriesExhausted as failed:
-        return _host_failed(host, "taking the publish lock", failed.error, job.secrets)
+        return _host_failed(_Outcome(host.target), "taking the publish lock", failed.error, job)
     try:
         result = _locked_run(job, host, lock)
     finally:
@@ -308,7 +312,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     try:
         fetched = with_retries(job.retry, lambda: host.read(FEED_NAME))
     except RetriesExhausted as failed:
-        return _host_failed(host, f"reading the live {FEED_NAME}", failed.error, job.secrets)
+        return _host_failed(outcome, f"reading the live {FEED_NAME}", failed.error, job)
     live: Any = None
     if fetched is not None:
         try:
@@ -319,7 +323,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
             )
     outcome.live_items = len(feed_items(live)) if live is not None else None
     try:
-        found = read_host_reuse(host.target, host=host, retry=job.retry, verify=job.verify)
+        found = read_host_reuse(job.target, host=host, retry=job.retry, verify=job.verify)
     except PublishError as error:
         return outcome("host-failed", error.message, error.hint)
     outcome.host_cache = found.raw
@@ -397,7 +401,7 @@ def _publish_changes(
         )
     except RetriesExhausted as failed:
         return _host_failed(
-            host, "reading the live feed's other formats", failed.error, job.secrets
+            outcome, "reading the live feed's other formats", failed.error, job, diff=diff
         )
     if unchanged and not job.verify:
         return outcome("no-changes", f"no changes: {host.target} is current", diff=diff)
@@ -485,7 +489,7 @@ class HostFindings:
 
 
 def read_host_reuse(
-    target: str,
+    target: str | Target,
     *,
     host: Host | None = None,
     retry: RetryPolicy | None = None,
@@ -499,21 +503,16 @@ def read_host_reuse(
 
     Raises PublishError when the host cannot be read, InputError/PublishError for a bad target.
     """
-    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-    own = host is None
-    host = host or open_host(target)
     policy = retry or RetryPolicy()
     warnings: list[str] = []
-    try:
-        files = read_live_manifest(target, host=host, retry=policy, warnings=warnings)
-        raw, cache = _host_cache(host, policy, parsed.secrets, warnings)
+    with host_for(target, host) as (parsed, opened):
+        files = read_live_manifest(parsed, host=opened, retry=policy, warnings=warnings)
+        raw, cache = _host_cache(opened, policy, parsed.secrets, warnings)
         on_host = frozenset(files)
         if verify and cache.articles:
-            on_host = _verified(host, policy, parsed.secrets, cache, on_host, warnings)
-    finally:
-        if own:
-            host.close()
-    return HostFindings(HostReuse(cache, on_host, host.target), raw, tuple(warnings))
+            on_host = _verified(opened, policy, parsed.secrets, cache, on_host, warnings)
+        shown = opened.target
+    return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings))
 
 
 def _host_cache(
@@ -598,14 +597,16 @@ def _lock_guard(host: Host, lock: HostLock, job: _Job) -> Callable[[], None]:
 
 
 def _host_failed(
-    host: Host, what: str, error: HostError, secrets: tuple[str, ...]
+    outcome: _Outcome, what: str, error: HostError, job: _Job, **extra: Any
 ) -> RepublishResult:
-    return RepublishResult(
+    """A host failure as a result, with what the run learnt before it (warnings, live items,
+    the lock wait, the build and diff)."""
+    return outcome(
         "host-failed",
-        host.target,
-        f"not published: {what} on {host.target} failed — {redact(str(error), secrets)}",
+        f"not published: {what} on {outcome.target} failed — {redact(str(error), job.secrets)}",
         error.hint
         or "check the target URL, the credentials and that the host is up; nothing was changed",
+        **extra,
     )
 
 

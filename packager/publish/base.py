@@ -8,13 +8,14 @@ import importlib
 import posixpath
 import re
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from packager.layout import BUILD_CACHE_NAME, FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
-from packager.publish.target import parse_target
+from packager.publish.target import Target, parse_target
 
 # scheme → "module:Class"; imported lazily so boto3/paramiko load only when used.
 # Adding a host kind is one line here plus its own module.
@@ -281,11 +282,33 @@ class Host(Protocol):
     def close(self) -> None: ...
 
 
-def open_host(target: str) -> Host:
+def open_host(target: str | Target) -> Host:
     """Build the host object for a target URL, chosen by its scheme from HOSTS_BY_SCHEME."""
-    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-    # parse_target refused every scheme HOSTS_BY_SCHEME does not name.
+    parsed = _parsed(target)
     module_name, _, class_name = HOSTS_BY_SCHEME[parsed.scheme].partition(":")
     host_class = getattr(importlib.import_module(module_name), class_name)
     host: Host = host_class(parsed)
     return host
+
+
+def _parsed(target: str | Target) -> Target:
+    """`target` parsed; parse_target refuses every scheme HOSTS_BY_SCHEME does not name."""
+    if isinstance(target, Target) and target.scheme in HOSTS_BY_SCHEME:
+        return target
+    raw = target.raw if isinstance(target, Target) else target
+    return parse_target(raw, known_schemes=KNOWN_SCHEMES)
+
+
+@contextmanager
+def host_for(target: str | Target, host: Host | None = None) -> Iterator[tuple[Target, Host]]:
+    """The parsed target and its host: `host` when one is given (left open for its owner),
+    else one opened here and closed on the way out. Raises InputError for a bad target."""
+    parsed = _parsed(target)
+    if host is not None:
+        yield parsed, host
+        return
+    opened = open_host(parsed)
+    try:
+        yield parsed, opened
+    finally:
+        opened.close()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from packager.outputs import read_build_cache
-from packager.publish.base import KNOWN_SCHEMES, Host, open_host
+from packager.publish.base import KNOWN_SCHEMES, Host, host_for
 from packager.publish.channel import read_channel
 from packager.publish.execute import Executor, run_plan
 from packager.publish.hostcache import check_held, file_keys, with_members, write_host_cache
@@ -104,11 +104,9 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
     cache = read_build_cache(Path(output_dir))
     channel = read_channel(Path(output_dir), public_url, cache.remote if cache else frozenset())
     channel = with_members(channel, cache)
-    own_host = host is None
-    host = host or open_host(target)
-    run = Executor(host, parsed.secrets, retry or RetryPolicy(), guard=guard)
-    start_requests, start_bytes = host.counters.requests, host.counters.bytes_sent
-    try:
+    with host_for(parsed, host) as (_, host):
+        run = Executor(host, parsed.secrets, retry or RetryPolicy(), guard=guard)
+        start_requests, start_bytes = host.counters.requests, host.counters.bytes_sent
         state = read_state(host, run.call)
         probes = probe_host(host, run.call, channel, state, verify=verify)
         check_held(host, run.call, channel, (state, probes), verify=verify)
@@ -138,6 +136,3 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
             requests=host.counters.requests - start_requests,
             warnings=warnings,
         )
-    finally:
-        if own_host:
-            host.close()

@@ -9,12 +9,12 @@ from typing import Protocol, TypeVar
 
 from packager.errors import PublishError
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
-from packager.publish.base import KNOWN_SCHEMES, Host, RemoteFile, open_host
+from packager.publish.base import Host, RemoteFile, host_for
 from packager.publish.channel import LocalChannel
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.publish.plan import HostState, Probes, needs_live_feed_hash, unchanged
 from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
-from packager.publish.target import parse_target
+from packager.publish.target import Target
 from packager.secrets import redact
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def probe_host(
 
 
 def read_live_manifest(
-    target: str,
+    target: str | Target,
     *,
     host: Host | None = None,
     retry: RetryPolicy | None = None,
@@ -88,26 +88,22 @@ def read_live_manifest(
     newer format; the reason is appended to `warnings`). Raises PublishError when the host
     fails, InputError/PublishError for a bad target.
     """
-    parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
-    own = host is None
-    host = host or open_host(target)
-    try:
-        fetched = with_retries(retry or RetryPolicy(), lambda: host.read(MANIFEST_NAME))
-    except RetriesExhausted as failed:
-        raise PublishError(
-            f"cannot read {MANIFEST_NAME} on {host.target}: "
-            f"{redact(str(failed.error), parsed.secrets)}",
-            target=host.target,
-            hint=failed.error.hint or "check that the host is up and the target is right",
-        ) from None
-    finally:
-        if own:
-            host.close()
+    with host_for(target, host) as (parsed, opened):
+        try:
+            fetched = with_retries(retry or RetryPolicy(), lambda: opened.read(MANIFEST_NAME))
+        except RetriesExhausted as failed:
+            raise PublishError(
+                f"cannot read {MANIFEST_NAME} on {opened.target}: "
+                f"{redact(str(failed.error), parsed.secrets)}",
+                target=opened.target,
+                hint=failed.error.hint or "check that the host is up and the target is right",
+            ) from None
+        shown = opened.target
     if fetched is None:
         return {}
     try:
         return dict(Manifest.from_bytes(fetched[0]).files)
     except (ValueError, KeyError, TypeError) as exc:
         if warnings is not None:
-            warnings.append(f"{MANIFEST_NAME} on {host.target} is not used: {exc}")
+            warnings.append(f"{MANIFEST_NAME} on {shown} is not used: {exc}")
         return {}
