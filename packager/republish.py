@@ -7,7 +7,9 @@ publish manifest and the lock all live on the host beside the feed.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from packager.build import BuildResult, HostReuse, ProgressCallback, build_feed
+from packager.build import BuildResult, HostReuse, Progress, ProgressCallback, build_feed
 from packager.config import ChannelConfig
 from packager.diff import FeedDiff, diff_feeds, feed_items
 from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
@@ -338,7 +340,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
             known_dates=live_dates(live),
             allow_shrink=True,
             reuse=found.reuse if job.reuse else None,
-            progress=job.progress,
+            progress=_renewing(job, lock),
         )
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
@@ -348,6 +350,30 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
         return refused
     guard = _lock_guard(host, lock, job)
     return _publish_changes(job, host, live, outcome, guard)
+
+
+def _renewing(job: _Job, lock: HostLock) -> ProgressCallback:
+    """The build's progress callback (the caller's, if any) that also renews the lock, at most
+    every quarter of its TTL: a build longer than the TTL keeps its lock, where a renewal
+    only after the build would find it expired. A renewal that fails is left to the guard
+    before the first write, which stops the run ("busy") if the lock is really lost."""
+    every = job.lock_ttl / 4
+    last = [job.clock()]
+    busy = threading.Lock()  # build stages may report from worker threads
+
+    def progress(event: Progress) -> None:
+        if job.progress is not None:
+            job.progress(event)
+        with busy:
+            now = job.clock()
+            if now - last[0] < every:
+                return
+            last[0] = now
+            # A failure is left to the guard's renewal (with retries), which decides.
+            with contextlib.suppress(HostError, LockBusyError):
+                lock.renew(ttl=job.lock_ttl, clock=job.clock)
+
+    return progress
 
 
 def _build_refusal(outcome: _Outcome, build: BuildResult, out_dir: Path) -> RepublishResult | None:
