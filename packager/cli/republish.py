@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -27,6 +27,7 @@ from packager.cli.common import (
 from packager.cli.progress import progress_display
 from packager.config import CONFIG_NAME
 from packager.errors import ConfigError, ExitCode, PackagerError
+from packager.publish.lock import DEFAULT_LOCK_TTL
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class RepublishOptions:
     summary_screenshot: Path | None = None
     summary_screenshot_url: str | None = None
     reuse: bool = True
+    lock_ttl_seconds: float = DEFAULT_LOCK_TTL.total_seconds()
 
 
 @click.command()
@@ -83,6 +85,15 @@ class RepublishOptions:
     show_default=True,
     help="Seconds to wait for another run's lock before giving up (exit 9).",
 )
+@click.option(
+    "--lock-ttl",
+    "lock_ttl_seconds",
+    type=click.FloatRange(min=60.0),
+    default=DEFAULT_LOCK_TTL.total_seconds(),
+    show_default=True,
+    help="Seconds this run's lock lasts without a renewal (renewed while the build runs); "
+    "another run may take over a lock that expired.",
+)
 @output_option(("text", "json"), "text for people, json for programs (only JSON on stdout).")
 @VERIFY_OPTION
 @click.option(
@@ -118,6 +129,7 @@ def republish(
     allow_shrink: bool,
     max_shrink: float,
     wait_seconds: float,
+    lock_ttl_seconds: float,
     output: str,
     detailed_exit_codes: bool,
     allow_hosts: tuple[str, ...],
@@ -165,6 +177,7 @@ def republish(
         summary_screenshot,
         summary_screenshot_url,
         not no_reuse,
+        lock_ttl_seconds,
     )
     sys.exit(int(run_republish(options)))
 
@@ -188,6 +201,7 @@ def run_republish(options: RepublishOptions) -> ExitCode:
                 allow_shrink=options.allow_shrink,
                 max_shrink=options.max_shrink,
                 wait_seconds=options.wait_seconds,
+                lock_ttl=timedelta(seconds=options.lock_ttl_seconds),
                 now=options.now,
                 verify=options.verify,
                 reuse=options.reuse,
