@@ -24,13 +24,11 @@ from packager.errors import ExitCode, LockBusyError, PackagerError, PublishError
 from packager.layout import BUILD_CACHE_NAME, FEED_NAME
 from packager.outputs import (
     BuildCache,
-    channel_files,
     current_sibling_feeds,
-    read_build_cache,
-    walk_output,
 )
 from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
+from packager.publish.hostcache import channel_and_cache, host_cache_after
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
 from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
 from packager.publish.state import read_live_manifest
@@ -492,16 +490,13 @@ def _published(
 def _host_cache_current(out_dir: Path, host_cache: bytes | None) -> bool:
     """Whether the host's build cache already is the one a publish of this build writes (else
     the run publishes, to record it: nothing is sent that the host holds)."""
-    cache = read_build_cache(out_dir)
-    if cache is None:
-        return True  # nothing to record
-    names = {path.relative_to(out_dir).as_posix() for path in walk_output(out_dir)}
     try:
-        used = channel_files(out_dir, names, None, remote=cache.remote)
+        channel, cache = channel_and_cache(out_dir)
     except (PackagerError, OSError, ValueError):
         return False  # let publish tell what is wrong
-    in_use = used.referenced | used.other_formats
-    return cache.held_by(in_use).to_bytes() == host_cache
+    if cache is None:
+        return True  # nothing to record
+    return host_cache_after(channel, cache).to_bytes() == host_cache
 
 
 @dataclass(frozen=True)

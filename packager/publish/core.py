@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from packager.outputs import read_build_cache
 from packager.publish.base import KNOWN_SCHEMES, Host, host_for
-from packager.publish.channel import read_channel
 from packager.publish.execute import Executor, run_plan
-from packager.publish.hostcache import check_held, file_keys, with_members, write_host_cache
+from packager.publish.hostcache import (
+    channel_and_cache,
+    check_held,
+    file_keys,
+    host_cache_after,
+    write_host_cache,
+)
 from packager.publish.plan import ContentKey, PlanOptions, PublishPlan, make_plan
 from packager.publish.retry import RetryPolicy
 from packager.publish.state import probe_host, read_state
@@ -101,9 +105,7 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
         raise ValueError("now must be timezone-aware")
     parsed = parse_target(target, known_schemes=KNOWN_SCHEMES)
     check_not_in_output(parsed, Path(output_dir))  # the library refuses it as the CLI does
-    cache = read_build_cache(Path(output_dir))
-    channel = read_channel(Path(output_dir), public_url, cache.remote if cache else frozenset())
-    channel = with_members(channel, cache)
+    channel, cache = channel_and_cache(Path(output_dir), public_url)
     with host_for(parsed, host) as (_, host):
         run = Executor(host, parsed.secrets, retry or RetryPolicy(), guard=guard)
         start_requests, start_bytes = host.counters.requests, host.counters.bytes_sent
@@ -124,7 +126,7 @@ def publish(  # noqa: PLR0913 - keyword-only options of the public API
         done = None if dry_run else run_plan(run, plan, channel.files, channel.feed, state)
         warnings = plan.warnings
         if done is not None and cache is not None:
-            warnings += write_host_cache(run, cache.held_by(set(channel.files) | channel.held))
+            warnings += write_host_cache(run, host_cache_after(channel, cache))
         return PublishResult(
             target=host.target,
             plan=plan,

@@ -5,17 +5,35 @@ the feed once it is live (`packager-build-cache.json`, see `outputs.BuildCache`)
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from packager.errors import FeedInvalidError
 from packager.layout import BUILD_CACHE_NAME
-from packager.outputs import BuildCache
+from packager.outputs import BuildCache, read_build_cache
 from packager.publish.base import Host, Upload
-from packager.publish.channel import LocalChannel
+from packager.publish.channel import LocalChannel, read_channel
 from packager.publish.execute import Executor
 from packager.publish.plan import ContentKey, HostState, Probes, after_journal
 from packager.publish.retry import RetriesExhausted, with_retries
 from packager.publish.state import Call
 from packager.secrets import redact
+
+
+def channel_and_cache(
+    output_dir: Path, public_url: str | None = None
+) -> tuple[LocalChannel, BuildCache | None]:
+    """The channel a publish of `output_dir` sends or keeps (with the host-held members of
+    its articles, `with_members`) and the build's cache. Raises as `read_channel`."""
+    cache = read_build_cache(output_dir)
+    channel = read_channel(output_dir, public_url, cache.remote if cache else frozenset())
+    return with_members(channel, cache), cache
+
+
+def host_cache_after(channel: LocalChannel, cache: BuildCache) -> BuildCache:
+    """What `packager-build-cache.json` on the host holds once `channel` is published: the
+    entries whose every file the host then holds. Publish writes it; republish compares it
+    with the host's, so both must compute it here, the one way."""
+    return cache.held_by(set(channel.files) | channel.held)
 
 
 def with_members(channel: LocalChannel, cache: BuildCache | None) -> LocalChannel:
