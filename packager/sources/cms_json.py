@@ -28,6 +28,7 @@ from packager.sources.text import (
     split_credit,
     video_type_for,
 )
+from packager.spec import to_pointer
 
 _MAX_SHOWN = 60  # characters of an offending value quoted in a message
 
@@ -145,7 +146,7 @@ def _value_problems(value: Any, pointer: str = "") -> Iterator[str]:
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _value_problems(key, pointer)
-            yield from _value_problems(item, f"{pointer}/{_escape(str(key))}")
+            yield from _value_problems(item, pointer + to_pointer([str(key)]))
         duration = value.get("duration")
         if _positive_number(duration) and parse_duration(duration) is None:
             yield f"{pointer}/duration: {_show(duration)} is beyond {MAX_DURATION_SECONDS} seconds"
@@ -168,17 +169,17 @@ def _value_problems(value: Any, pointer: str = "") -> Iterator[str]:
 
 
 def _describe(error: ValidationError) -> list[str]:
-    pointer = "".join(f"/{_escape(part)}" for part in error.absolute_path)
+    pointer = to_pointer(error.absolute_path)
     instance = error.instance
     if error.validator == "required":
         missing = re.match(r"'([^']+)'", error.message)
         field = missing.group(1) if missing else "?"
-        return [f"{pointer}/{_escape(field)}: missing (required)"]
+        return [f"{pointer}{to_pointer([field])}: missing (required)"]
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
         known = set(schema.get("properties", {}))
         return [
-            f"{pointer}/{_escape(key)}: unknown field (known: {', '.join(sorted(known))};"
+            f"{pointer}{to_pointer([key])}: unknown field (known: {', '.join(sorted(known))};"
             " CMS-specific data may use an `x-` prefix)"
             for key in instance
             if key not in known and not key.startswith("x-")
@@ -217,11 +218,6 @@ def _positive_number(value: object) -> bool:
 def _show(value: object) -> str:
     text = _LONE_SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False))
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
-
-
-def _escape(part: object) -> str:
-    # RFC 6901: "~" and "/" inside a key are written ~0 and ~1.
-    return str(part).replace("~", "~0").replace("/", "~1")
 
 
 def _paragraphs(body: str | list[str]) -> list[str]:
