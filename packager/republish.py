@@ -30,7 +30,7 @@ from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.hostcache import channel_and_cache, host_cache_after
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
-from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.retry import RetriesExhausted, RetryPolicy, failed_as, retried, with_retries
 from packager.publish.state import read_live_manifest
 from packager.publish.target import Target, parse_target
 from packager.secrets import redact
@@ -578,14 +578,16 @@ def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
 def _read_or_fail(
     host: Host, retry: RetryPolicy, secrets: tuple[str, ...], what: str, operation: Callable[[], T]
 ) -> T:
-    try:
-        return with_retries(retry, operation)
-    except RetriesExhausted as failed:
-        raise PublishError(
-            f"cannot read {what} on {host.target}: {redact(str(failed.error), secrets)}",
+    return retried(
+        retry,
+        operation,
+        failed_as(
+            f"cannot read {what} on {host.target}: {{reason}}",
             target=host.target,
-            hint=failed.error.hint or "check that the host is up and the target is right",
-        ) from None
+            secrets=secrets,
+            hint="check that the host is up and the target is right",
+        ),
+    )
 
 
 def _other_formats_changed(job: _Job, host: Host) -> bool:
@@ -603,16 +605,16 @@ def _lock_guard(host: Host, lock: HostLock, job: _Job) -> Callable[[], None]:
     """Before publish writes anything, and again right before it swaps the feed: renew the
     lock, or stop (LockLostError, status busy) when another run took it over meanwhile."""
 
+    failure = failed_as(
+        f"not published: renewing the publish lock on {host.target} failed — {{reason}}; "
+        "the live feed is untouched by this run",
+        target=host.target,
+        secrets=job.secrets,
+        hint="check that the host is up; the next run publishes",
+    )
+
     def guard() -> None:
-        try:
-            with_retries(job.retry, lambda: lock.renew(ttl=job.lock_ttl, clock=job.clock))
-        except RetriesExhausted as failed:
-            raise PublishError(
-                f"not published: renewing the publish lock on {host.target} failed — "
-                f"{redact(str(failed.error), job.secrets)}; the live feed is untouched by this run",
-                target=host.target,
-                hint=failed.error.hint or "check that the host is up; the next run publishes",
-            ) from None
+        retried(job.retry, lambda: lock.renew(ttl=job.lock_ttl, clock=job.clock), failure)
 
     return guard
 

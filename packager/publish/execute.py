@@ -21,7 +21,7 @@ from packager.publish.plan import (
     WriteJournal,
     WriteManifest,
 )
-from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.retry import RetryPolicy, retried
 from packager.secrets import redact
 
 T = TypeVar("T")
@@ -53,10 +53,7 @@ class Executor:
     feed_live: str = "old"
 
     def call(self, what: str, operation: Callable[[], T], /) -> T:
-        try:
-            return with_retries(self.retry, operation)
-        except RetriesExhausted as failed:
-            raise self.failure(what, failed.error, failed.attempts) from None
+        return retried(self.retry, operation, lambda error, n: self.failure(what, error, n))
 
     def failure(self, what: str, exc: HostError, attempts: int) -> HostFailure:
         reason = redact(str(exc), self.secrets)

@@ -1,6 +1,7 @@
 """The one retry loop for host operations: exponential backoff with jitter, transient errors only.
 
-Publish (`execute`) and republish (lock, live feed) both use `with_retries`.
+Publish (`execute`) and republish (lock, live feed) both use `with_retries`; `retried` turns
+the last failure into the error users read (`failed_as` for the usual PublishError).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from packager.errors import PackagerError, PublishError
 from packager.publish.base import HostError
+from packager.secrets import redact
 
 T = TypeVar("T")
 
@@ -53,3 +56,31 @@ def with_retries(policy: RetryPolicy, operation: Callable[[], T]) -> T:
             if not error.transient or attempt >= policy.attempts:
                 raise RetriesExhausted(error, attempt) from None
             policy.sleep(policy.delay(attempt))
+
+
+def retried(
+    policy: RetryPolicy,
+    operation: Callable[[], T],
+    failure: Callable[[HostError, int], PackagerError],
+) -> T:
+    """`with_retries`, raising what `failure` makes of the last error and the attempts made."""
+    try:
+        return with_retries(policy, operation)
+    except RetriesExhausted as failed:
+        raise failure(failed.error, failed.attempts) from None
+
+
+def failed_as(
+    message: str, *, target: str, secrets: tuple[str, ...], hint: str
+) -> Callable[[HostError, int], PublishError]:
+    """A `failure` for `retried`: a PublishError whose `message` has "{reason}" replaced by the
+    host's error (secrets redacted), with the host's own hint when it knows the fix, else
+    `hint`."""
+
+    def failure(error: HostError, _attempts: int) -> PublishError:
+        reason = redact(str(error), secrets)
+        return PublishError(
+            message.replace("{reason}", reason), target=target, hint=error.hint or hint
+        )
+
+    return failure

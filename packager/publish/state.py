@@ -7,15 +7,13 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
-from packager.errors import PublishError
 from packager.layout import FEED_NAME, JOURNAL_NAME, MANIFEST_NAME
 from packager.publish.base import Host, RemoteFile, host_for
 from packager.publish.channel import LocalChannel
 from packager.publish.manifest import FileEntry, Journal, Manifest
 from packager.publish.plan import HostState, Probes, needs_live_feed_hash, unchanged
-from packager.publish.retry import RetriesExhausted, RetryPolicy, with_retries
+from packager.publish.retry import RetryPolicy, failed_as, retried
 from packager.publish.target import Target
-from packager.secrets import redact
 
 T = TypeVar("T")
 
@@ -89,15 +87,16 @@ def read_live_manifest(
     fails, InputError/PublishError for a bad target.
     """
     with host_for(target, host) as (parsed, opened):
-        try:
-            fetched = with_retries(retry or RetryPolicy(), lambda: opened.read(MANIFEST_NAME))
-        except RetriesExhausted as failed:
-            raise PublishError(
-                f"cannot read {MANIFEST_NAME} on {opened.target}: "
-                f"{redact(str(failed.error), parsed.secrets)}",
+        fetched = retried(
+            retry or RetryPolicy(),
+            lambda: opened.read(MANIFEST_NAME),
+            failed_as(
+                f"cannot read {MANIFEST_NAME} on {opened.target}: {{reason}}",
                 target=opened.target,
-                hint=failed.error.hint or "check that the host is up and the target is right",
-            ) from None
+                secrets=parsed.secrets,
+                hint="check that the host is up and the target is right",
+            ),
+        )
         shown = opened.target
     if fetched is None:
         return {}
