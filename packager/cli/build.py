@@ -257,8 +257,9 @@ def _host_reuse(options: BuildOptions) -> Any:
             f"cannot reuse what --reuse-from {shown} holds: "
             f"{redact(error.message, parsed.secrets)}",
             target=shown,
-            hint=error.hint
-            or "give the target the channel is published to (as `publish --to`) and check "
+            hint=f"{error.hint}; or build without --reuse-from (everything is made here)"
+            if error.hint
+            else "give the target the channel is published to (as `publish --to`) and check "
             "that it is reachable, or build without --reuse-from (everything is made here)",
         ) from error
     for warning in found.warnings:

@@ -60,3 +60,14 @@ def test_validate_a_url_with_a_password_never_shows_it() -> None:
 
     assert "s3cretpw" not in result.stdout and "s3cretpw" not in result.stderr
     assert "127.0.0.1" in result.stdout
+
+
+def test_reuse_from_keeps_the_host_errors_hint(tmp_path: Path) -> None:
+    config = _channel(tmp_path / "channel")
+    target = f"https://127.0.0.1:{free_port()}/x/"
+    args = ["build", "-c", str(config), "--out", str(tmp_path / "o"), "--reuse-from", target]
+
+    result = CliRunner().invoke(main, [*args, "-o", "json"], catch_exceptions=False)
+
+    hint = json.loads(result.stdout)["hint"]
+    assert "check the port" in hint and "without --reuse-from" in hint
