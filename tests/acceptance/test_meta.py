@@ -14,7 +14,7 @@ from packager.errors import ExitCode
 from tests.builders import REPO
 
 README = (REPO / "README.md").read_text()
-COMMANDS = sorted(main.commands)  # type: ignore[attr-defined]
+COMMANDS = sorted(main.all_commands)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -38,7 +38,7 @@ def test_every_exit_code_is_documented(code: ExitCode) -> None:
 
 
 def test_commands_are_click_commands() -> None:
-    assert all(isinstance(main.commands[name], click.Command) for name in COMMANDS)  # type: ignore[attr-defined]
+    assert all(isinstance(main.all_commands[name], click.Command) for name in COMMANDS)  # type: ignore[attr-defined]
 
 
 def test_version_names_ffmpeg_and_the_narration_engine(monkeypatch: pytest.MonkeyPatch) -> None:

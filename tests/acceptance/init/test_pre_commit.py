@@ -35,7 +35,7 @@ def test_hooks_have_what_pre_commit_needs(hook_id: str) -> None:
 def test_the_entry_is_a_command_taking_file_names(hook_id: str) -> None:
     program, command, *args = shlex.split(str(hook(hook_id)["entry"]))
     assert program == "packager"
-    cli = main.commands[command]  # type: ignore[attr-defined]
+    cli = main.all_commands[command]  # type: ignore[attr-defined]
     files = [p for p in cli.params if isinstance(p, click.Argument)]
     assert len(files) == 1 and files[0].nargs == -1  # pre-commit appends the staged files
     assert not args or all(a.startswith("-") for a in args)
