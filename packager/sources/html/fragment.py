@@ -47,6 +47,9 @@ def fragment_text(html_text: str) -> str:
     if "<" not in html_text and "&" not in html_text:
         return clean_text(html_text)
     tree = lxml_html.fragment_fromstring(clean_text(html_text) or " ", create_parent="div")
+    # Code is not text: a <script> or <style> in a title keeps none of its content.
+    for element in tree.xpath(".//script | .//style | .//template | .//noscript"):
+        element.drop_tree()
     return clean_text(tree.text_content())
 
 
