@@ -11,7 +11,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +30,8 @@ from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.hostcache import channel_and_cache, host_cache_after
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
+from packager.publish.manifest import FileEntry
+from packager.publish.plan import matches
 from packager.publish.retry import RetriesExhausted, RetryPolicy, failed_as, retried, with_retries
 from packager.publish.state import read_live_manifest
 from packager.publish.target import Target, parse_target
@@ -531,7 +533,7 @@ def read_host_reuse(
         raw, cache = _host_cache(opened, policy, parsed.secrets, warnings)
         on_host = frozenset(files)
         if verify and cache.articles:
-            on_host = _verified(opened, policy, parsed.secrets, cache, on_host, warnings)
+            on_host = _verified(opened, policy, parsed.secrets, cache, files, warnings)
         shown = opened.target
     return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings))
 
@@ -559,20 +561,32 @@ def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
     retry: RetryPolicy,
     secrets: tuple[str, ...],
     cache: BuildCache,
-    on_host: frozenset[str],
+    files: Mapping[str, FileEntry],
     warnings: list[str],
 ) -> frozenset[str]:
-    """The files the cache names that the host really holds (asked, not believed)."""
-    names = sorted({name for entry in cache.articles.values() for name in entry.files} & on_host)
+    """The files the cache names that the host really holds, whole and with the content the
+    manifest lists (asked, not believed: size, and the hash where the host gives one)."""
+    names = sorted({name for entry in cache.articles.values() for name in entry.files} & set(files))
     found = _read_or_fail(host, retry, secrets, "(verify)", lambda: host.stat(names))
-    gone = sorted(set(names) - set(found))
+    gone = sorted(name for name in names if name not in found)
+    changed = sorted(
+        name for name in names if name in found and not matches(found[name], files[name])
+    )
     if gone:
-        shown = ", ".join(gone[:5]) + (" ..." if len(gone) > 5 else "")
         warnings.append(
             f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
-            f"articles using them are made again: {shown}"
+            f"articles using them are made again: {_shown(gone)}"
         )
-    return on_host - set(gone)
+    if changed:
+        warnings.append(
+            f"{len(changed)} file(s) on {host.target} differ from what the manifest lists "
+            f"(size or hash); the articles using them are made again: {_shown(changed)}"
+        )
+    return frozenset(files) - set(gone) - set(changed)
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
 
 
 def _read_or_fail(

@@ -13,7 +13,7 @@ from packager.outputs import BuildCache, read_build_cache
 from packager.publish.base import Host, Upload
 from packager.publish.channel import LocalChannel, read_channel
 from packager.publish.execute import Executor
-from packager.publish.plan import ContentKey, HostState, Probes, after_journal
+from packager.publish.plan import ContentKey, HostState, Probes, after_journal, matches
 from packager.publish.retry import RetriesExhausted, with_retries
 from packager.publish.state import Call
 from packager.secrets import redact
@@ -86,7 +86,10 @@ def check_held(
     if verify and not missing:
         names = sorted(channel.held)
         found = call("(verify)", lambda: host.stat(names))
-        missing = sorted(set(names) - set(found))
+        # A file truncated or edited on the host is as good as missing: nothing sends it.
+        missing = sorted(
+            name for name in names if name not in found or not matches(found[name], files[name])
+        )
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise FeedInvalidError(
