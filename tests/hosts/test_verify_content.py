@@ -94,3 +94,25 @@ def test_publish_verify_refuses_a_held_file_that_differs_on_the_host(tmp_path: P
     check_held(host, call, channel, (state, Probes()), verify=False)
     with pytest.raises(FeedInvalidError, match=VIDEO):
         check_held(host, call, channel, (state, Probes()), verify=True)
+
+
+def test_a_held_file_deleted_on_the_host_is_refused_without_verify(tmp_path: Path) -> None:
+    """Without --verify too: one stat of just the held files before the feed swap."""
+    root = _host(tmp_path / "host", CONTENT)
+    state = HostState(manifest=Manifest.from_bytes((root / MANIFEST_NAME).read_bytes()))
+    channel = LocalChannel(
+        feed=None,  # type: ignore[arg-type]
+        files={},
+        public_url="https://cdn.example/",
+        held=frozenset({VIDEO}),
+    )
+    host = open_host(str(root))
+
+    def call(_what: str, operation: Callable[[], T]) -> T:
+        return operation()
+
+    check_held(host, call, channel, (state, Probes()), verify=False)
+    (root / VIDEO).unlink()
+    with pytest.raises(FeedInvalidError, match=VIDEO) as caught:
+        check_held(host, call, channel, (state, Probes()), verify=False)
+    assert "--verify" in caught.value.hint
