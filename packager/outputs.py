@@ -384,10 +384,10 @@ class CachedArticle:
             url=_text(video["url"]),
             video_type=_text(video["video_type"]),
             quality=_text(video["quality"]),
-            duration_seconds=_whole(video["duration_seconds"]),
+            duration_seconds=_bounded(video["duration_seconds"], "video.duration_seconds", 1),
             bitrate_kbps=None
             if video.get("bitrate_kbps") is None
-            else _whole(video["bitrate_kbps"]),
+            else _bounded(video["bitrate_kbps"], "video.bitrate_kbps", 0),
         )
         captions = tuple(
             CaptionTrack(_text(c["url"]), _text(c["language"]), _text(c["caption_type"]))
@@ -419,6 +419,8 @@ class BuildCache:
 
     articles: Mapping[str, CachedArticle] = field(default_factory=dict)
     remote: frozenset[str] = frozenset()
+    # Why entries of the document read were left out (not written back).
+    problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_bytes(self) -> bytes:
         data = {
@@ -440,14 +442,22 @@ class BuildCache:
             found = data.get("format") if isinstance(data, dict) else None
             raise ValueError(f"format {found!r}, not {BUILD_CACHE_FORMAT!r}")
         try:
-            articles = {
-                _text(key): CachedArticle.from_dict(entry)
-                for key, entry in dict(data.get("articles") or {}).items()
-            }
+            found = dict(data.get("articles") or {})
             remote = frozenset(_relative_name(name) for name in data.get("remote") or [])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"an entry is malformed ({type(exc).__name__}: {exc})") from None
-        return cls(articles, remote)
+            raise ValueError(f"it is malformed ({type(exc).__name__}: {exc})") from None
+        # One bad entry (edited by hand, or by another tool) is not used, the others are:
+        # the article is made again, and the next publish writes the cache anew.
+        articles: dict[str, CachedArticle] = {}
+        problems: list[str] = []
+        for key, entry in found.items():
+            try:
+                articles[_text(key)] = CachedArticle.from_dict(entry)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                problems.append(
+                    f"entry {str(key)[:40]!r} is not used ({type(exc).__name__}: {exc})"
+                )
+        return cls(articles, remote, tuple(problems))
 
     def file_keys(self) -> dict[str, tuple[str, Mapping[str, float]]]:
         """Each file's content key (the key of the article that uses it) and metadata."""
@@ -483,6 +493,17 @@ def _whole(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"expected a whole number, got {value!r}")
     return value
+
+
+# Roku's feed numbers are 32-bit signed integers.
+ROKU_INT_MAX = 2**31 - 1
+
+
+def _bounded(value: Any, name: str, least: int) -> int:
+    number = _whole(value)
+    if not least <= number <= ROKU_INT_MAX:
+        raise ValueError(f"{name} {number} is outside {least}..{ROKU_INT_MAX}")
+    return number
 
 
 def _numbers(values: Any) -> dict[str, float]:

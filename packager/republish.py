@@ -538,22 +538,43 @@ def read_host_reuse(
     return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings))
 
 
+# A build cache larger than this is not read (a real one is some kilobytes per article).
+MAX_BUILD_CACHE_BYTES = 50 * 1024 * 1024
+
+
 def _host_cache(
     host: Host, retry: RetryPolicy, secrets: tuple[str, ...], warnings: list[str]
 ) -> tuple[bytes | None, BuildCache]:
+    size = _read_or_fail(
+        host, retry, secrets, BUILD_CACHE_NAME, lambda: host.stat([BUILD_CACHE_NAME])
+    ).get(BUILD_CACHE_NAME)
+    if size is None:
+        return None, BuildCache()
+    if size.size > MAX_BUILD_CACHE_BYTES:
+        warnings.append(
+            f"{BUILD_CACHE_NAME} on {host.target} is not used (it holds {size.size:,} bytes, "
+            f"more than {MAX_BUILD_CACHE_BYTES:,}): every article is made here, and the next "
+            "publish writes it anew"
+        )
+        return b"", BuildCache()
     fetched = _read_or_fail(
         host, retry, secrets, BUILD_CACHE_NAME, lambda: host.read(BUILD_CACHE_NAME)
     )
     if fetched is None:
         return None, BuildCache()
     try:
-        return fetched[0], BuildCache.from_bytes(fetched[0])
+        cache = BuildCache.from_bytes(fetched[0])
     except ValueError as exc:
         warnings.append(
             f"{BUILD_CACHE_NAME} on {host.target} is not used ({exc}): every article is made "
             "here, and the next publish writes it anew"
         )
         return fetched[0], BuildCache()
+    warnings.extend(
+        f"{BUILD_CACHE_NAME} on {host.target}: {problem}; its article is made again"
+        for problem in cache.problems
+    )
+    return fetched[0], cache
 
 
 def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
