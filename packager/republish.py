@@ -289,6 +289,7 @@ class _Outcome:
     warnings: list[str] = field(default_factory=list)
     build: BuildResult | None = None
     host_cache: bytes | None = None  # the host's build cache as read before the build
+    rewrite_manifest: bool = False  # the host's manifest could not be used
 
     def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
         return RepublishResult(
@@ -329,6 +330,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     except PublishError as error:
         return outcome("host-failed", error.message, error.hint)
     outcome.host_cache = found.raw
+    outcome.rewrite_manifest = found.manifest_unusable
     outcome.warnings += found.warnings
     try:
         # republish guards against shrinking itself, against the live feed (allow_shrink there).
@@ -424,6 +426,7 @@ def _publish_changes(
             and not diff.has_changes
             and not _other_formats_changed(job, host)
             and _host_cache_current(job.out_dir, outcome.host_cache)
+            and not outcome.rewrite_manifest
         )
     except RetriesExhausted as failed:
         return _host_failed(
@@ -509,6 +512,9 @@ class HostFindings:
     reuse: HostReuse
     raw: bytes | None
     warnings: tuple[str, ...] = ()
+    # The host's manifest is there but unreadable or of another format: a publish must
+    # rewrite it even when the feed did not change (else every run makes everything again).
+    manifest_unusable: bool = False
 
 
 def read_host_reuse(
@@ -530,12 +536,18 @@ def read_host_reuse(
     warnings: list[str] = []
     with host_for(target, host) as (parsed, opened):
         files = read_live_manifest(parsed, host=opened, retry=policy, warnings=warnings)
+        unusable = bool(warnings)  # its only warning: a manifest there but not read
+        if unusable:
+            warnings[-1] += (
+                "; every article is made here, and republish publishes (writing it anew) "
+                "even if the feed did not change"
+            )
         raw, cache = _host_cache(opened, policy, parsed.secrets, warnings)
         on_host = frozenset(files)
         if verify and cache.articles:
             on_host = _verified(opened, policy, parsed.secrets, cache, files, warnings)
         shown = opened.target
-    return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings))
+    return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings), unusable)
 
 
 # A build cache larger than this is not read (a real one is some kilobytes per article).
