@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,12 +115,13 @@ def build_feed(  # noqa: PLR0913 - the library API: keyword options mirror the C
     )
     _check_writable(out_dir)
     try:
-        with output_lock(out_dir / STATE_DIR, lock_wait):
-            return _build(sources, out_dir, config, run, known_dates)
+        with output_lock(out_dir / STATE_DIR, lock_wait) as lock_notes:
+            result = _build(sources, out_dir, config, run, known_dates)
     except OSError as error:
         if error.errno in _UNWRITABLE:
             raise _unwritable(out_dir, error) from error
         raise
+    return replace(result, notes=(*lock_notes, *result.notes)) if lock_notes else result
 
 
 def _checked_sources(
