@@ -25,6 +25,7 @@ from packager.layout import BUILD_CACHE_NAME, FEED_NAME
 from packager.outputs import (
     BuildCache,
     current_sibling_feeds,
+    read_build_cache,
 )
 from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
@@ -290,6 +291,8 @@ class _Outcome:
     build: BuildResult | None = None
     host_cache: bytes | None = None  # the host's build cache as read before the build
     rewrite_manifest: bool = False  # the host's manifest could not be used
+    # Files the manifest lists were found missing: publish (checking what the host holds).
+    repair: bool = False
 
     def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
         return RepublishResult(
@@ -333,17 +336,19 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     outcome.rewrite_manifest = found.manifest_unusable
     outcome.warnings += found.warnings
     try:
-        # republish guards against shrinking itself, against the live feed (allow_shrink there).
-        outcome.build = build_feed(
-            [],
-            job.out_dir,
-            job.config,
-            now=job.now,
-            known_dates=live_dates(live),
-            allow_shrink=True,
-            reuse=found.reuse if job.reuse else None,
-            progress=_renewing(job, lock),
-        )
+        outcome.build = _build(job, lock, live, found.reuse if job.reuse else None)
+        gone = _held_gone(job, host, outcome.build)
+        if gone:
+            # Deleted on the host by hand: the live feed must not name them; make them here.
+            outcome.warnings.append(
+                f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
+                f"articles using them are made again and sent: {_shown(sorted(gone))}"
+            )
+            outcome.repair = True
+            reuse = replace(found.reuse, on_host=found.reuse.on_host - gone)
+            outcome.build = _build(job, lock, live, reuse)
+    except PublishError as error:
+        return outcome("host-failed", error.message, error.hint)
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
         return outcome(status, f"build failed: {error.message}", error.hint)
@@ -352,6 +357,34 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
         return refused
     guard = _lock_guard(host, lock, job)
     return _publish_changes(job, host, live, outcome, guard)
+
+
+def _build(job: _Job, lock: HostLock, live: Any, reuse: HostReuse | None) -> BuildResult:
+    # republish guards against shrinking itself, against the live feed (allow_shrink there).
+    return build_feed(
+        [],
+        job.out_dir,
+        job.config,
+        now=job.now,
+        known_dates=live_dates(live),
+        allow_shrink=True,
+        reuse=reuse,
+        progress=_renewing(job, lock),
+    )
+
+
+def _held_gone(job: _Job, host: Host, build: BuildResult) -> frozenset[str]:
+    """The files the build took from the host (its feed names them, the output folder lacks
+    them) that the host does not hold: one stat of just those files. Without --verify the
+    manifest is believed for everything else. Raises PublishError when the host fails."""
+    if job.verify or not build.from_host or not build.feed_written:
+        return frozenset()
+    cache = read_build_cache(job.out_dir)
+    names = sorted(cache.remote) if cache is not None else []
+    if not names:
+        return frozenset()
+    found = _read_or_fail(host, job.retry, job.secrets, "(held files)", lambda: host.stat(names))
+    return frozenset(names) - set(found)
 
 
 def _renewing(job: _Job, lock: HostLock) -> ProgressCallback:
@@ -427,6 +460,7 @@ def _publish_changes(
             and not _other_formats_changed(job, host)
             and _host_cache_current(job.out_dir, outcome.host_cache)
             and not outcome.rewrite_manifest
+            and not outcome.repair
         )
     except RetriesExhausted as failed:
         return _host_failed(
@@ -451,7 +485,7 @@ def _publish_changes(
             now=job.now,
             grace_period=job.grace_period,
             retry=job.retry,
-            verify=job.verify,
+            verify=job.verify or outcome.repair,
             guard=guard,
         )
     except PackagerError as error:
