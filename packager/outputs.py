@@ -419,8 +419,6 @@ class BuildCache:
 
     articles: Mapping[str, CachedArticle] = field(default_factory=dict)
     remote: frozenset[str] = frozenset()
-    # Why entries of the document read were left out (not written back).
-    problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_bytes(self) -> bytes:
         data = {
@@ -442,22 +440,14 @@ class BuildCache:
             found = data.get("format") if isinstance(data, dict) else None
             raise ValueError(f"format {found!r}, not {BUILD_CACHE_FORMAT!r}")
         try:
-            found = dict(data.get("articles") or {})
+            articles = {
+                _text(key): CachedArticle.from_dict(entry)
+                for key, entry in dict(data.get("articles") or {}).items()
+            }
             remote = frozenset(_relative_name(name) for name in data.get("remote") or [])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"it is malformed ({type(exc).__name__}: {exc})") from None
-        # One bad entry (edited by hand, or by another tool) is not used, the others are:
-        # the article is made again, and the next publish writes the cache anew.
-        articles: dict[str, CachedArticle] = {}
-        problems: list[str] = []
-        for key, entry in found.items():
-            try:
-                articles[_text(key)] = CachedArticle.from_dict(entry)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                problems.append(
-                    f"entry {str(key)[:40]!r} is not used ({type(exc).__name__}: {exc})"
-                )
-        return cls(articles, remote, tuple(problems))
+            raise ValueError(f"an entry is malformed ({type(exc).__name__}: {exc})") from None
+        return cls(articles, remote)
 
     def file_keys(self) -> dict[str, tuple[str, Mapping[str, float]]]:
         """Each file's content key (the key of the article that uses it) and metadata."""

@@ -293,6 +293,8 @@ class _Outcome:
     rewrite_manifest: bool = False  # the host's manifest could not be used
     # Files the manifest lists were found missing: publish (checking what the host holds).
     repair: bool = False
+    # Builds again without the host's files named (deleted by hand), see `_made_again`.
+    rebuild: Callable[[frozenset[str]], BuildResult] | None = None
 
     def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
         return RepublishResult(
@@ -335,20 +337,12 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     outcome.host_cache = found.raw
     outcome.rewrite_manifest = found.manifest_unusable
     outcome.warnings += found.warnings
+    reuse = found.reuse
+    outcome.rebuild = lambda gone: _build(
+        job, lock, live, replace(reuse, on_host=reuse.on_host - gone)
+    )
     try:
-        outcome.build = _build(job, lock, live, found.reuse if job.reuse else None)
-        gone = _held_gone(job, host, outcome.build)
-        if gone:
-            # Deleted on the host by hand: the live feed must not name them; make them here.
-            outcome.warnings.append(
-                f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
-                f"articles using them are made again and sent: {_shown(sorted(gone))}"
-            )
-            outcome.repair = True
-            reuse = replace(found.reuse, on_host=found.reuse.on_host - gone)
-            outcome.build = _build(job, lock, live, reuse)
-    except PublishError as error:
-        return outcome("host-failed", error.message, error.hint)
+        outcome.build = _build(job, lock, live, reuse if job.reuse else None)
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
         return outcome(status, f"build failed: {error.message}", error.hint)
@@ -371,6 +365,29 @@ def _build(job: _Job, lock: HostLock, live: Any, reuse: HostReuse | None) -> Bui
         reuse=reuse,
         progress=_renewing(job, lock),
     )
+
+
+def _made_again(job: _Job, host: Host, outcome: _Outcome) -> RepublishResult | None:
+    """Before a feed swap, the files the build took from the host that it lost (deleted by
+    hand): their articles are built again here and publish sends them (checking what the
+    host holds), so the swapped feed never names a missing file. A result when that fails."""
+    try:
+        assert outcome.build is not None
+        gone = _held_gone(job, host, outcome.build)
+        if not gone or outcome.rebuild is None:
+            return None
+        outcome.warnings.append(
+            f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
+            f"articles using them are made again and sent: {_shown(sorted(gone))}"
+        )
+        outcome.repair = True
+        outcome.build = outcome.rebuild(gone)
+    except PublishError as error:
+        return outcome("host-failed", error.message, error.hint)
+    except PackagerError as error:
+        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
+        return outcome(status, f"build failed: {error.message}", error.hint)
+    return _build_refusal(outcome, outcome.build, job.out_dir)
 
 
 def _held_gone(job: _Job, host: Host, build: BuildResult) -> frozenset[str]:
@@ -477,6 +494,9 @@ def _publish_changes(
             "(or raise --max-shrink)",
             diff=diff,
         )
+    made_again = _made_again(job, host, outcome)
+    if made_again is not None:
+        return made_again
     try:
         published = publish(
             job.out_dir,
@@ -609,18 +629,14 @@ def _host_cache(
     if fetched is None:
         return None, BuildCache()
     try:
-        cache = BuildCache.from_bytes(fetched[0])
+        return fetched[0], BuildCache.from_bytes(fetched[0])
     except ValueError as exc:
+        # A value out of range too (a duration of -5): ignored, the publish rewrites it.
         warnings.append(
             f"{BUILD_CACHE_NAME} on {host.target} is not used ({exc}): every article is made "
             "here, and the next publish writes it anew"
         )
         return fetched[0], BuildCache()
-    warnings.extend(
-        f"{BUILD_CACHE_NAME} on {host.target}: {problem}; its article is made again"
-        for problem in cache.problems
-    )
-    return fetched[0], cache
 
 
 def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
