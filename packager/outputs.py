@@ -384,10 +384,10 @@ class CachedArticle:
             url=_text(video["url"]),
             video_type=_text(video["video_type"]),
             quality=_text(video["quality"]),
-            duration_seconds=_whole(video["duration_seconds"]),
+            duration_seconds=_bounded(video["duration_seconds"], "video.duration_seconds", 1),
             bitrate_kbps=None
             if video.get("bitrate_kbps") is None
-            else _whole(video["bitrate_kbps"]),
+            else _bounded(video["bitrate_kbps"], "video.bitrate_kbps", 0),
         )
         captions = tuple(
             CaptionTrack(_text(c["url"]), _text(c["language"]), _text(c["caption_type"]))
@@ -483,6 +483,17 @@ def _whole(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"expected a whole number, got {value!r}")
     return value
+
+
+# Roku's feed numbers are 32-bit signed integers.
+ROKU_INT_MAX = 2**31 - 1
+
+
+def _bounded(value: Any, name: str, least: int) -> int:
+    number = _whole(value)
+    if not least <= number <= ROKU_INT_MAX:
+        raise ValueError(f"{name} {number} is outside {least}..{ROKU_INT_MAX}")
+    return number
 
 
 def _numbers(values: Any) -> dict[str, float]:

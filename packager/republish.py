@@ -11,7 +11,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,11 +25,14 @@ from packager.layout import BUILD_CACHE_NAME, FEED_NAME
 from packager.outputs import (
     BuildCache,
     current_sibling_feeds,
+    read_build_cache,
 )
 from packager.publish.base import KNOWN_SCHEMES, Host, HostError, host_for, open_host
 from packager.publish.core import DEFAULT_GRACE_PERIOD, PublishResult, publish
 from packager.publish.hostcache import channel_and_cache, host_cache_after
 from packager.publish.lock import DEFAULT_LOCK_TTL, HostLock, acquire_lock
+from packager.publish.manifest import FileEntry
+from packager.publish.plan import matches
 from packager.publish.retry import RetriesExhausted, RetryPolicy, failed_as, retried, with_retries
 from packager.publish.state import read_live_manifest
 from packager.publish.target import Target, parse_target
@@ -287,6 +290,11 @@ class _Outcome:
     warnings: list[str] = field(default_factory=list)
     build: BuildResult | None = None
     host_cache: bytes | None = None  # the host's build cache as read before the build
+    rewrite_manifest: bool = False  # the host's manifest could not be used
+    # Files the manifest lists were found missing: publish (checking what the host holds).
+    repair: bool = False
+    # Builds again without the host's files named (deleted by hand), see `_made_again`.
+    rebuild: Callable[[frozenset[str]], BuildResult] | None = None
 
     def __call__(self, status: str, message: str, hint: str = "", **extra: Any) -> RepublishResult:
         return RepublishResult(
@@ -327,19 +335,14 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     except PublishError as error:
         return outcome("host-failed", error.message, error.hint)
     outcome.host_cache = found.raw
+    outcome.rewrite_manifest = found.manifest_unusable
     outcome.warnings += found.warnings
+    reuse = found.reuse
+    outcome.rebuild = lambda gone: _build(
+        job, lock, live, replace(reuse, on_host=reuse.on_host - gone)
+    )
     try:
-        # republish guards against shrinking itself, against the live feed (allow_shrink there).
-        outcome.build = build_feed(
-            [],
-            job.out_dir,
-            job.config,
-            now=job.now,
-            known_dates=live_dates(live),
-            allow_shrink=True,
-            reuse=found.reuse if job.reuse else None,
-            progress=_renewing(job, lock),
-        )
+        outcome.build = _build(job, lock, live, reuse if job.reuse else None)
     except PackagerError as error:
         status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
         return outcome(status, f"build failed: {error.message}", error.hint)
@@ -348,6 +351,57 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
         return refused
     guard = _lock_guard(host, lock, job)
     return _publish_changes(job, host, live, outcome, guard)
+
+
+def _build(job: _Job, lock: HostLock, live: Any, reuse: HostReuse | None) -> BuildResult:
+    # republish guards against shrinking itself, against the live feed (allow_shrink there).
+    return build_feed(
+        [],
+        job.out_dir,
+        job.config,
+        now=job.now,
+        known_dates=live_dates(live),
+        allow_shrink=True,
+        reuse=reuse,
+        progress=_renewing(job, lock),
+    )
+
+
+def _made_again(job: _Job, host: Host, outcome: _Outcome) -> RepublishResult | None:
+    """Before a feed swap, the files the build took from the host that it lost (deleted by
+    hand): their articles are built again here and publish sends them (checking what the
+    host holds), so the swapped feed never names a missing file. A result when that fails."""
+    try:
+        assert outcome.build is not None
+        gone = _held_gone(job, host, outcome.build)
+        if not gone or outcome.rebuild is None:
+            return None
+        outcome.warnings.append(
+            f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
+            f"articles using them are made again and sent: {_shown(sorted(gone))}"
+        )
+        outcome.repair = True
+        outcome.build = outcome.rebuild(gone)
+    except PublishError as error:
+        return outcome("host-failed", error.message, error.hint)
+    except PackagerError as error:
+        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
+        return outcome(status, f"build failed: {error.message}", error.hint)
+    return _build_refusal(outcome, outcome.build, job.out_dir)
+
+
+def _held_gone(job: _Job, host: Host, build: BuildResult) -> frozenset[str]:
+    """The files the build took from the host (its feed names them, the output folder lacks
+    them) that the host does not hold: one stat of just those files. Without --verify the
+    manifest is believed for everything else. Raises PublishError when the host fails."""
+    if job.verify or not build.from_host or not build.feed_written:
+        return frozenset()
+    cache = read_build_cache(job.out_dir)
+    names = sorted(cache.remote) if cache is not None else []
+    if not names:
+        return frozenset()
+    found = _read_or_fail(host, job.retry, job.secrets, "(held files)", lambda: host.stat(names))
+    return frozenset(names) - set(found)
 
 
 def _renewing(job: _Job, lock: HostLock) -> ProgressCallback:
@@ -422,6 +476,8 @@ def _publish_changes(
             and not diff.has_changes
             and not _other_formats_changed(job, host)
             and _host_cache_current(job.out_dir, outcome.host_cache)
+            and not outcome.rewrite_manifest
+            and not outcome.repair
         )
     except RetriesExhausted as failed:
         return _host_failed(
@@ -438,6 +494,9 @@ def _publish_changes(
             "(or raise --max-shrink)",
             diff=diff,
         )
+    made_again = _made_again(job, host, outcome)
+    if made_again is not None:
+        return made_again
     try:
         published = publish(
             job.out_dir,
@@ -446,7 +505,7 @@ def _publish_changes(
             now=job.now,
             grace_period=job.grace_period,
             retry=job.retry,
-            verify=job.verify,
+            verify=job.verify or outcome.repair,
             guard=guard,
         )
     except PackagerError as error:
@@ -507,6 +566,9 @@ class HostFindings:
     reuse: HostReuse
     raw: bytes | None
     warnings: tuple[str, ...] = ()
+    # The host's manifest is there but unreadable or of another format: a publish must
+    # rewrite it even when the feed did not change (else every run makes everything again).
+    manifest_unusable: bool = False
 
 
 def read_host_reuse(
@@ -528,17 +590,39 @@ def read_host_reuse(
     warnings: list[str] = []
     with host_for(target, host) as (parsed, opened):
         files = read_live_manifest(parsed, host=opened, retry=policy, warnings=warnings)
+        unusable = bool(warnings)  # its only warning: a manifest there but not read
+        if unusable:
+            warnings[-1] += (
+                "; every article is made here, and republish publishes (writing it anew) "
+                "even if the feed did not change"
+            )
         raw, cache = _host_cache(opened, policy, parsed.secrets, warnings)
         on_host = frozenset(files)
         if verify and cache.articles:
-            on_host = _verified(opened, policy, parsed.secrets, cache, on_host, warnings)
+            on_host = _verified(opened, policy, parsed.secrets, cache, files, warnings)
         shown = opened.target
-    return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings))
+    return HostFindings(HostReuse(cache, on_host, shown), raw, tuple(warnings), unusable)
+
+
+# A build cache larger than this is not read (a real one is some kilobytes per article).
+MAX_BUILD_CACHE_BYTES = 50 * 1024 * 1024
 
 
 def _host_cache(
     host: Host, retry: RetryPolicy, secrets: tuple[str, ...], warnings: list[str]
 ) -> tuple[bytes | None, BuildCache]:
+    size = _read_or_fail(
+        host, retry, secrets, BUILD_CACHE_NAME, lambda: host.stat([BUILD_CACHE_NAME])
+    ).get(BUILD_CACHE_NAME)
+    if size is None:
+        return None, BuildCache()
+    if size.size > MAX_BUILD_CACHE_BYTES:
+        warnings.append(
+            f"{BUILD_CACHE_NAME} on {host.target} is not used (it holds {size.size:,} bytes, "
+            f"more than {MAX_BUILD_CACHE_BYTES:,}): every article is made here, and the next "
+            "publish writes it anew"
+        )
+        return b"", BuildCache()
     fetched = _read_or_fail(
         host, retry, secrets, BUILD_CACHE_NAME, lambda: host.read(BUILD_CACHE_NAME)
     )
@@ -547,6 +631,7 @@ def _host_cache(
     try:
         return fetched[0], BuildCache.from_bytes(fetched[0])
     except ValueError as exc:
+        # A value out of range too (a duration of -5): ignored, the publish rewrites it.
         warnings.append(
             f"{BUILD_CACHE_NAME} on {host.target} is not used ({exc}): every article is made "
             "here, and the next publish writes it anew"
@@ -559,20 +644,32 @@ def _verified(  # noqa: PLR0913 - one step of read_host_reuse with its context
     retry: RetryPolicy,
     secrets: tuple[str, ...],
     cache: BuildCache,
-    on_host: frozenset[str],
+    files: Mapping[str, FileEntry],
     warnings: list[str],
 ) -> frozenset[str]:
-    """The files the cache names that the host really holds (asked, not believed)."""
-    names = sorted({name for entry in cache.articles.values() for name in entry.files} & on_host)
+    """The files the cache names that the host really holds, whole and with the content the
+    manifest lists (asked, not believed: size, and the hash where the host gives one)."""
+    names = sorted({name for entry in cache.articles.values() for name in entry.files} & set(files))
     found = _read_or_fail(host, retry, secrets, "(verify)", lambda: host.stat(names))
-    gone = sorted(set(names) - set(found))
+    gone = sorted(name for name in names if name not in found)
+    changed = sorted(
+        name for name in names if name in found and not matches(found[name], files[name])
+    )
     if gone:
-        shown = ", ".join(gone[:5]) + (" ..." if len(gone) > 5 else "")
         warnings.append(
             f"{len(gone)} file(s) the manifest lists are missing on {host.target}; the "
-            f"articles using them are made again: {shown}"
+            f"articles using them are made again: {_shown(gone)}"
         )
-    return on_host - set(gone)
+    if changed:
+        warnings.append(
+            f"{len(changed)} file(s) on {host.target} differ from what the manifest lists "
+            f"(size or hash); the articles using them are made again: {_shown(changed)}"
+        )
+    return frozenset(files) - set(gone) - set(changed)
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
 
 
 def _read_or_fail(

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,12 +115,13 @@ def build_feed(  # noqa: PLR0913 - the library API: keyword options mirror the C
     )
     _check_writable(out_dir)
     try:
-        with output_lock(out_dir / STATE_DIR, lock_wait):
-            return _build(sources, out_dir, config, run, known_dates)
+        with output_lock(out_dir / STATE_DIR, lock_wait) as lock_notes:
+            result = _build(sources, out_dir, config, run, known_dates)
     except OSError as error:
         if error.errno in _UNWRITABLE:
             raise _unwritable(out_dir, error) from error
         raise
+    return replace(result, notes=(*lock_notes, *result.notes)) if lock_notes else result
 
 
 def _checked_sources(
@@ -196,21 +197,37 @@ def _build(
 
 
 def _check_writable(out_dir: Path) -> None:
-    """Refuse an output folder that cannot be written before any work is done (exit 4)."""
+    """Refuse an output folder that cannot be written before any work is done (exit 4):
+    every OS error here is about the folder the user named (a file, a dangling link, a place
+    where no folder can be made such as /proc), not a bug."""
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise InputError(
+            f"cannot write the output folder {out_dir}: it is a symbolic link to "
+            f"{os.readlink(out_dir)}, which does not exist",
+            location=str(out_dir),
+            hint="make the folder the link points to, or give another output folder (--out DIR)",
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(
+            f"cannot write the output folder {out_dir}: it is a file, not a folder",
+            location=str(out_dir),
+            hint="give an output folder (--out DIR)",
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out_dir, prefix=".packager-probe-"):
             pass
     except OSError as error:
-        if error.errno in _UNWRITABLE or isinstance(error, (FileExistsError, NotADirectoryError)):
-            raise _unwritable(out_dir, error) from error
-        raise
+        raise _unwritable(out_dir, error) from error
 
 
 def _unwritable(out_dir: Path, error: OSError) -> InputError:
     where = error.filename or out_dir
+    why = error.strerror or str(error)
+    if error.errno == errno.ENOENT:  # mkdir under /proc, a vanished mount: no folder there
+        why += " (no folder can be made there)"
     return InputError(
-        f"cannot write the output folder {out_dir}: {where} — {error.strerror or error}",
+        f"cannot write the output folder {out_dir}: {where} — {why}",
         location=str(out_dir),
         hint="give an output folder you can write (--out DIR), or fix its permissions "
         "(and free disk space if it is full)",

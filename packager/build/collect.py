@@ -27,6 +27,7 @@ from packager.video import RenderOptions, speech_engine_key
 
 from .prepare import ArticlePreparer
 from .result import Skipped
+from .reuse import foreign_urls
 from .state import (
     cache_key,
     config_fingerprint,
@@ -147,7 +148,16 @@ class _Collector:
         bundle.content_key = self.preparer.content_key(bundle.found)
         rerender = self.preparer.rerender
         if self.reuse is not None and bundle.content_key is not None and not rerender:
-            bundle.from_host = self.reuse.entry(bundle.content_key)
+            entry = self.reuse.entry(bundle.content_key)
+            foreign = foreign_urls(entry, bundle.found) if entry is not None else []
+            if foreign:
+                self.collected.notes.append(
+                    f"{bundle.found.id}: the build cache on {self.reuse.target} is not used for "
+                    f"this article (it names {foreign[0]}, not one of its files); it is made "
+                    "again"
+                )
+                entry = None
+            bundle.from_host = entry
 
     def _read_source(self, source: str) -> list[_Bundle]:
         progress = self.preparer.progress

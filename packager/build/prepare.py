@@ -146,7 +146,7 @@ class ArticlePreparer:
     def _remote_bytes(self, url: str, article: Article) -> bytes:
         # Found in the article's page, like the thumbnail's fetch: the private-address guard
         # applies (a page must not make the build fetch from the runner's own network).
-        found_in = article.url or article.origin
+        found_in = article.url.strip() or article.origin
         return self.fetcher.get(url, found_in=found_in, expect=("image/",)).content
 
     def from_entry(
@@ -255,7 +255,8 @@ class ArticlePreparer:
     def _thumbnail(self, location: str, article: Article) -> Thumbnail:
         source: Path | bytes
         if location.startswith(("http://", "https://")):
-            source = self.fetcher.get(location, found_in=article.url or article.origin).content
+            found_in = article.url.strip() or article.origin
+            source = self.fetcher.get(location, found_in=found_in).content
         else:
             source = Path(location)
         return self.thumbnails.make(source, origin=location)

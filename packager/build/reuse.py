@@ -61,6 +61,22 @@ class HostReuse:
         return found
 
 
+def foreign_urls(entry: CachedArticle, article: Article) -> list[str]:
+    """The URLs of a cache entry that are neither its own files nor the article's own media
+    (a remote video or caption used as it is): an entry edited to name another host (a
+    cached `video.url` of https://evil.example/...) must not reach the feed."""
+    own = set(entry.files) | _remote_locations(article)
+    urls = [entry.thumbnail, entry.video.url, *(caption.url for caption in entry.captions)]
+    return [url for url in urls if url not in own]
+
+
+def _remote_locations(article: Article) -> set[str]:
+    locations = [image.location for image in article.images]
+    locations += [video.location for video in article.videos]
+    locations += [caption.location for caption in article.captions]
+    return {loc for loc in locations if loc.startswith(("http://", "https://"))}
+
+
 def settings_key(config: ChannelConfig, render_options: RenderOptions) -> dict[str, Any]:
     """The part of every article key that comes from the settings and the program."""
     return {

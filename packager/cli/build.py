@@ -275,6 +275,11 @@ def build_failure(result: Any, code: ExitCode) -> tuple[str, str]:
             "fetched",
             "check the URLs under 'unreachable' and the network, then build again",
         )
+    if code == ExitCode.SHRINK_REFUSED:
+        return (
+            f"feed NOT replaced: {result.shrink_refused}; the previous feed.json is unchanged",
+            "a source may be broken; if the drop is intended, build again with --allow-shrink",
+        )
     if code == ExitCode.BAD_INPUT:
         hints = [skip.hint for skip in result.skipped if skip.hint]
         return (

@@ -6,6 +6,7 @@ import contextlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -134,7 +135,7 @@ def run_preview(options: PreviewOptions) -> None:
             else None
         )
     except PackagerError as error:
-        fail(error, output, result.as_dict())
+        fail(error, output, _partial(result.as_dict()))
     server = None
     if options.serve:
         try:  # before the report: a busy port is one error, not a report and then an error
@@ -142,7 +143,7 @@ def run_preview(options: PreviewOptions) -> None:
                 result.out_dir, result.local_root, options.port, local_names=result.served_names
             )
         except PackagerError as error:
-            fail(error, output, result.as_dict())
+            fail(error, output, _partial(result.as_dict()))
     if output == "json":
         report.write_json(
             result.as_dict() | {"screenshot": str(shot) if shot else None}, sys.stdout
@@ -156,3 +157,9 @@ def run_preview(options: PreviewOptions) -> None:
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
         server.stop()
+
+
+def _partial(preview: dict[str, Any]) -> dict[str, Any]:
+    """The preview's report beside an error: without its "status": "ok", which the error
+    contradicts (the preview page was written; the step after it failed)."""
+    return {key: value for key, value in preview.items() if key != "status"}

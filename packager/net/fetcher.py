@@ -334,7 +334,7 @@ class Fetcher:
         except NonPublicPeerError as refused:
             self.stats.count("refused")
             raise UnsafeUrlError(
-                f"refusing {redact(url)} (found in {redact(request.found_in)}): "
+                f"refusing {redact(url)} (found in {_shown_origin(request.found_in)}): "
                 f"{origin_of(url)[1]} resolved to a public address when checked but the "
                 f"connection reached {refused.address}",
                 location=redact(url),
@@ -415,7 +415,7 @@ class Fetcher:
             if not self.allowed.reachable(address):
                 self.stats.count("refused")
                 raise UnsafeUrlError(
-                    f"refusing {redact(url)} (found in {redact(found_in)}): "
+                    f"refusing {redact(url)} (found in {_shown_origin(found_in)}): "
                     f"{host} is a non-public address ({address})",
                     location=redact(url),
                     hint="a page may only point at loopback, private or link-local hosts of its "
@@ -428,6 +428,12 @@ class Fetcher:
         """Refuse a checked connection that reached a non-public address (see `_session`)."""
         if not self.allowed.reachable(ipaddress.ip_address(address.split("%", 1)[0])):
             raise NonPublicPeerError(address)
+
+
+def _shown_origin(found_in: str) -> str:
+    """Where a refused URL was found, for the message: never an empty "(found in )" (an
+    article whose own URL is blank still turns the guard on)."""
+    return redact(found_in).strip() or "a document with a blank address"
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ class PreviewRequestHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         directory = Path(self.directory)
         clean = posixpath.normpath(unquote(urlsplit(path).path))
+        if "\x00" in clean:  # /%00: no file has such a name (and resolve() would raise)
+            return str(directory / NOT_SERVED)
         name = "" if clean == "/" else clean.lstrip("/")
         if not name or name in PAGE_FILES:
             return str(directory / (name or PAGE_NAME))

@@ -11,6 +11,7 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -142,6 +143,8 @@ class RemoteFile:
     version: str
     md5: str = ""
     sha256: str = ""
+    # When the host last wrote it, where the host says (a stale lock's age); None: unknown.
+    modified: datetime | None = None
 
 
 @dataclass

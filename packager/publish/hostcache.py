@@ -13,7 +13,7 @@ from packager.outputs import BuildCache, read_build_cache
 from packager.publish.base import Host, Upload
 from packager.publish.channel import LocalChannel, read_channel
 from packager.publish.execute import Executor
-from packager.publish.plan import ContentKey, HostState, Probes, after_journal
+from packager.publish.plan import ContentKey, HostState, Probes, after_journal, matches
 from packager.publish.retry import RetriesExhausted, with_retries
 from packager.publish.state import Call
 from packager.secrets import redact
@@ -76,24 +76,31 @@ def check_held(
     verify: bool,
 ) -> None:
     """Refuse, before anything is written, a feed naming a file that is neither in the output
-    folder nor on the host: the files the build left on the host must be in its manifest
-    (and, with verify, really there)."""
+    folder nor on the host: the files the build left on the host must be in its manifest and
+    really there (asked, one stat of just those files: one deleted by hand would leave the
+    live feed naming a missing file); with verify, also with the content the manifest lists."""
     if not channel.held:
         return
     host_state, probes = state
     files, _ = after_journal(channel.files, host_state, probes.pending)
     missing = sorted(channel.held - set(files))
-    if verify and not missing:
+    if not missing:
         names = sorted(channel.held)
-        found = call("(verify)", lambda: host.stat(names))
-        missing = sorted(set(names) - set(found))
+        found = call("(held files)", lambda: host.stat(names))
+        # With verify, a file truncated or edited on the host is as good as missing.
+        missing = sorted(
+            name
+            for name in names
+            if name not in found or (verify and not matches(found[name], files[name]))
+        )
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise FeedInvalidError(
             f"refusing to publish: the feed names {len(missing)} file(s) that are neither in "
             f"the output folder nor on {host.target}: {shown}",
-            hint="build again with --verify (it checks what the host holds and makes what it "
-            "lacks), or without --reuse-from, then publish",
+            hint="run again with --verify (republish --verify, or build --reuse-from with "
+            "--verify: it checks what the host holds and makes what it lacks), or build "
+            "without --reuse-from, then publish",
         )
 
 

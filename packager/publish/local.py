@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -59,7 +60,12 @@ class LocalHost:
                 continue
             except OSError as exc:
                 raise _error("inspect", name, exc) from None
-            found[name] = RemoteFile(size=info.st_size, version=_version(info), sha256=sha)
+            found[name] = RemoteFile(
+                size=info.st_size,
+                version=_version(info),
+                sha256=sha,
+                modified=datetime.fromtimestamp(info.st_mtime, UTC),
+            )
         return found
 
     def upload(self, item: Upload) -> None:

@@ -27,6 +27,10 @@ LOCK_FORMAT = "packager-lock/1"
 # most this long.
 DEFAULT_LOCK_TTL = timedelta(hours=1)
 POLL_SECONDS = 2.0
+# Clocks of CI runners and hosts differ a little; a lock's times are trusted this far off.
+CLOCK_SKEW = timedelta(minutes=10)
+# A lock never counts as held for longer than this past its last renewal, whatever it says.
+MAX_LOCK_TTL = timedelta(hours=24)
 
 
 class LockLostError(LockBusyError):
@@ -54,9 +58,13 @@ class LockInfo:
     host_name: str
     started: datetime
     expires: datetime
+    # When its holder last renewed it, and the TTL it was taken with (None: a lock written
+    # by an earlier version, which recorded neither).
+    renewed: datetime | None = None
+    ttl: timedelta | None = None
 
     def to_bytes(self) -> bytes:
-        data = {
+        data: dict[str, object] = {
             "format": LOCK_FORMAT,
             "token": self.token,
             "owner": self.owner,
@@ -64,7 +72,21 @@ class LockInfo:
             "startedAt": utc_z(self.started),
             "expiresAt": utc_z(self.expires),
         }
+        if self.renewed is not None:
+            data["renewedAt"] = utc_z(self.renewed)
+        if self.ttl is not None:
+            data["ttlSeconds"] = int(self.ttl.total_seconds())
         return (json.dumps(data, indent=1) + "\n").encode("utf-8")
+
+    def stale(self, now: datetime, ttl: timedelta) -> bool:
+        """Whether the lock no longer holds at `now`: past its expiry, or past its last renewal
+        plus its TTL (`ttl` when it records none; capped), or dated in the future beyond clock
+        skew (a lock reading `expiresAt` 9999 must not block the target until 9999)."""
+        since = self.renewed or self.started
+        if since > now + CLOCK_SKEW:
+            return True
+        lifetime = min(self.ttl or ttl, MAX_LOCK_TTL)
+        return min(self.expires, since + lifetime + CLOCK_SKEW) <= now
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> LockInfo:
@@ -77,14 +99,23 @@ class LockInfo:
             expires = parse_timestamp(data["expiresAt"], assume_utc=True)
             if started is None or expires is None:
                 raise ValueError("lock file has an unreadable startedAt or expiresAt")
+            renewed = parse_timestamp(data.get("renewedAt") or "", assume_utc=True)
+            seconds = data.get("ttlSeconds")
+            ttl = (
+                timedelta(seconds=seconds)
+                if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0
+                else None
+            )
             return cls(
                 token=str(data["token"]),
                 owner=str(data.get("owner", "")),
                 host_name=str(data.get("host", "")),
                 started=started,
                 expires=expires,
+                renewed=renewed,
+                ttl=ttl,
             )
-        except KeyError as exc:
+        except (KeyError, OverflowError) as exc:
             raise ValueError(f"lock file lacks {exc}") from None
 
     def describe(self) -> str:
@@ -121,7 +152,7 @@ class HostLock:
             raise _lost(self.host, current)
         if self.info.expires <= now:
             raise _lost(self.host, None, expired=self.info.expires)
-        renewed = replace(self.info, expires=now + ttl)
+        renewed = replace(self.info, expires=now + ttl, renewed=now, ttl=ttl)
         try:
             self.host.replace(Upload.of_bytes(LOCK_NAME, renewed.to_bytes()), if_match=found[1])
         except ConflictError:  # changed between our read and our write: someone else's now
@@ -168,7 +199,7 @@ def acquire_lock(  # noqa: PLR0913 - keyword-only options of the public API
     took_over: LockInfo | None = None
     while True:
         now = clock()
-        mine = LockInfo(uuid.uuid4().hex, owner, host_name, now, now + ttl)
+        mine = LockInfo(uuid.uuid4().hex, owner, host_name, now, now + ttl, now, ttl)
         # A host whose create is not atomic could let a racing writer overwrite ours:
         # reading it back shows that, and the run then backs off like any other loser.
         if host.create(LOCK_NAME, mine.to_bytes()) and _still_mine(host, mine):
@@ -177,13 +208,11 @@ def acquire_lock(  # noqa: PLR0913 - keyword-only options of the public API
         found = host.read(LOCK_NAME)
         if found is None:
             continue  # released between our two requests
-        try:
-            holder: LockInfo | None = LockInfo.from_bytes(found[0])
-        except ValueError:
-            holder = None
-        if holder is not None and holder.expires <= now:
+        holder = _parse(found[0])
+        stale = holder if holder is not None else _unreadable_and_old(host, now, ttl)
+        if stale is not None and (holder is None or holder.stale(now, ttl)):
             if _remove_if_unchanged(host, found[0]):
-                took_over = holder
+                took_over = stale
             continue
         if time.monotonic() >= deadline:
             raise _busy(host, holder, wait_seconds)
@@ -193,8 +222,19 @@ def acquire_lock(  # noqa: PLR0913 - keyword-only options of the public API
 def _parse(raw: bytes) -> LockInfo | None:
     try:
         return LockInfo.from_bytes(raw)
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _unreadable_and_old(host: Host, now: datetime, ttl: timedelta) -> LockInfo | None:
+    """An unreadable lock file (empty, garbage) last written longer ago than the TTL (as the
+    host says; it blocks, as before, on a host that does not say): a run that died while
+    writing it. Returned as the lock taken over, for the warning."""
+    written = host.stat([LOCK_NAME]).get(LOCK_NAME)
+    modified = written.modified if written is not None else None
+    if modified is None or modified + max(ttl, DEFAULT_LOCK_TTL) > now:
+        return None
+    return LockInfo("", f"an unreadable {LOCK_NAME}", "", modified, modified)
 
 
 def _lost(host: Host, holder: LockInfo | None, *, expired: datetime | None = None) -> LockLostError:

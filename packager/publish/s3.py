@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -119,7 +121,9 @@ class S3Host:
             if _status(exc) == 404:
                 return None
             raise _error("inspect", name, exc) from None
-        return _remote(int(answer["ContentLength"]), str(answer["ETag"]))
+        found = _remote(int(answer["ContentLength"]), str(answer["ETag"]))
+        modified = answer.get("LastModified")
+        return replace(found, modified=modified) if isinstance(modified, datetime) else found
 
     def upload(self, item: Upload) -> None:
         self._put(item, {})

@@ -15,6 +15,7 @@ import socket
 import stat as stat_module
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from posixpath import dirname, join
@@ -181,7 +182,13 @@ class SftpHost:
                 info = sftp.stat(self._path(name))
             except FileNotFoundError:
                 return None
-            return RemoteFile(size=info.st_size or 0, version=_version(info))
+            return RemoteFile(
+                size=info.st_size or 0,
+                version=_version(info),
+                modified=None
+                if info.st_mtime is None
+                else datetime.fromtimestamp(info.st_mtime, UTC),
+            )
 
         def folder(path: str) -> dict[str, RemoteFile]:
             self.counters.requests += 1

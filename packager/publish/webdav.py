@@ -8,9 +8,11 @@ also works but is never shown.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import os
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from posixpath import dirname
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -141,7 +143,11 @@ class WebDavHost:
         if response.status_code != 200:
             raise self._fail("inspect", name, response)
         size = int(response.headers.get("Content-Length", "-1"))
-        return RemoteFile(size=size, version=_version(response.headers, size))
+        return RemoteFile(
+            size=size,
+            version=_version(response.headers, size),
+            modified=_http_date(response.headers.get("Last-Modified", "")),
+        )
 
     def _propfind(self, folder: str) -> dict[str, RemoteFile]:
         path = f"{folder}/" if folder else ""
@@ -326,3 +332,11 @@ class WebDavHost:
 
 def _version(headers: requests.structures.CaseInsensitiveDict[str], size: int) -> str:
     return headers.get("ETag") or f"{size}-{headers.get('Last-Modified', '')}"
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        found = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)

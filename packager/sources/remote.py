@@ -58,7 +58,63 @@ def read_remote(
     image is downloaded there (through the fetcher's cache) and its location becomes the
     local file; images that fail or are refused are dropped with a warning on the article.
     Failures are yielded as SourceError values, in input order, and reading goes on.
+    A media location that is not an http(s) URL (`file:/etc/passwd`, a bare path) is dropped
+    with a warning: a remote document must not make the build read this machine's files.
     """
+    for item in _read_remote(urls, fetcher=fetcher, image_dir=image_dir, since=since):
+        yield _remote_media_only(item, image_dir) if isinstance(item, Article) else item
+
+
+def _remote_media_only(article: Article, image_dir: Path | None) -> Article:
+    """The article without media whose location is neither an http(s) URL nor an image this
+    reader downloaded into `image_dir`."""
+
+    def usable(location: str) -> bool:
+        if location.startswith(("http://", "https://")):
+            return True
+        return image_dir is not None and Path(location).is_relative_to(image_dir)
+
+    refused = [
+        location
+        for location in (
+            *(image.location for image in article.images),
+            *(video.location for video in article.videos),
+            *(video.thumbnail for video in article.videos if video.thumbnail),
+            *(caption.location for caption in article.captions),
+        )
+        if not usable(location)
+    ]
+    if not refused:
+        return article
+    videos = tuple(
+        video
+        if usable(video.thumbnail) or not video.thumbnail
+        else dataclasses.replace(video, thumbnail="")
+        for video in article.videos
+        if usable(video.location)
+    )
+    found_in = redact(article.origin) or "the remote document"
+    warnings = [
+        f"refused {redact(location)[:200]} (found in {found_in}): a remote article's media "
+        "must be http(s) URLs, never files of this machine"
+        for location in refused
+    ]
+    return dataclasses.replace(
+        article,
+        images=tuple(image for image in article.images if usable(image.location)),
+        videos=videos,
+        captions=tuple(caption for caption in article.captions if usable(caption.location)),
+        warnings=(*article.warnings, *warnings),
+    )
+
+
+def _read_remote(
+    urls: Sequence[str],
+    *,
+    fetcher: Fetcher,
+    image_dir: Path | None,
+    since: datetime | None,
+) -> Iterator[Article | SourceError]:
     for url in urls:
         try:
             require_http_url(url)  # well-formed before anything looks inside it
