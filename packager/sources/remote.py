@@ -292,6 +292,9 @@ def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and co
     entries: list[FeedEntry] = []
     problems: list[SourceError] = []
     pending = [(content, origin, found_in, 0)]
+    # Sitemaps already read or queued: an index that names itself, or two that name each
+    # other, is read once (a loop adds nothing), not until the file limit.
+    seen = {found_in or origin}
     files = 0
     while pending:
         data, where, url, depth = pending.pop(0)
@@ -306,8 +309,9 @@ def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and co
             e for e in sitemap.entries if _changed_since(e.modified or e.published, since)
         )
         for link in sitemap.sitemaps:
-            if not _changed_since(link.modified, since):
+            if link.url in seen or not _changed_since(link.modified, since):
                 continue
+            seen.add(link.url)
             if depth + 1 > MAX_SITEMAP_DEPTH or files + len(pending) >= MAX_SITEMAP_FILES:
                 problems.append(_sitemap_limit(link.url, where))
                 continue
@@ -318,6 +322,7 @@ def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and co
             except PackagerError as exc:
                 problems.append(_as_source_error(exc, link.url))
                 continue
+            seen.add(fetched.url)
             pending.append((fetched.content, fetched.url, fetched.url, depth + 1))
     yield from problems
     newest = sorted(entries, key=_entry_time, reverse=True)[:MAX_SITEMAP_ARTICLES]

@@ -128,6 +128,37 @@ def test_sitemap_index_loops_are_bounded(server: LocalServer, tmp_path: Path) ->
     assert errors and "more than" in errors[0].message and errors[0].hint
 
 
+def test_two_indexes_naming_each_other_are_each_read_once(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    def index(other: str, article: str) -> bytes:
+        return (
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{server.base}/{other}.xml</loc></sitemap>"
+            f"<sitemap><loc>{server.base}/{article}-urls.xml</loc></sitemap></sitemapindex>"
+        ).encode()
+
+    def urls(slug: str) -> bytes:
+        return (
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{server.base}/news/{slug}</loc><lastmod>2026-12-01</lastmod></url>"
+            "</urlset>"
+        ).encode()
+
+    xml = "application/xml"
+    server.routes["/a.xml"] = Route(index("b", "one"), content_type=xml)
+    server.routes["/b.xml"] = Route(index("a", "two"), content_type=xml)
+    server.routes["/one-urls.xml"] = Route(urls("one"), content_type=xml)
+    server.routes["/two-urls.xml"] = Route(urls("two"), content_type=xml)
+    server.routes["/news/one"] = Route(page("Story one"))
+    server.routes["/news/two"] = Route(page("Story two"))
+    articles, errors = read([server.url("/a.xml")], tmp_path)
+    assert sorted(a.title for a in articles) == ["Story one", "Story two"]
+    assert errors == []  # a loop adds nothing; it is not a limit reached
+    fetched = {path: n for (path, _status), n in server.requests.items() if path.endswith(".xml")}
+    assert fetched == {"/a.xml": 1, "/b.xml": 1, "/one-urls.xml": 1, "/two-urls.xml": 1}
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [
