@@ -15,6 +15,7 @@ from packager.cli.common import (
     ALLOW_HOST_OPTION,
     NOW_OPTION,
     QUIET_OPTION,
+    config_option,
     fail,
     merged_hosts,
     output_option,
@@ -62,13 +63,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     show_default=True,
     help="Output folder.",
 )
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The channel config (channel.toml).",
-)
+@config_option("The channel config (channel.toml).")
 @click.option("--base-url", help="Public URL the output folder is served from.")
 @click.option("--provider-name", help="The channel's provider name.")
 @click.option("--language", help="The channel's language (ISO 639, e.g. en).")

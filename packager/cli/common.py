@@ -71,6 +71,30 @@ def output_option(formats: tuple[str, ...], help_text: str) -> Callable[[_F], _F
     )
 
 
+def timeout_option(what: str) -> Callable[[_F], _F]:
+    """`--timeout`: seconds to wait for `what` to answer; the download's total deadline is
+    twice that (packager.net)."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help=f"Seconds to wait for {what} to answer; a download not complete after twice "
+        "this is given up.",
+    )
+
+
+def config_option(help_text: str) -> Callable[[_F], _F]:
+    """`-c/--config`: the channel config, found by `use_config` when not given."""
+    return click.option(
+        "-c",
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 def check_target(target: str, output_dir: Path) -> None:
     """Refuse, before anything is built or read, a target that cannot be read or that is the
     output folder or inside it (publish and republish)."""

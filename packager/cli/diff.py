@@ -7,7 +7,7 @@ import sys
 import click
 
 from packager import report
-from packager.cli.common import fail, output_option
+from packager.cli.common import fail, output_option, timeout_option
 from packager.errors import PackagerError
 
 
@@ -17,14 +17,7 @@ from packager.errors import PackagerError
 @output_option(
     ("text", "json", "markdown"), "text for people, json for programs, markdown for CI summaries."
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
-    "this is given up.",
-)
+@timeout_option("a feed URL")
 def diff(old: str, new: str, output: str, timeout: float) -> None:
     """Show what changed between two feeds: items added, removed, changed (which fields).
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import ALLOW_HOST_OPTION, output_option, say_error
+from packager.cli.common import ALLOW_HOST_OPTION, output_option, say_error, timeout_option
 from packager.errors import ExitCode
 
 
@@ -51,14 +51,7 @@ def _parse_since(
     help="Keep downloads here; unchanged pages are not downloaded again (ETag).",
 )
 @ALLOW_HOST_OPTION
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for each download to answer; a download not complete after "
-    "twice this is given up.",
-)
+@timeout_option("each download")
 @click.option(
     "--since",
     metavar="DATE",

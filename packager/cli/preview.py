@@ -11,7 +11,15 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import ALLOW_HOST_OPTION, fail, merged_hosts, output_option, use_config
+from packager.cli.common import (
+    ALLOW_HOST_OPTION,
+    config_option,
+    fail,
+    merged_hosts,
+    output_option,
+    timeout_option,
+    use_config,
+)
 from packager.errors import PackagerError
 
 DEFAULT_SOURCE = "output"  # where packager build writes without --out
@@ -56,22 +64,9 @@ class PreviewOptions:
     metavar="PNG",
     help="Also write a PNG of the home screen (needs Chromium).",
 )
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The channel config, for its [channel] allow_hosts (default: ./channel.toml).",
-)
+@config_option("The channel config, for its [channel] allow_hosts (default: ./channel.toml).")
 @ALLOW_HOST_OPTION
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
-    "this is given up.",
-)
+@timeout_option("a feed URL")
 @output_option(("text", "json"), "text for people, json for programs (only JSON on stdout).")
 def preview(
     source: str,

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from packager import report
-from packager.cli.common import output_option, say_error
+from packager.cli.common import output_option, say_error, timeout_option
 from packager.errors import ExitCode, PackagerError
 
 
@@ -55,14 +55,7 @@ class ValidateOptions:
     show_default=True,
     help="Refuse feeds larger than this many MiB.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a feed URL to answer; a download not complete after twice "
-    "this is given up.",
-)
+@timeout_option("a feed URL")
 @click.option(
     "--asset-timeout",
     type=click.FloatRange(min=0.1),
