@@ -69,18 +69,24 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
-    """The article's paragraphs, in page order."""
+def _extracted(tree: lxml_html.HtmlElement, base_url: str, *, full: bool) -> tuple[str, ...]:
+    """trafilatura's paragraphs of the page: its fast pass, or (`full`) the pass with its
+    fallback extractors and the text of layout tables."""
     text = trafilatura.extract(
         tree,
         url=base_url or None,
         include_comments=False,
-        include_tables=False,
+        include_tables=full,
         output_format="txt",
         deduplicate=False,
-        fast=True,
+        fast=not full,
     )
-    paragraphs = _lines(text)
+    return _lines(text)
+
+
+def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
+    """The article's paragraphs, in page order."""
+    paragraphs = _extracted(tree, base_url, full=False)
     page_size = _page_paragraph_size(tree)
     if page_size < 0:
         return paragraphs  # not an article page: no second pass over it
@@ -97,16 +103,7 @@ def _with_fallbacks(
     """trafilatura's full extraction (its fallback extractors, and text in layout tables)
     instead of a short fast pass, when it finds clearly more of the same article: it keeps
     most of what the fast pass found and does not run on into another article (an <h1>)."""
-    text = trafilatura.extract(
-        tree,
-        url=base_url or None,
-        include_comments=False,
-        include_tables=True,
-        output_format="txt",
-        deduplicate=False,
-        fast=False,
-    )
-    fuller = _lines(text)
+    fuller = _extracted(tree, base_url, full=True)
     if _size(fuller) < (1 + _MIN_GAIN) * _size(paragraphs):
         return paragraphs
     found = set(fuller)
