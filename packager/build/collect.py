@@ -18,8 +18,8 @@ from packager.config import ChannelConfig
 from packager.errors import SourceError, SourceUnreachableError
 from packager.feed.items import PreparedArticle
 from packager.model import Article
-from packager.net.urls import redact
 from packager.outputs import CachedArticle
+from packager.secrets import redact_url
 from packager.sources import ReadOptions
 from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
 from packager.sources.remote import read_remote
@@ -165,9 +165,9 @@ class _Collector:
             found_all = list(read_remote([source], fetcher=self.preparer.fetcher))
             for found in found_all:
                 if _source_unreachable(found, source):
-                    self.collected.unreachable.append(redact(source))
+                    self.collected.unreachable.append(redact_url(source))
             if progress:
-                progress(Progress(READING, 1, 1, redact(source)))
+                progress(Progress(READING, 1, 1, redact_url(source)))
             return [_Bundle(None, found=found) for found in found_all]
         folders = bundle_folders(Path(source))
         bundles = []
@@ -243,7 +243,7 @@ def _source_unreachable(found: Article | SourceError, source: str) -> bool:
     return (
         isinstance(found, SourceError)
         and isinstance(found.__cause__, SourceUnreachableError)
-        and found.location == redact(source)
+        and found.location == redact_url(source)
     )
 
 

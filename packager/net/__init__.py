@@ -38,7 +38,6 @@ _EXPORTS = {
     "Deadline": "deadline",
     "AllowList": "guard",
     "is_public": "guard",
-    "redact": "urls",
     "origin_of": "urls",
     "require_http_url": "urls",
     "content_type_charset": "urls",

@@ -25,7 +25,8 @@ from packager.net.session import (
     describe_failure,
     make_session,
 )
-from packager.net.urls import content_type_charset, origin_of, redact, require_http_url
+from packager.net.urls import content_type_charset, origin_of, require_http_url
+from packager.secrets import redact_url
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 PAGE_MAX_BYTES = 16 * 1024 * 1024
@@ -290,8 +291,8 @@ class Fetcher:
                 previous, current = current, target
                 checked = self._check_address(current, previous)
         raise SourceUnreachableError(
-            f"cannot fetch {redact(url)}: more than {self.max_redirects} redirects",
-            location=redact(url),
+            f"cannot fetch {redact_url(url)}: more than {self.max_redirects} redirects",
+            location=redact_url(url),
             hint="the server redirects in a loop or too far; open the URL in a browser to check",
         )
 
@@ -334,10 +335,10 @@ class Fetcher:
         except NonPublicPeerError as refused:
             self.stats.count("refused")
             raise UnsafeUrlError(
-                f"refusing {redact(url)} (found in {_shown_origin(request.found_in)}): "
+                f"refusing {redact_url(url)} (found in {_shown_origin(request.found_in)}): "
                 f"{origin_of(url)[1]} resolved to a public address when checked but the "
                 f"connection reached {refused.address}",
-                location=redact(url),
+                location=redact_url(url),
                 hint="the host's DNS answer changed between the check and the connection "
                 "(DNS rebinding); nothing was sent to it. Add the host to the allow-list if "
                 "it is meant to be private",
@@ -366,8 +367,8 @@ class Fetcher:
             )
         if status >= 300:
             raise SourceUnreachableError(
-                f"cannot fetch {redact(url)}: HTTP {status} {response.reason}",
-                location=redact(request.requested),
+                f"cannot fetch {redact_url(url)}: HTTP {status} {response.reason}",
+                location=redact_url(request.requested),
                 hint="check the URL; the server answered with an error",
             )
         content = read_limited(response, url, request.limit, request.clock)
@@ -415,9 +416,9 @@ class Fetcher:
             if not self.allowed.reachable(address):
                 self.stats.count("refused")
                 raise UnsafeUrlError(
-                    f"refusing {redact(url)} (found in {_shown_origin(found_in)}): "
+                    f"refusing {redact_url(url)} (found in {_shown_origin(found_in)}): "
                     f"{host} is a non-public address ({address})",
-                    location=redact(url),
+                    location=redact_url(url),
                     hint="a page may only point at loopback, private or link-local hosts of its "
                     "own origin; allow the host (--allow-host or [channel] allow_hosts) if this "
                     "is intended",
@@ -433,7 +434,7 @@ class Fetcher:
 def _shown_origin(found_in: str) -> str:
     """Where a refused URL was found, for the message: never an empty "(found in )" (an
     article whose own URL is blank still turns the guard on)."""
-    return redact(found_in).strip() or "a document with a blank address"
+    return redact_url(found_in).strip() or "a document with a blank address"
 
 
 @dataclass(frozen=True)
@@ -451,8 +452,8 @@ class _Request:
         if self.clock is not None and self.clock.expired:
             return _too_slow(self.url, self.clock)
         return SourceUnreachableError(
-            f"cannot fetch {redact(self.url)}: {describe_failure(exc)}",
-            location=redact(self.requested),
+            f"cannot fetch {redact_url(self.url)}: {describe_failure(exc)}",
+            location=redact_url(self.requested),
             hint="check the URL and that the server is up; packager retried before giving up",
         )
 
@@ -482,9 +483,9 @@ def _conditional_headers(cached: dict[str, str] | None) -> dict[str, str]:
 
 def _too_slow(url: str, clock: Deadline) -> SourceUnreachableError:
     return SourceUnreachableError(
-        f"cannot fetch {redact(url)}: timed out: no complete answer within {clock.seconds:g} s "
+        f"cannot fetch {redact_url(url)}: timed out: no complete answer within {clock.seconds:g} s "
         "(the total deadline)",
-        location=redact(url),
+        location=redact_url(url),
         hint="the server answers too slowly; try again later, or raise --timeout if it is "
         "just slow",
     )
@@ -495,7 +496,7 @@ def read_limited(
 ) -> bytes:
     """The body of a streamed `response`: refused over `max_bytes`, given up at `clock`'s end
     (a body cut short by the deadline is never returned as if complete)."""
-    url = redact(url)
+    url = redact_url(url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise InputError(
@@ -544,8 +545,8 @@ def read_prefix(response: requests.Response, request: _Request) -> bytes:
         if clock is not None and clock.expired:
             raise _too_slow(request.url, clock) from exc
         raise SourceUnreachableError(
-            f"cannot fetch {redact(request.url)}: the download broke off ({describe_failure(exc)})",
-            location=redact(request.requested),
+            f"cannot fetch {redact_url(request.url)}: the download broke off ({describe_failure(exc)})",
+            location=redact_url(request.requested),
             hint="try again; check the server if it keeps happening",
         ) from exc
     if size < request.limit and clock is not None and clock.expired:
@@ -558,7 +559,7 @@ def _check_type(fetched: Fetched, expect: Sequence[str]) -> None:
     if not expect or not media_type or any(media_type.startswith(e) for e in expect):
         return
     raise InputError(
-        f"refusing {redact(fetched.url)}: it is {media_type}, expected {' or '.join(expect)}",
-        location=redact(fetched.url),
+        f"refusing {redact_url(fetched.url)}: it is {media_type}, expected {' or '.join(expect)}",
+        location=redact_url(fetched.url),
         hint="check that the URL points at the right kind of document",
     )

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from packager.errors import SourceUnreachableError
-from packager.net.urls import origin_of, redact
+from packager.net.urls import origin_of
+from packager.secrets import redact_url
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -78,8 +79,8 @@ def resolve(url: str) -> list[IPAddress]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise SourceUnreachableError(
-            f"cannot fetch {redact(url)}: the host name {host!r} does not resolve",
-            location=redact(url),
+            f"cannot fetch {redact_url(url)}: the host name {host!r} does not resolve",
+            location=redact_url(url),
             hint="check the host name in the URL",
         ) from exc
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]

@@ -28,12 +28,6 @@ def origin_of(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme, 0)
 
 
-def redact(url: str) -> str:
-    """`url` without user name and password, for messages and logs (one redaction:
-    packager.secrets)."""
-    return redact_url(url)
-
-
 def require_http_url(url: str, *, redirected_from: str = "") -> None:
     """Refuse, before a request is made, anything but a well-formed http(s) URL: another
     scheme, an unpaired `[` or `]` around the host, a port that is not a number. For a
@@ -51,8 +45,8 @@ def require_http_url(url: str, *, redirected_from: str = "") -> None:
         ) from None
     if parts.scheme.lower() not in ("http", "https"):
         raise InputError(
-            f"cannot fetch {redact(url)!r}: only http and https URLs are supported",
-            location=redact(url),
+            f"cannot fetch {redact_url(url)!r}: only http and https URLs are supported",
+            location=redact_url(url),
             hint=_redirect_hint(redirected_from) or "give a local path, or an http(s):// URL",
         )
 
@@ -61,7 +55,7 @@ def _redirect_hint(redirected_from: str) -> str:
     if not redirected_from:
         return ""
     return (
-        f"{redact(redirected_from)} redirects there: fix the redirect on that server, or give "
+        f"{redact_url(redirected_from)} redirects there: fix the redirect on that server, or give "
         "the final http(s) URL"
     )
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from packager.errors import PackagerError, SourceError
 from packager.model import Article, Image, Video
 from packager.net.fetcher import PAGE_MAX_BYTES, Fetched, Fetcher
-from packager.net.urls import redact, require_http_url
+from packager.net.urls import require_http_url
+from packager.secrets import redact_url
 from packager.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from packager.sources.html import extract_html_article
 from packager.sources.jsonfeed import looks_like_json_feed, parse_json_feed
@@ -93,9 +94,9 @@ def _remote_media_only(article: Article, image_dir: Path | None) -> Article:
         for video in article.videos
         if usable(video.location)
     )
-    found_in = redact(article.origin) or "the remote document"
+    found_in = redact_url(article.origin) or "the remote document"
     warnings = [
-        f"refused {redact(location)[:200]} (found in {found_in}): a remote article's media "
+        f"refused {redact_url(location)[:200]} (found in {found_in}): a remote article's media "
         "must be http(s) URLs, never files of this machine"
         for location in refused
     ]
@@ -185,7 +186,7 @@ def read_wordpress(
         page_url = posts_page_url(url, page, modified_after=after)
         try:
             fetched = fetcher.get(page_url, expect=JSON_TYPES, max_bytes=PAGE_MAX_BYTES)
-            found = parse_posts(fetched.content, origin=redact(page_url))
+            found = parse_posts(fetched.content, origin=redact_url(page_url))
         except PackagerError as exc:
             yield _as_source_error(exc, page_url)
             return
@@ -194,8 +195,8 @@ def read_wordpress(
         page += 1
     if total > MAX_WORDPRESS_PAGES:
         yield SourceError(
-            f"read the first {MAX_WORDPRESS_PAGES} of {total} pages of posts of {redact(url)}",
-            location=redact(url),
+            f"read the first {MAX_WORDPRESS_PAGES} of {total} pages of posts of {redact_url(url)}",
+            location=redact_url(url),
             hint="add `per_page=100` to the URL (up to 1,000 posts are then read), or read "
             "only the posts changed lately with `packager extract --since DATE`",
         )
@@ -340,9 +341,9 @@ def _entry_time(entry: FeedEntry) -> float:
 
 def _sitemap_limit(url: str, index: str) -> SourceError:
     return SourceError(
-        f"skipped sitemap {redact(url)} named by {redact(index)}: more than "
+        f"skipped sitemap {redact_url(url)} named by {redact_url(index)}: more than "
         f"{MAX_SITEMAP_FILES} sitemap files or {MAX_SITEMAP_DEPTH} levels of indexes",
-        location=redact(url),
+        location=redact_url(url),
         hint="point packager at the news sitemap itself (the one listing recent articles)",
     )
 
@@ -395,7 +396,7 @@ def download_images(article: Article, *, fetcher: Fetcher, image_dir: Path) -> A
         try:
             fetched = fetcher.get(image.location, found_in=page, expect=("image/",))
         except PackagerError as exc:
-            warnings.append(f"skipped image {redact(image.location)}: {exc.message}")
+            warnings.append(f"skipped image {redact_url(image.location)}: {exc.message}")
             continue
         kept.append(dataclasses.replace(image, location=str(_store_image(fetched, image_dir))))
     videos = []
@@ -404,7 +405,9 @@ def download_images(article: Article, *, fetcher: Fetcher, image_dir: Path) -> A
             try:
                 fetched = fetcher.get(video.thumbnail, found_in=page, expect=("image/",))
             except PackagerError as exc:
-                warnings.append(f"skipped video thumbnail {redact(video.thumbnail)}: {exc.message}")
+                warnings.append(
+                    f"skipped video thumbnail {redact_url(video.thumbnail)}: {exc.message}"
+                )
                 video = dataclasses.replace(video, thumbnail="")
             else:
                 video = dataclasses.replace(video, thumbnail=str(_store_image(fetched, image_dir)))
@@ -454,10 +457,10 @@ def _page_article(
 def _as_source_error(exc: PackagerError, url: str, *, item: str = "") -> SourceError:
     if isinstance(exc, SourceError):
         return exc
-    where = f"feed item {item!r} ({redact(url)})" if item else redact(url)
+    where = f"feed item {item!r} ({redact_url(url)})" if item else redact_url(url)
     error = SourceError(
         f"skipped {where}: {exc.message}",
-        location=redact(url),
+        location=redact_url(url),
         hint=exc.hint,
     )
     error.__cause__ = exc

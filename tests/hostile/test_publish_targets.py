@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from packager.cli import main
 from packager.errors import ExitCode, InputError
-from packager.net.urls import redact as redact_http_url
 from packager.publish.target import parse_target
 from packager.secrets import redact, redact_userinfo
+from packager.secrets import redact_url as redact_http_url
 from tests.publish_channel import write_channel
 
 SECRET = "Zq9-SECRET"

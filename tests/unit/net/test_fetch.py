@@ -23,7 +23,8 @@ from packager.net.session import (
     guarded_session,
     make_session,
 )
-from packager.net.urls import content_type_charset, redact
+from packager.net.urls import content_type_charset
+from packager.secrets import redact_url as redact
 from tests.http_fixtures import LocalServer, Route
 
 pytestmark = pytest.mark.servers
