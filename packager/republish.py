@@ -54,11 +54,15 @@ STATUS_EXIT_CODES: dict[str, ExitCode] = {
     "busy": ExitCode.BUSY,
 }
 # A PackagerError's exit code → the status a republish reports for it.
-STATUS_BY_EXIT_CODE: dict[ExitCode, str] = {
-    ExitCode.FEED_INVALID: "invalid-feed",
-    ExitCode.SOURCE_UNREACHABLE: "source-unreachable",
-    ExitCode.BUSY: "busy",
-}
+
+
+def status_of(code: ExitCode) -> str:
+    """The status a failure with exit `code` reports (the inverse of STATUS_EXIT_CODES);
+    "bad-input" for a code no status has."""
+    for status, status_code in STATUS_EXIT_CODES.items():
+        if status_code == code and status_code != ExitCode.OK:
+            return status
+    return "bad-input"
 
 
 @dataclass(frozen=True)
@@ -344,7 +348,7 @@ def _locked_run(job: _Job, host: Host, lock: HostLock) -> RepublishResult:
     try:
         outcome.build = _build(job, lock, live, reuse if job.reuse else None)
     except PackagerError as error:
-        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
+        status = status_of(error.exit_code)
         return outcome(status, f"build failed: {error.message}", error.hint)
     refused = _build_refusal(outcome, outcome.build, job.out_dir)
     if refused is not None:
@@ -385,7 +389,7 @@ def _made_again(job: _Job, host: Host, outcome: _Outcome) -> RepublishResult | N
     except PublishError as error:
         return outcome("host-failed", error.message, error.hint)
     except PackagerError as error:
-        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "bad-input")
+        status = status_of(error.exit_code)
         return outcome(status, f"build failed: {error.message}", error.hint)
     return _build_refusal(outcome, outcome.build, job.out_dir)
 
@@ -509,7 +513,7 @@ def _publish_changes(
             guard=guard,
         )
     except PackagerError as error:
-        status = STATUS_BY_EXIT_CODE.get(error.exit_code, "host-failed")
+        status = status_of(error.exit_code)
         return outcome(status, error.message, error.hint, diff=diff)
     outcome.warnings += published.warnings
     return _published(outcome, diff, published, unchanged=unchanged)

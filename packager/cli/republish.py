@@ -18,6 +18,7 @@ from packager.cli.common import (
     TARGET_OPTION,
     VERIFY_OPTION,
     check_target,
+    config_option,
     fail,
     merged_hosts,
     output_option,
@@ -28,6 +29,7 @@ from packager.cli.progress import progress_display
 from packager.config import CONFIG_NAME
 from packager.errors import ConfigError, ExitCode, PackagerError
 from packager.publish.lock import DEFAULT_LOCK_TTL
+from packager.republish import status_of, write_step_summary
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,7 @@ class RepublishOptions:
 
 
 @click.command()
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The channel config (default: ./channel.toml); its [channel] sources are built.",
-)
+@config_option("The channel config (default: ./channel.toml); its [channel] sources are built.")
 @TARGET_OPTION
 @click.option(
     "--out",
@@ -184,8 +180,7 @@ def republish(
 
 def run_republish(options: RepublishOptions) -> ExitCode:
     from packager.config import load_config
-    from packager.republish import republish as republish_channel
-    from packager.republish import write_step_summary
+    from packager.republish import republish as republish_channel  # looked up per run
 
     try:
         check_target(options.target, options.out_dir)
@@ -227,16 +222,6 @@ def run_republish(options: RepublishOptions) -> ExitCode:
     else:
         click.echo(f"error: {report.indented_lines(result.text(), 0)}", err=True)
     return code
-
-
-def status_of(code: ExitCode) -> str:
-    """The republish status (as in its JSON report) of an error raised before a result existed."""
-    from packager.republish import STATUS_EXIT_CODES
-
-    for status, status_code in STATUS_EXIT_CODES.items():
-        if status_code == code and status_code != ExitCode.OK:
-            return status
-    return "bad-input"
 
 
 def _republish_config(explicit: Path | None) -> Path:

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from packager.cli import main
-from packager.cli.republish import status_of
 from packager.errors import ExitCode
+from packager.republish import status_of
 from tests.builders import BASE_FEED
 from tests.http_fixtures import free_port
 
