@@ -13,7 +13,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def write_json(data: Any, out: TextIO) -> None:
-    """`data` as indented JSON, non-ASCII kept readable, lone surrogates as `\\uXXXX` escapes."""
+    """`data` as indented JSON, non-ASCII kept readable, lone surrogates as escapes (`\\ud800`)."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     out.write(_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n")
 

@@ -214,7 +214,7 @@ def _slug(folder: Path) -> str:
 
 
 def _toml_string(text: str) -> str:
-    # A JSON string is a valid TOML basic string: the same escapes, \uXXXX for control characters.
+    # A JSON string is a valid TOML basic string: the same escapes (`\u0007` for control ones).
     return json.dumps(text, ensure_ascii=False)
 
 
