@@ -4,7 +4,8 @@ trafilatura's fast mode takes the first container that looks like the article bo
 that split the body into several such containers (around an advertisement, a "read more"
 box or a paywall marker) then lose everything after the first: 118 of ~870 words. When the
 text found is short for the page, the other containers of the same kind are read too, and
-then trafilatura's full extraction (fallback extractors, layout tables) is tried.
+then trafilatura's full extraction (fallback extractors, layout tables) is tried. A
+standfirst trafilatura left out (set apart from the body's container) is put back in front.
 
 Amounts of text are counted in characters other than white space, not in words: Chinese and
 Japanese write no spaces between words, so a word count calls a whole article one "word".
@@ -94,7 +95,7 @@ def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
         paragraphs = _with_sibling_containers(tree, paragraphs)
     if _size(paragraphs) < _SHORT_SHARE * page_size:
         paragraphs = _with_fallbacks(tree, base_url, paragraphs)
-    return paragraphs
+    return _with_standfirst(tree, paragraphs)
 
 
 def _with_fallbacks(
@@ -113,6 +114,57 @@ def _with_fallbacks(
     if sum(1 for line in fuller if line in headlines) > 1:
         return paragraphs  # runs on into the next article of an endless page
     return fuller
+
+
+_DESCRIPTION_META = etree.XPath(
+    "//meta[@property='og:description' or @name='og:description' or @name='description' "
+    "or @name='twitter:description' or @property='twitter:description']/@content"
+)
+_STANDFIRST_TAGS = ("p", "div", "h2", "span", "strong", "b", "li", "section", "header")
+_STANDFIRST_LEAD = 20  # characters of the description a standfirst's first text node starts with
+_CUT_MARKS = "…."  # a description cut short ends "…" or "...": compared without them
+_LONGEST = 3  # a standfirst runs at most this many times its (maybe shortened) description
+
+
+def _with_standfirst(tree: lxml_html.HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """`paragraphs` after the article's standfirst (the lead set in bigger type under the
+    headline) when trafilatura dropped it: its container is often classed "teaser" or "intro",
+    or sits in the header beside the headline, outside the body container. The standfirst is
+    found as the page element showing the page's description (meta description, og:description)
+    before the body's first paragraph; a description no element shows is only for search
+    engines and stays out."""
+    if not paragraphs:
+        return paragraphs
+    found_text = _squeezed(" ".join(paragraphs))
+    for description in dict.fromkeys(clean_text(d) for d in _DESCRIPTION_META(tree)):
+        wanted = _squeezed(description.rstrip(_CUT_MARKS))
+        if len(wanted) < _STANDFIRST_LEAD or wanted in found_text:
+            continue
+        element = _showing(tree, wanted, paragraphs[0])
+        if element is not None and not _already_found(element, found_text):
+            return (clean_text(_visible_text(element)), *paragraphs)
+    return paragraphs
+
+
+def _showing(
+    tree: lxml_html.HtmlElement, wanted: str, first_line: str
+) -> lxml_html.HtmlElement | None:
+    """The innermost element that shows `wanted` (squeezed; whole, or the start of a longer
+    text when the description was cut short), if it comes before `first_line` in the page."""
+    lead = wanted[:_STANDFIRST_LEAD]
+    first_key = _squeezed(first_line)
+    for element in tree.iter(*_STANDFIRST_TAGS):
+        own = _squeezed(element.text or "")
+        if element.tag == "p" and first_key and _squeezed(_visible_text(element)) == first_key:
+            return None  # the body begins before any element showing the description
+        if not own or not (own.startswith(lead) or lead.startswith(own)):
+            continue
+        if any(a.tag in _NOT_TEXT_TAGS or a.tag == "head" for a in element.iterancestors()):
+            continue
+        text = _squeezed(_visible_text(element))
+        if text.startswith(wanted) and len(text) <= _LONGEST * len(wanted):
+            return element
+    return None
 
 
 def _lines(text: str | None) -> tuple[str, ...]:
