@@ -16,3 +16,18 @@ def feed_bytes(feed: dict[str, Any]) -> bytes:
 
 def pretty_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def why_not_json(content: bytes, error: Exception) -> str:
+    """Why bytes that should be JSON are not, in the words a user can act on: a server that
+    answers a login, error or captcha page says "an HTML page", not "Expecting value"."""
+    head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        return "the answer is empty"
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "the answer is an HTML page (a login, error or bot-check page?), not JSON"
+    if head.startswith(b"<"):
+        return "the answer is XML or HTML, not JSON"
+    if isinstance(error, UnicodeDecodeError):
+        return f"not UTF-8 ({error.reason} at byte {error.start})"
+    return f"not JSON ({error})"

@@ -13,6 +13,7 @@ from typing import Any
 
 from packager.errors import SourceError
 from packager.ids import stable_id
+from packager.jsonio import why_not_json
 from packager.model import Article, Image, Video
 from packager.sources.html.fragment import fragment_text, read_fragment
 from packager.sources.media import detect_video_type, parse_datetime, parse_duration, resolve_url
@@ -60,7 +61,7 @@ def _load_feed(content: bytes, origin: str) -> dict[str, Any]:
         feed = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SourceError(
-            f"cannot read JSON Feed {origin}: not UTF-8 JSON ({exc})",
+            f"cannot read JSON Feed {origin}: {why_not_json(content, exc)}",
             location=origin,
             hint="a JSON Feed is one UTF-8 JSON object (https://www.jsonfeed.org/version/1.1/)",
         ) from exc

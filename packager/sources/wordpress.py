@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from packager.errors import SourceError
 from packager.ids import stable_id
+from packager.jsonio import why_not_json
 from packager.model import Article, Image
 from packager.sources.html.fragment import fragment_text, read_fragment
 from packager.sources.media import parse_datetime, resolve_url
@@ -73,7 +74,7 @@ def _load(content: bytes, origin: str) -> list[Any]:
         posts = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SourceError(
-            f"cannot read WordPress posts {origin}: not UTF-8 JSON ({exc})",
+            f"cannot read WordPress posts {origin}: {why_not_json(content, exc)}",
             location=origin,
             hint="check the URL answers JSON: https://SITE/wp-json/wp/v2/posts?_embed",
         ) from exc

@@ -224,6 +224,19 @@ def test_wordpress_api_errors_are_clear(server: LocalServer, tmp_path: Path) -> 
     assert "rest_no_route" in errors[0].message and errors[0].hint
 
 
+def test_wordpress_login_page_instead_of_posts_is_named(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    # A security plugin or a private site answers the API route with its login page.
+    server.routes["/wp-json/wp/v2/posts?_embed=1&page=1"] = Route(
+        b"<!DOCTYPE html>\n<html><head><title>Log In</title></head><body><form></form></body></html>"
+    )
+    articles, errors = read([server.url("/wp-json/wp/v2/posts")], tmp_path)
+    assert articles == []
+    assert "an HTML page" in errors[0].message and "login" in errors[0].message
+    assert "Expecting value" not in errors[0].message
+
+
 # -- JSON Feed ---------------------------------------------------------------------------------
 
 
@@ -263,7 +276,10 @@ def test_json_feed_items_are_articles_without_fetching_pages(newsroom, tmp_path)
     [
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": {}}', "`items`"),
         (b'{"version": "2", "items": []}', "`version`"),
-        (b"\xff\xfe{", "not UTF-8 JSON"),
+        (b"\xff\xfe{", "not UTF-8"),
+        (b"", "empty"),
+        (b"  <!doctype html><html><body>Bot check</body></html>", "an HTML page"),
+        (b'{"version": ', "not JSON"),
     ],
 )
 def test_broken_json_feeds_are_clear_errors(content: bytes, why: str) -> None:
