@@ -21,7 +21,12 @@ from packager.model import Article
 from packager.outputs import CachedArticle
 from packager.secrets import redact_url
 from packager.sources import ReadOptions
-from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
+from packager.sources.bundle import (
+    ARTICLE_KIND_BY_NAME,
+    bundle_folders,
+    read_bundle,
+    refuse_linked_bundle,
+)
 from packager.sources.remote import read_remote
 from packager.video import RenderOptions, speech_engine_key
 
@@ -172,7 +177,12 @@ class _Collector:
         folders = bundle_folders(Path(source))
         bundles = []
         for done, folder in enumerate(folders, start=1):
-            bundle = self._open_bundle(folder)
+            try:
+                refuse_linked_bundle(folder, Path(source))
+            except SourceError as error:
+                bundle = _Bundle(None, found=error)
+            else:
+                bundle = self._open_bundle(folder)
             if self.started < self.lookahead and isinstance(bundle.found, Article):
                 self._start(bundle)  # the pool starts while the rest is read
                 self.started += 1

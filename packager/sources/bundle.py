@@ -95,14 +95,19 @@ def read_articles(
     ConfigError for a bad boilerplate pattern; everything else is yielded.
     """
     compile_boilerplate(tuple(options.boilerplate_patterns))  # a bad pattern fails before any work
-    folders = [folder for source in sources for folder in bundle_folders(Path(source))]
+    folders = [
+        (folder, Path(source)) for source in sources for folder in bundle_folders(Path(source))
+    ]
     return _read_folders(folders, options)
 
 
-def _read_folders(folders: list[Path], options: ReadOptions) -> Iterator[Article | SourceError]:
+def _read_folders(
+    folders: list[tuple[Path, Path]], options: ReadOptions
+) -> Iterator[Article | SourceError]:
     origin_by_id: dict[str, str] = {}
-    for folder in folders:
+    for folder, source in folders:
         try:
+            refuse_linked_bundle(folder, source)
             article = read_bundle(folder, options)
         except SourceError as error:
             yield error
@@ -154,6 +159,22 @@ def bundle_folders(source: Path) -> list[Path]:
             "article.json); for a channel, put one such folder per article inside it",
         )
     return folders
+
+
+def refuse_linked_bundle(folder: Path, source: Path) -> None:
+    """Raise SourceError for a bundle folder of SOURCE that links out of it.
+
+    Bundles never read files from outside themselves, and a SOURCE folder's bundles never
+    from outside it: a symbolic link in a shared article folder must not publish whatever it
+    points at. A folder given as a SOURCE itself is read wherever it is.
+    """
+    if folder == source or inside_bundle(folder, source):
+        return
+    raise SourceError(
+        f"refused bundle: {folder} — it links to {folder.resolve()}, outside {source}",
+        location=str(folder),
+        hint=f"copy the bundle into {source}, or give it as a SOURCE of its own",
+    )
 
 
 def read_bundle(folder: Path, options: ReadOptions) -> Article:

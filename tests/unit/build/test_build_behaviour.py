@@ -82,6 +82,23 @@ def test_broken_bundle_is_skipped_with_its_reason(tmp_path: Path, config: Channe
     assert "no usable image" in reasons["broken"] and "corrupt" in reasons["broken"]
 
 
+def test_bundle_linked_from_outside_the_source_is_skipped(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    root = tmp_path / "articles"
+    make_bundle(root, "good", article("Good story", 3), video=True)
+    private = make_bundle(tmp_path / "private", "draft", article("Embargoed story", 4), video=True)
+    (root / "linked").symlink_to(private, target_is_directory=True)
+    result = build_feed([root], tmp_path / "out", config, now=NOW)
+    assert result.item_counts == {"shortFormVideos": 1}
+    [skipped] = result.skipped
+    assert "refused bundle" in skipped.reason and "outside" in skipped.reason
+    assert "Embargoed" not in (tmp_path / "out" / "feed.json").read_text()
+    # Given as a SOURCE of its own, the same folder is read.
+    both = build_feed([root, private], tmp_path / "out2", config, now=NOW)
+    assert both.item_counts == {"shortFormVideos": 2}
+
+
 def test_invalid_feed_is_not_written_and_the_old_one_stays(
     tmp_path: Path, articles: Path, config: ChannelConfig
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from packager.errors import SourceError
-from packager.sources import ReadOptions, read_bundle
+from packager.sources import ReadOptions, read_articles, read_bundle
 from tests.builders import solid_photo as make_photo
 
 VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
@@ -87,3 +87,18 @@ def test_caption_files_must_be_webvtt_or_srt(
     article = read_bundle(bundle, ReadOptions())
     assert sorted(Path(c.location).name for c in article.captions) == ["good.srt", "good.vtt"]
     assert any(name in w and why in w for w in article.warnings)
+
+
+def test_bundle_folder_linked_out_of_the_source_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "channel"
+    source.mkdir()
+    inside = _bundle(source)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = _bundle(elsewhere)
+    (source / "zz-link").symlink_to(outside, target_is_directory=True)
+    (source / "aa-inner-link").symlink_to(inside, target_is_directory=True)  # inside: read
+    found = list(read_articles([source], ReadOptions()))
+    [refused] = [item for item in found if isinstance(item, SourceError)]
+    assert "zz-link" in refused.message and "outside" in refused.message and refused.hint
+    assert len(found) == 3  # the inner link and the bundle itself are read
