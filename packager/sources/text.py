@@ -525,6 +525,10 @@ def parse_text_article(
     front, lines, _ = split_front_matter(text, origin)
     blocks = blocks_of(lines)
     section_path: tuple[str, ...] = ()
+    # A breadcrumb typed straight above the headline, without the blank line between them,
+    # is its own block all the same: otherwise "News / World" would become the headline.
+    if blocks and len(blocks[0]) > 1 and looks_like_breadcrumb(blocks[0][0]):
+        blocks[0:1] = [blocks[0][:1], blocks[0][1:]]
     # A breadcrumb is the first line when it looks like one and a headline follows it: a
     # "headline" ending like a sentence means the first line was the headline after all
     # ("Iran / US talks resume" above a body paragraph).

@@ -263,6 +263,34 @@ def test_slashed_headline_above_a_paragraph_is_a_headline_not_a_breadcrumb(tmp_p
     assert article.body == ("The talks resumed in Vienna, officials said.",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "News / World\nThe real headline here\n\nBody paragraph one.\n",
+        "---\ndate: 2024-01-02T10:00:00Z\n---\nNews / World\nThe real headline here\n\n"
+        "Body paragraph one.\n",
+    ],
+    ids=["plain", "after-front-matter"],
+)
+def test_breadcrumb_typed_straight_above_the_headline(tmp_path: Path, text: str) -> None:
+    article = read_bundle(write_bundle(tmp_path, "tight-crumb", text), ReadOptions())
+    assert article.title == "The real headline here"
+    assert article.section_path == ("News", "World")
+    assert article.body == ("Body paragraph one.",)
+
+
+def test_slashed_headline_typed_straight_above_a_paragraph(tmp_path: Path) -> None:
+    bundle = write_bundle(
+        tmp_path,
+        "slash-tight",
+        "Iran / US talks resume\nThe talks resumed in Vienna, officials said.\n",
+    )
+    article = read_bundle(bundle, ReadOptions())
+    assert article.title == "Iran / US talks resume"
+    assert article.section_path == ()
+    assert article.body == ("The talks resumed in Vienna, officials said.",)
+
+
 def test_bad_read_options_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="bad default language 'English'"):
         ReadOptions(default_language="English")
