@@ -28,13 +28,13 @@ SHARED_FLOORS = {"title": 0.85, "date": 0.97, "lead_image": 0.94, "captions": 0.
 # Fundus pages (161 since the second round), per part: tuned (78) title 92.3 %, date 100 %,
 # lead photo 90.8 %, captions 82.2 %, body F1 95.8 % (trafilatura 95.2 %); untouched (83)
 # title 86.7 % (trafilatura 88.0 %), date 98.8 %, lead photo 90.1 %, captions 86.1 %, body F1
-# 94.42 % (trafilatura 94.49 %).
+# 94.76 % (trafilatura 94.49 %) since the standfirst rule.
 FUNDUS_FLOORS = {
     "tuned": {"title": 0.92, "date": 0.99, "lead_photo": 0.90, "captions": 0.82},
     "untouched": {"title": 0.86, "date": 0.98, "lead_photo": 0.90, "captions": 0.86},
 }
-# How far under trafilatura's body F1 a part may be (the untouched part is 0.07 points under).
-BODY_F1_MARGIN = {"tuned": 0.0, "untouched": 0.002}
+# How far under trafilatura's body F1 a part may be: neither part may fall under it.
+BODY_F1_MARGIN = {"tuned": 0.0, "untouched": 0.0}
 MAX_SECONDS_PER_PAGE = 1.0
 
 
