@@ -112,9 +112,14 @@ def validate(
 
 def run_validate(options: ValidateOptions) -> ExitCode:
     from packager.validate import ValidationResult, validate_feed
-    from packager.validate.assets import AssetOptions
 
-    asset_options = AssetOptions(timeout=options.asset_timeout, per_host=options.asset_concurrency)
+    asset_options = None
+    if options.check_assets:  # the asset checker and its HTTP stack load only when they run
+        from packager.validate.assets import AssetOptions
+
+        asset_options = AssetOptions(
+            timeout=options.asset_timeout, per_host=options.asset_concurrency
+        )
     results: list[ValidationResult] = []
     failures: list[dict[str, str]] = []
     code = ExitCode.OK
@@ -144,9 +149,10 @@ def run_validate(options: ValidateOptions) -> ExitCode:
                 errors_only=options.errors_only,
                 strict=options.strict,
             )
-        elif options.output == "github":
-            for problem in result.problems:
-                click.echo(report.github_annotation(problem, origin=result.origin))
+        elif options.output == "github" and result.problems:
+            # One write for thousands of annotations (click.echo flushes after each).
+            lines = [report.github_annotation(p, origin=result.origin) for p in result.problems]
+            click.echo("\n".join(lines))
     if options.output == "json":
         data = {"valid": code == ExitCode.OK, "feeds": [r.as_dict() for r in results] + failures}
         if code != ExitCode.OK:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import click
 
 from packager import __version__
@@ -36,6 +34,8 @@ def version_lines() -> list[str]:
 
 
 def _first_line(command: list[str]) -> str:
+    import subprocess  # only for --version: not at every start of the command line
+
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
