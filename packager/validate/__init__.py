@@ -264,17 +264,24 @@ def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     before /movies/10), then by rule and message."""
     # Each pointer part becomes a string that compares the right way - a number as its length
     # then its digits, below any text - so sorting thousands of problems compares plain strings.
-    # The parts repeat (array names, keys, indexes): each is written once per sort.
-    written: dict[str, str] = {}
+    # Pointers share their parents (an item's fields, an array's items): each pointer's key is
+    # its parent's key and its last part, and every key is written once per sort.
+    written: dict[str, str] = {"": ""}
 
-    def part_key(part: str) -> str:
-        key = written.get(part)
-        if key is None:
-            key = written[part] = f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+    def pointer_key(pointer: str) -> str:
+        key = written.get(pointer)
+        unwritten: list[str] = []
+        while key is None:  # up to the nearest written parent (a loop: feeds nest deeply)
+            unwritten.append(pointer)
+            pointer = pointer.rpartition("/")[0]
+            key = written.get(pointer)
+        for pointer in reversed(unwritten):
+            part = pointer.rpartition("/")[2]
+            tail = f"\x01{len(part):03d}{part}" if part.isdigit() else f"\x02{part}"
+            key = written[pointer] = f"{key}\x00{tail}"
         return key
 
     def key(problem: Problem) -> tuple[str, str, str]:
-        pointer = "\x00".join(map(part_key, problem.pointer.split("/")))
-        return (pointer, problem.rule, problem.message)
+        return (pointer_key(problem.pointer), problem.rule, problem.message)
 
     return tuple(sorted(set(problems), key=key))

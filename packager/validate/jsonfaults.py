@@ -6,9 +6,9 @@ is reported as a `Problem` at its JSON Pointer, and the document is repaired (a 
 number becomes a finite stand-in, so its key is still there and its own error is the one
 reported at its place; lone surrogates become U+FFFD) so that the rest of validation can run.
 
-The checks cost almost nothing on a clean feed: duplicates are detected by comparing the colons
-of the text with those of the parsed document written back out (a dropped key loses its colon),
-and only a mismatch re-parses the text with an `object_pairs_hook` to find where they are.
+The checks cost almost nothing on a clean feed: the parse builds each object from its pairs
+(`object_pairs_hook`) and notes when an object has fewer keys than pairs, and only then is the
+text parsed again to find where the duplicates are.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from packager.model import Problem, Severity
@@ -33,8 +33,6 @@ _INVISIBLE_RAW = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _INVISIBLE_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-# An escaped colon (\u003a) makes the colon count of the text differ from the parsed one.
-_ESCAPED_COLON = re.compile(r"\\u003[aA]")
 
 
 # What a NaN, Infinity or overflowing number is read as: finite, and beyond every bound the
@@ -58,14 +56,17 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def find_faults(text: str, data: Any, saw_non_finite: bool) -> tuple[Any, list[Problem]]:
+def find_faults(
+    text: str, data: Any, *, saw_non_finite: bool, saw_duplicates: bool
+) -> tuple[Any, list[Problem]]:
     """Problems the plain parse of `text` into `data` hid, and `data` repaired.
 
     `saw_non_finite` says whether the parser met NaN, Infinity, -Infinity or a number too
-    large for a double (see `parse_float`).
+    large for a double (see `parse_float`), `saw_duplicates` whether an object wrote a key
+    more than once (see `noting_duplicates`).
     """
     problems: list[Problem] = []
-    if _has_duplicates(text, data):
+    if saw_duplicates:
         problems.extend(_duplicate_problems(text))
     if saw_non_finite:
         data = _repair(data, (), problems, _non_finite)
@@ -76,41 +77,17 @@ def find_faults(text: str, data: Any, saw_non_finite: bool) -> tuple[Any, list[P
     return data, problems
 
 
-def _has_duplicates(text: str, data: Any) -> bool:
-    """Whether some object of `text` repeats a key: every key of the text is followed by a
-    colon, so the text has more colons than the parsed document written back out exactly when
-    a key was dropped. Written item by item, so no second copy of a large feed is made."""
-    if _ESCAPED_COLON.search(text):
-        return True  # the counts cannot be compared; let the exact parse decide
-    try:
-        written = _colons(data)
-    except ValueError:
-        return True
-    return written != text.count(":")
+def noting_duplicates(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """An `object_pairs_hook` that builds each object as the plain parse does (the last of
+    duplicate keys wins) and notes in `seen` that an object wrote some key more than once."""
 
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen.append(True)
+        return result
 
-def _colons(data: Any) -> int:
-    """The colons of `data` written as JSON: one per key, plus those inside strings. The root's
-    lists (the feed's item arrays) are written a slice at a time, never as a second copy of
-    the whole feed; everything deeper is written by the C encoder in one call."""
-    if isinstance(data, dict):
-        return sum(1 + key.count(":") + _list_colons(value) for key, value in data.items())
-    return _list_colons(data)
-
-
-def _list_colons(value: Any) -> int:
-    if not isinstance(value, list):
-        return _written_colons(value)
-    slices = range(0, len(value), _SLICE)
-    return sum(_written_colons(value[start : start + _SLICE]) for start in slices)
-
-
-_SLICE = 500  # list entries written per encoder call
-_ENCODER = json.JSONEncoder(check_circular=False, separators=(",", ":"))
-
-
-def _written_colons(value: Any) -> int:
-    return _ENCODER.encode(value).count(":")
+    return build
 
 
 MAX_INT_DIGITS = 4000  # below Python's int/str conversion limit (4,300 digits)

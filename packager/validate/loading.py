@@ -12,7 +12,12 @@ from typing import Any, BinaryIO
 from packager.errors import InputError
 from packager.model import Problem
 from packager.secrets import redact_url
-from packager.validate.jsonfaults import find_faults, parse_float, parse_int
+from packager.validate.jsonfaults import (
+    find_faults,
+    noting_duplicates,
+    parse_float,
+    parse_int,
+)
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 100 * MIB
@@ -92,9 +97,12 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             hint="packager validate reads Roku Direct Publisher JSON feeds",
         )
     non_finite: list[str] = []
+    duplicates: list[bool] = []
     try:
-        data = _loads(text, non_finite)
-        data, problems = find_faults(text, data, bool(non_finite))
+        data = _loads(text, non_finite, duplicates)
+        data, problems = find_faults(
+            text, data, saw_non_finite=bool(non_finite), saw_duplicates=bool(duplicates)
+        )
     except json.JSONDecodeError as exc:
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]
@@ -123,9 +131,11 @@ def starts_with_markup(text: str) -> bool:
 _LEADING_SPACE = re.compile(r"\s+")  # the characters str.strip() removes (str.isspace)
 
 
-def _loads(text: str, non_finite: list[str]) -> Any:
-    """`json.loads`, noting in `non_finite` every NaN, Infinity and overflowing number."""
+def _loads(text: str, non_finite: list[str], duplicates: list[bool]) -> Any:
+    """`json.loads`, noting in `non_finite` every NaN, Infinity and overflowing number, and
+    in `duplicates` that some object repeats a key."""
     hooks: dict[str, Any] = {
+        "object_pairs_hook": noting_duplicates(duplicates),
         "parse_constant": lambda name: _note_constant(name, non_finite),
         "parse_float": lambda literal: parse_float(literal, non_finite),
     }
