@@ -166,8 +166,11 @@ def refuse_linked_bundle(folder: Path, source: Path) -> None:
 
     Bundles never read files from outside themselves, and a SOURCE folder's bundles never
     from outside it: a symbolic link in a shared article folder must not publish whatever it
-    points at. A folder given as a SOURCE itself is read wherever it is.
+    points at. A folder given as a SOURCE itself, or the folder of an article file given as
+    one, is read wherever it is.
     """
+    if source.is_file():
+        source = source.parent
     if folder == source or inside_bundle(folder, source):
         return
     raise SourceError(
