@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import hashlib
 import io
@@ -17,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageFilter, ImageOps, UnidentifiedImageError
 
 from packager.errors import ConfigError, ImageError
+from packager.filekinds import looks_like
 from packager.files import write_atomic
 
 # Bump when a change to this module changes the pixels written for the same input and settings:
@@ -315,50 +315,6 @@ def _read_source(source: Path | bytes, origin: str) -> bytes:
             hint="re-export or re-download the picture",
         )
     return data
-
-
-# Leading bytes of files that are not pictures Pillow reads here, and what to call them.
-_KINDS_BY_MAGIC = (
-    (b"%PDF", "a PDF document"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\x00\x00\x01\x00", "an icon (ICO)"),
-)
-
-
-def looks_like(data: bytes) -> str:
-    """What kind of file `data` seems to be, in words. Never any of its bytes: a path in a
-    config or an article could name a file of secrets (/proc/self/environ), and messages end
-    up in CI logs."""
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<head" in head:
-        return "an HTML page"
-    if b"<svg" in head:
-        return "an SVG drawing (convert it to PNG)"
-    if head.startswith(b"<?xml"):
-        return "an XML document"
-    if data[4:8] == b"ftyp":
-        brand = data[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
-            return "a HEIC photo"
-        if brand in (b"avif", b"avis"):
-            return "an AVIF image"
-        return "an MP4 or QuickTime video"
-    for magic, kind in _KINDS_BY_MAGIC:
-        if data.startswith(magic):
-            return kind
-    try:  # incremental: a character cut at the 4096th byte is not an error
-        text = codecs.getincrementaldecoder("utf-8")().decode(data[:4096])
-    except UnicodeDecodeError:
-        return "an unknown binary format"
-    if text.lstrip().startswith(("{", "[")):
-        return "JSON text"
-    if all(c.isprintable() or c in "\t\r\n\x00" for c in text):
-        return "text"
-    return "an unknown binary format"
 
 
 def _open_checked(data: bytes, origin: str) -> Image.Image:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from packager.filekinds import looks_like
+
 
 def feed_bytes(feed: dict[str, Any]) -> bytes:
     """The feed as compact UTF-8 JSON; keys keep the order the mapping wrote them in.
@@ -29,5 +31,8 @@ def why_not_json(content: bytes, error: Exception) -> str:
     if head.startswith(b"<"):
         return "the answer is XML or HTML, not JSON"
     if isinstance(error, UnicodeDecodeError):
-        return f"not UTF-8 ({error.reason} at byte {error.start})"
+        kind = looks_like(content)
+        if kind in ("text", "JSON text", "an unknown binary format"):
+            return f"not UTF-8 ({error.reason} at byte {error.start})"
+        return f"the answer is {kind}, not UTF-8 JSON"
     return f"not JSON ({error})"

@@ -20,6 +20,7 @@ from packager.spec import CONTENT_ARRAYS
 from packager.validate.loading import (
     DEFAULT_TIMEOUT,
     FeedDocument,
+    decode_feed,
     parse_feed_text,
     read_feed_bytes,
 )
@@ -112,14 +113,7 @@ def load_source(
         origin, raw = redact_url(source), _fetch_feed(source, timeout, allow_hosts)
     else:
         origin, raw = read_feed_bytes(path, max_bytes=MAX_FEED_BYTES, timeout=timeout)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"cannot preview {origin}: it is not UTF-8 text (undecodable byte at {exc.start})",
-            location=origin,
-            hint="save the feed as UTF-8 (Roku reads a feed as UTF-8 JSON), e.g. iconv -t UTF-8",
-        ) from exc
+    text = decode_feed(origin, raw)
     _refuse_markup(origin, text)
     document = parse_feed_text(origin, text, len(raw))
     check_is_feed(document)

@@ -76,14 +76,62 @@ def parse_feed(origin: str, raw: bytes) -> FeedDocument:
 
 
 def decode_feed(origin: str, raw: bytes) -> str:
+    """`raw` as text; an InputError that says what the bytes are when they are not UTF-8."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{origin} is not UTF-8 text: undecodable byte at offset {exc.start}",
-            location=origin,
-            hint="save the feed as UTF-8 JSON",
-        ) from exc
+        raise not_utf8_error(origin, raw, exc) from exc
+
+
+# What to do about a feed that is a file of another kind (see filekinds.looks_like).
+_FIXES_BY_KIND = {
+    "a gzip archive": "decompress it (gunzip); a server may compress the feed only in transit "
+    "(Content-Encoding: gzip), which every client undoes",
+    "a ZIP archive": "unzip it and give the feed file inside",
+    "UTF-16 text": "save the feed as UTF-8 (Roku reads feeds as UTF-8 only)",
+    "UTF-32 text": "save the feed as UTF-8 (Roku reads feeds as UTF-8 only)",
+}
+
+
+_UTF16_SAMPLE = 4096
+
+
+def _as_utf16_error(origin: str, text: str) -> InputError | None:
+    from packager.filekinds import looks_like
+
+    kind = looks_like(text[:_UTF16_SAMPLE].encode("utf-8", "replace"))
+    if kind not in _FIXES_BY_KIND:
+        return None
+    return InputError(
+        f"{origin} is {kind}, not a JSON feed", location=origin, hint=_FIXES_BY_KIND[kind]
+    )
+
+
+def not_utf8_error(origin: str, raw: bytes, error: UnicodeDecodeError) -> InputError:
+    """The error for a feed whose bytes are not UTF-8: what they look like, and where the first
+    byte that is not UTF-8 is (line and column, never the byte itself: see filekinds)."""
+    from packager.filekinds import looks_like
+
+    kind = looks_like(raw)
+    fix = _FIXES_BY_KIND.get(kind)
+    if fix is not None:
+        return InputError(f"{origin} is {kind}, not a JSON feed", location=origin, hint=fix)
+    line = raw.count(b"\n", 0, error.start) + 1
+    column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+    if kind == "an unknown binary format":
+        hint = "give the feed's JSON file: this one is not text"
+    else:  # text in another encoding, or UTF-8 with a broken byte further on
+        hint = (
+            "save the feed as UTF-8 (in an editor: save with encoding UTF-8; with iconv: "
+            "iconv -f WINDOWS-1252 -t UTF-8 feed.json)"
+        )
+    described = "" if kind in ("text", "JSON text") else f" (it looks like {kind})"
+    return InputError(
+        f"{origin} is not UTF-8 text: line {line}, byte {column} of the line is not "
+        f"UTF-8{described}",
+        location=f"{origin}:{line}:{column}",
+        hint=hint,
+    )
 
 
 def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
@@ -104,6 +152,10 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             text, data, saw_non_finite=bool(non_finite), saw_duplicates=bool(duplicates)
         )
     except json.JSONDecodeError as exc:
+        if "\x00" in text[:_UTF16_SAMPLE]:  # NULs are UTF-8 too: UTF-16 without its mark
+            utf16 = _as_utf16_error(origin, text)
+            if utf16 is not None:
+                raise utf16 from exc
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]
         raise InputError(

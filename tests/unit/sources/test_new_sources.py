@@ -276,7 +276,9 @@ def test_json_feed_items_are_articles_without_fetching_pages(newsroom, tmp_path)
     [
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": {}}', "`items`"),
         (b'{"version": "2", "items": []}', "`version`"),
-        (b"\xff\xfe{", "not UTF-8"),
+        (b"\xff\xfe{", "UTF-16 text, not UTF-8"),
+        (b"\x1f\x8b\x08\x00" + bytes(range(200)), "a gzip archive, not UTF-8 JSON"),
+        (b'{"title": "caf\xe9"}', "not UTF-8"),
         (b"", "empty"),
         (b"  <!doctype html><html><body>Bot check</body></html>", "an HTML page"),
         (b'{"version": ', "not JSON"),

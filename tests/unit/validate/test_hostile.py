@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ def test_deeply_nested_object_inside_a_valid_shape_is_a_problem_not_a_crash() ->
     ("content", "expected"),
     [
         (b"", "is empty"),
-        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"\xff\xfe\x00garbage", "is UTF-16 text, not a JSON feed"),
         (b'{"providerName": "x",\n "language": }', "line 2 column"),
         (b"<!DOCTYPE html><html><body><p>a page</body></html>", "XML or HTML"),
         (b"\x89PNG\r\n\x1a\n", "not UTF-8"),
@@ -100,3 +101,29 @@ def test_url_that_times_out_is_a_clear_error(silent_server: str) -> None:
 def test_only_http_urls_are_fetched() -> None:
     with pytest.raises(InputError):
         validate_feed("file:///etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "hint"),
+    [
+        (gzip.compress(b'{"providerName": "x"}'), "is a gzip archive, not a JSON feed", "gunzip"),
+        ('{"providerName": "x"}'.encode("utf-16"), "is UTF-16 text", "save the feed as UTF-8"),
+        ('{"providerName": "x"}'.encode("utf-16-le"), "is UTF-16 text", "save the feed as UTF-8"),
+        (
+            '{"providerName": "x",\n  "language": "fr", "title": "Télé"}'.encode("cp1252"),
+            "line 2, byte 32 of the line is not UTF-8 (it looks like text in an 8-bit encoding",
+            "iconv -f WINDOWS-1252 -t UTF-8",
+        ),
+        (b'{"a": 1}' + bytes(range(128, 256)) * 3, "line 1, byte 9", "this one is not text"),
+    ],
+    ids=["gzip", "utf-16", "utf-16-no-mark", "windows-1252", "binary"],
+)
+def test_a_feed_in_another_encoding_or_format_says_what_it_is(
+    tmp_path: Path, content: bytes, message: str, hint: str
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        validate_feed(feed)
+    assert message in caught.value.message
+    assert hint in caught.value.hint
