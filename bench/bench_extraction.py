@@ -1,11 +1,12 @@
 """Score packager's page extraction against extraction corpora, next to trafilatura.
 
 Usage: python bench/bench_extraction.py [CORPUS_DIR ...]
-  (default: ../shared/extraction-corpus and tests/extraction-corpus-fundus)
+  (default: ../shared/extraction-corpus, tests/extraction-corpus-fundus and
+  tests/extraction-corpus-more)
 
 Pages are reported in two parts: "tuned" (pages the heuristics were developed on: the shared
-corpus and the Fundus pages marked "tuned") and "untouched" (Fundus pages marked "untouched",
-never looked at while tuning), so overfitting shows as a gap between the two.
+corpus and the pages marked "tuned") and "untouched" (pages marked "untouched", never looked
+at while tuning), so overfitting shows as a gap between the two.
 
 Fields: title, publication date (by calendar day), lead image (URL without scheme and query),
 caption recall (on pages whose ground truth annotates captions) and body token F1. The
@@ -37,6 +38,8 @@ from packager.sources.html import decode_html, extract_html_article, same_title,
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "extraction-corpus"
 FUNDUS_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "extraction-corpus-fundus"
+# naeb and readability pages beyond the shared corpus (bench/make_title_corpus.py).
+MORE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "extraction-corpus-more"
 # Text decoded with the wrong charset: UTF-8 read as Latin-1/Windows-1252 ("fÃ¼r", "â€™"),
 # and bytes no charset could read (U+FFFD).
 MOJIBAKE = re.compile(
@@ -118,10 +121,8 @@ def load_truths(corpus: Path) -> list[Truth]:
         html_path = corpus / page["html"]
         source = page["source"]
         url = page.get("url") or data.get("url") or data.get("link") or ""
-        part = page.get("part", "tuned")
         if source == "fundus":
-            truth = _fundus_truth(page["id"], html_path, url, data["ground_truth"])
-            truths.append(dataclasses.replace(truth, part=part))
+            truths.append(_fundus_truth(page["id"], html_path, url, data["ground_truth"]))
         elif source == "zyte-aeb":
             truths.append(Truth(page["id"], html_path, url, body=data.get("articleBody", "")))
         elif source == "naeb":
@@ -136,10 +137,14 @@ def load_truths(corpus: Path) -> list[Truth]:
                 )
             )
         elif source == "readability":
-            expected = html_path.with_name(html_path.stem + ".expected.html")
+            expected = (
+                corpus / page["expected_html"]
+                if "expected_html" in page
+                else html_path.with_name(html_path.stem + ".expected.html")
+            )
             body = ""
             if expected.is_file():
-                body = lxml_html.fromstring(expected.read_bytes()).text_content()
+                body = lxml_html.fromstring(page_bytes(expected)).text_content()
             truths.append(
                 Truth(
                     page["id"],
@@ -150,7 +155,11 @@ def load_truths(corpus: Path) -> list[Truth]:
                     body=body,
                 )
             )
-    return truths
+    # Each page's part as the manifest gives it (pages without one are tuned).
+    parts = [page.get("part", "tuned") for page in manifest["pages"]]
+    return [
+        dataclasses.replace(truth, part=part) for truth, part in zip(truths, parts, strict=True)
+    ]
 
 
 def _fundus_truth(page_id: str, html_path: Path, url: str, gt: dict) -> Truth:
@@ -443,7 +452,7 @@ def table(results: dict[str, Scores]) -> str:
 
 def main(argv: Sequence[str]) -> int:
     corpora = [Path(arg) for arg in argv] or [
-        c for c in (DEFAULT_CORPUS, FUNDUS_CORPUS) if (c / "manifest.json").is_file()
+        c for c in (DEFAULT_CORPUS, FUNDUS_CORPUS, MORE_CORPUS) if (c / "manifest.json").is_file()
     ]
     truths = [truth for corpus in corpora for truth in load_truths(corpus)]
     print(f"{len(truths)} pages from {', '.join(str(c) for c in corpora)}")

@@ -46,9 +46,12 @@ def published_date(
         parsed = parse_datetime(ld_text(candidate))
         if parsed is not None:
             return parsed
+    # htmldate's fast mode: its extensive search hands stray text ("Jane DoePublished: March
+    # 12, 20") to dateparser, whose first use compiles ~200 locales (1.5-4 s), and on 421
+    # corpus pages it found no date the fast mode missed.
     found = htmldate.find_date(
         tree,
-        extensive_search=True,
+        extensive_search=False,
         original_date=True,
         outputformat="%Y-%m-%dT%H:%M:%S",
         url=base_url or None,

@@ -93,9 +93,10 @@ def read_metadata(tree: lxml_html.HtmlElement, origin: str) -> PageMetadata:
             if types & _WEBPAGE_TYPES:
                 metadata.jsonld_pages.append(node)
     for element in xmlparse.XP_META(tree):
-        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
-        key = key.strip().lower()
-        if key:
+        keys = element.get("property") or element.get("name") or element.get("itemprop") or ""
+        # RDFa's `property` and microdata's `itemprop` may name several terms at once:
+        # <meta property="og:title twitter:title" content="...">.
+        for key in dict.fromkeys(keys.lower().split()):
             metadata.meta.setdefault(key, []).append(element.get("content") or "")
     return metadata
 

@@ -38,7 +38,15 @@ def page_title_sources(tree: lxml_html.HtmlElement, metadata: PageMetadata) -> d
         "jsonld-name": ld_text(metadata.article_value("name")),
         "og:title": metadata.first_meta("og:title"),
         "twitter:title": metadata.first_meta("twitter:title"),
-        "meta-title": metadata.first_meta("title", "dc.title", "sailthru.title", "parsely-title"),
+        "meta-title": metadata.first_meta(
+            "title",
+            "dc.title",
+            "dc:title",
+            "dcterms.title",
+            "dcterms:title",
+            "sailthru.title",
+            "parsely-title",
+        ),
         "h1": "",
         "<title>": _strip_site_name(
             page_text(title_elements[0].text_content()) if title_elements else "", site_name

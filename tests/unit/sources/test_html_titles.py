@@ -54,3 +54,27 @@ def test_a_rewritten_sharing_title_does_not_replace_a_confirmed_headline() -> No
         b"<title>Flut-Ausschuss: Was jetzt passiert", b"<title>Zwei R\xc3\xbccktritte im Ausschuss"
     )
     assert title_of(page) == "Zwei Rücktritte im Ausschuss"
+
+
+def _head_only(metas: str, h1: str = "Site logo") -> bytes:
+    return (
+        f"<html><head><title>Page | Site</title>{metas}</head>"
+        f"<body><header><h1>{h1}</h1></header><article>{BODY}</article></body></html>"
+    ).encode()
+
+
+def test_a_meta_naming_several_rdfa_terms_counts_for_each() -> None:
+    metas = "<meta property='og:title twitter:title' content='Flood inquiry: two resign'>"
+    assert title_of(_head_only(metas)) == "Flood inquiry: two resign"
+
+
+def test_a_dublin_core_title_confirms_the_headline() -> None:
+    # The <h1> alone is no proof (it may be a logo); a Dublin Core title agreeing with it is.
+    metas = "<meta property='dc:title' content='Flood inquiry: two resign'>"
+    assert title_of(_head_only(metas, h1="Flood inquiry: two resign")) == (
+        "Flood inquiry: two resign"
+    )
+    metas = "<meta name='DCTERMS.title' content='Flood inquiry: two resign'>"
+    assert title_of(_head_only(metas, h1="Flood inquiry: two resign")) == (
+        "Flood inquiry: two resign"
+    )
