@@ -114,6 +114,33 @@ def parse_html(content: bytes | str, *, origin: str) -> lxml_html.HtmlElement:
     return root
 
 
+def cut_after(root: etree._Element, limit: int) -> bool:
+    """Remove every element after the first `limit` of `root` (in document order); whether
+    any was removed. Extraction libraries take time that grows faster than the page (a page of
+    150,000 paragraphs takes trafilatura minutes): a hostile page is read up to a bound."""
+    last = None
+    for count, element in enumerate(root.iter(), start=1):
+        if count == limit:
+            last = element
+            break
+    if last is None:
+        return False
+    cut = False
+    for child in list(last):  # the last element kept keeps its own text, not its children
+        last.remove(child)
+        cut = True
+    node = last
+    while node is not None and node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        for later in list(node.itersiblings()):
+            parent.remove(later)
+            cut = True
+        node = parent
+    return cut
+
+
 # Compiled once; evaluated on parsed HTML pages.
 XP_JSONLD = etree.XPath(
     "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"

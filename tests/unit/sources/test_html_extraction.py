@@ -484,3 +484,38 @@ def test_extraction_never_loads_the_slow_date_parser() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["Flood", "report", "|", "False"]
+
+
+def test_a_page_past_the_element_bound_is_read_up_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import packager.sources.html as html_reader
+
+    monkeypatch.setattr(html_reader, "MAX_PAGE_ELEMENTS", 300)
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of a page that never ends, said the tester.</p>" for n in range(2000)
+    )
+    page = (
+        "<html><head><title>Endless page</title>"
+        "<meta property='og:title' content='Endless page'></head>"
+        f"<body><article><h1>Endless page</h1>{paragraphs}</article></body></html>"
+    ).encode()
+    article = extract_html_article(page, origin="endless.html")
+    assert article.title == "Endless page"
+    assert 100 < len(article.body) < 300
+    assert article.body[0].startswith("Paragraph 0 ")
+    assert any("more than 300 HTML elements" in w and "first 300" in w for w in article.warnings)
+
+
+def test_cut_after_keeps_the_first_elements_in_document_order() -> None:
+    from lxml import html as lxml_html
+
+    from packager.sources.xmlparse import cut_after
+
+    root = lxml_html.fromstring(
+        "<div><p>a<b>b</b></p><section><p>c</p><p>d</p></section><p>e</p></div>"
+    )
+    assert cut_after(root, 5)  # div, p, b, section, p(c)
+    assert lxml_html.tostring(root, encoding="unicode") == (
+        "<div><p>a<b>b</b></p><section><p>c</p></section></div>"
+    )
+    assert not cut_after(root, 5)  # nothing more to cut
+    assert not cut_after(root, 50)
