@@ -519,3 +519,19 @@ def test_cut_after_keeps_the_first_elements_in_document_order() -> None:
     )
     assert not cut_after(root, 5)  # nothing more to cut
     assert not cut_after(root, 50)
+
+
+def test_an_article_keeps_its_first_thirty_pictures() -> None:
+    figures = "".join(
+        f"<figure><img src='/photos/p{n}.jpg'><figcaption>Photo {n} of the gallery</figcaption>"
+        "</figure>"
+        for n in range(200)
+    )
+    page = (
+        "<html><head><title>Gallery</title><meta property='og:title' content='Gallery'></head>"
+        f"<body><article><h1>Gallery</h1><p>{BODY}</p>{figures}</article></body></html>"
+    ).encode()
+    article = extract_html_article(page, origin="gallery.html", base_url="https://g.example/a")
+    assert len(article.images) == 30
+    assert article.images[0].location == "https://g.example/photos/p0.jpg"
+    assert any("200 pictures: kept the first 30" in warning for warning in article.warnings)
