@@ -9,7 +9,6 @@ from packager.errors import SourceError
 from packager.model import Article, Image
 from packager.sources.text import normalise_credit
 
-
 # The most pictures of one article that are used: each becomes a thumbnail to make (and often
 # to download) and a photo of the article's video. A photo gallery runs to a few dozen.
 MAX_ARTICLE_IMAGES = 30

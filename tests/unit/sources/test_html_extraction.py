@@ -294,7 +294,9 @@ def test_thousands_of_declared_images_are_read_in_bounded_work() -> None:
     urls = [f"https://cdn.example/p/{n}.jpg" for n in range(4000)]
     jsonld = json.dumps({"@type": "NewsArticle", "headline": "Many", "image": urls})
     page = _page(f'<title>Many</title><script type="application/ld+json">{jsonld}</script>')
-    assert len(extract_html_article(page, origin="p").images) == 4000
+    article = extract_html_article(page, origin="p")
+    assert [image.location for image in article.images] == urls[:30]  # the first 30 are used
+    assert any("4,000 pictures" in warning for warning in article.warnings)
 
 
 def test_different_pictures_with_similar_names_stay_apart() -> None:
