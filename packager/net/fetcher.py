@@ -20,6 +20,7 @@ from packager.net.deadline import Deadline, deadline
 from packager.net.guard import AllowList
 from packager.net.session import (
     DEFAULT_TIMEOUT,
+    DNS_FAILURE,
     USER_AGENT,
     NonPublicPeerError,
     describe_failure,
@@ -176,6 +177,9 @@ class Fetcher:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._host_slots: dict[tuple[str, str, int], threading.BoundedSemaphore] = {}
+        # Host names that did not resolve (after the retries): every later link to them fails
+        # at once, not after another second of lookups (a feed of 5,000 items on a dead host).
+        self._unresolvable: set[str] = set()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -328,6 +332,9 @@ class Fetcher:
         streamed response. A `checked` request may only connect to a public (or allowed)
         address."""
         url = request.url
+        host = origin_of(url)[1]
+        if host in self._unresolvable:
+            raise _known_unresolvable(url)
         try:
             return self._session(request.checked).get(
                 url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
@@ -344,6 +351,9 @@ class Fetcher:
                 "it is meant to be private",
             ) from None
         except requests.RequestException as exc:
+            if describe_failure(exc) == DNS_FAILURE:
+                with self._lock:
+                    self._unresolvable.add(host)
             raise request.unreachable(exc) from exc
 
     def _answer(
@@ -412,7 +422,7 @@ class Fetcher:
         host = origin_of(url)[1]
         if self.allowed.allows_name(host):
             return False
-        for address in guard.resolve(url):
+        for address in self._resolve(url):
             if not self.allowed.reachable(address):
                 self.stats.count("refused")
                 raise UnsafeUrlError(
@@ -425,10 +435,31 @@ class Fetcher:
                 )
         return True
 
+    def _resolve(self, url: str) -> list[guard.IPAddress]:
+        """`guard.resolve`, failing at once for a host that did not resolve before."""
+        host = origin_of(url)[1]
+        if host in self._unresolvable:
+            raise _known_unresolvable(url)
+        try:
+            return guard.resolve(url)
+        except SourceUnreachableError:
+            with self._lock:
+                self._unresolvable.add(host)
+            raise
+
     def _check_peer(self, address: str) -> None:
         """Refuse a checked connection that reached a non-public address (see `_session`)."""
         if not self.allowed.reachable(ipaddress.ip_address(address.split("%", 1)[0])):
             raise NonPublicPeerError(address)
+
+
+def _known_unresolvable(url: str) -> SourceUnreachableError:
+    return SourceUnreachableError(
+        f"cannot fetch {redact_url(url)}: {DNS_FAILURE} (it did not for an earlier link of "
+        "this run either)",
+        location=redact_url(url),
+        hint="check the host name in the links (a typo, or a site that is gone)",
+    )
 
 
 def _shown_origin(found_in: str) -> str:

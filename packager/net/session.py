@@ -155,11 +155,13 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
                 todo.append(inner)
 
 
+DNS_FAILURE = "the host name does not resolve"
+
 # Most specific first: urllib3's NameResolutionError is a NewConnectionError, which is a
 # ConnectTimeoutError, so a refused connection used to be reported as "timed out".
 _REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
     (DeadlineExceededError, "timed out: no complete answer within the total deadline"),
-    ((urllib3_exceptions.NameResolutionError, socket.gaierror), "the host name does not resolve"),
+    ((urllib3_exceptions.NameResolutionError, socket.gaierror), DNS_FAILURE),
     (ConnectionRefusedError, "connection refused"),
     ((ConnectionResetError, ConnectionAbortedError), "connection reset by the server"),
     ((ssl.SSLCertVerificationError,), "the server's TLS certificate is not trusted"),

@@ -225,7 +225,8 @@ def read_feed_document(
     image_dir: Path | None = None,
     found_in: str = "",
 ) -> Iterator[Article | SourceError]:
-    """The articles of one feed document: each entry's page fetched and read, in feed order.
+    """The articles of one feed document: each entry's page fetched and read, in feed order
+    (of a feed listing more than MAX_LISTED_ARTICLES, the newest that many).
 
     `found_in` is the feed's URL when it was downloaded (entry links are then checked
     against private addresses); "" for a feed file the user gave.
@@ -236,7 +237,17 @@ def read_feed_document(
         yield exc
         return
     yield from feed.problems
-    yield from read_entries(feed.entries, fetcher=fetcher, image_dir=image_dir, found_in=found_in)
+    entries = _newest_in_order(feed.entries, MAX_LISTED_ARTICLES)
+    yield from read_entries(entries, fetcher=fetcher, image_dir=image_dir, found_in=found_in)
+
+
+def _newest_in_order(entries: Sequence[FeedEntry], limit: int) -> Sequence[FeedEntry]:
+    """The `limit` newest of `entries` (undated ones count as oldest; of equals, the first
+    listed), in their listed order."""
+    if len(entries) <= limit:
+        return entries
+    ranked = sorted(range(len(entries)), key=lambda i: _entry_time(entries[i]), reverse=True)
+    return [entries[i] for i in sorted(ranked[:limit])]
 
 
 def read_entries(
@@ -269,10 +280,12 @@ def read_entries(
 
 
 # A sitemap index is followed this far (the protocol allows no nesting; some sites nest once)
-# and for this many sitemap files in all; of the articles listed, the newest are read.
+# and for this many sitemap files in all.
 MAX_SITEMAP_DEPTH = 2
 MAX_SITEMAP_FILES = 20
-MAX_SITEMAP_ARTICLES = 200
+# Of the articles a sitemap or a feed lists, the newest this many are read (each is a page to
+# fetch; a feed that lists its whole archive would be fetched whole on every run).
+MAX_LISTED_ARTICLES = 200
 
 
 def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and context
@@ -288,7 +301,7 @@ def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and co
 
     `since`: only entries (and indexed sitemaps) whose `<lastmod>` or news publication date
     is later, for incremental fetches; entries without either date are always read. Of what
-    is left, the MAX_SITEMAP_ARTICLES newest are read.
+    is left, the MAX_LISTED_ARTICLES newest are read.
     """
     entries: list[FeedEntry] = []
     problems: list[SourceError] = []
@@ -326,7 +339,7 @@ def read_sitemap_document(  # noqa: PLR0913 - keyword-only reading limits and co
             seen.add(fetched.url)
             pending.append((fetched.content, fetched.url, fetched.url, depth + 1))
     yield from problems
-    newest = sorted(entries, key=_entry_time, reverse=True)[:MAX_SITEMAP_ARTICLES]
+    newest = sorted(entries, key=_entry_time, reverse=True)[:MAX_LISTED_ARTICLES]
     yield from read_entries(newest, fetcher=fetcher, image_dir=image_dir, found_in=found_in)
 
 

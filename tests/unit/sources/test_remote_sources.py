@@ -216,3 +216,25 @@ def test_extract_reads_saved_files_and_urls(newsroom, tmp_path) -> None:
     titles = [r.title if isinstance(r, Article) else type(r).__name__ for r in results]
     assert titles == ["Saved story", "Market reopens", "Ferry plan approved", "SourceError"]
     assert "missing.html" in str(results[3])
+
+
+def test_of_a_feed_listing_its_archive_the_newest_entries_are_read(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import packager.sources.remote as remote
+
+    monkeypatch.setattr(remote, "MAX_LISTED_ARTICLES", 3)
+    base = server.base
+    days = [4, 9, 1, 7, 3]  # listed out of order, as archives sometimes are
+    items = "".join(
+        f"<item><title>Day {day}</title><link>{base}/news/{day}</link>"
+        f"<pubDate>Tue, 0{day} Mar 2024 08:00:00 GMT</pubDate></item>"
+        for day in days
+    )
+    server.routes["/archive.xml"] = Route(rss(base, items), content_type="application/rss+xml")
+    for day in days:
+        server.routes[f"/news/{day}"] = Route(page(f"Day {day}"))
+    results = read([server.url("/archive.xml")], tmp_path)
+    assert [r.title for r in results if isinstance(r, Article)] == ["Day 4", "Day 9", "Day 7"]
+    fetched = {path for path, _status in server.requests}
+    assert "/news/1" not in fetched and "/news/3" not in fetched
