@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from packager.errors import SourceError
 from packager.filekinds import looks_like
 
 
@@ -18,6 +19,20 @@ def feed_bytes(feed: dict[str, Any]) -> bytes:
 
 def pretty_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def load_json_document(content: bytes, *, kind: str, origin: str, hint: str) -> Any:
+    """`content` parsed as UTF-8 JSON (a byte order mark allowed), or a SourceError
+    "cannot read {kind} {origin}: {why}" with `hint`: for the JSON sources (WordPress posts,
+    JSON Feed), whose servers may answer a login page, an archive or nothing instead."""
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise SourceError(
+            f"cannot read {kind} {origin}: {why_not_json(content, exc)}",
+            location=origin,
+            hint=hint,
+        ) from exc
 
 
 def why_not_json(content: bytes, error: Exception) -> str:

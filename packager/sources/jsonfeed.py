@@ -7,13 +7,12 @@ from the content, and video attachments. Version 1.0 feeds read the same (`autho
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from packager.errors import SourceError
 from packager.ids import stable_id
-from packager.jsonio import why_not_json
+from packager.jsonio import load_json_document
 from packager.model import Article, Image, Video
 from packager.sources.html.fragment import fragment_text, read_fragment
 from packager.sources.media import detect_video_type, parse_datetime, parse_duration, resolve_url
@@ -57,14 +56,12 @@ def parse_json_feed(
 
 
 def _load_feed(content: bytes, origin: str) -> dict[str, Any]:
-    try:
-        feed = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise SourceError(
-            f"cannot read JSON Feed {origin}: {why_not_json(content, exc)}",
-            location=origin,
-            hint="a JSON Feed is one UTF-8 JSON object (https://www.jsonfeed.org/version/1.1/)",
-        ) from exc
+    feed = load_json_document(
+        content,
+        kind="JSON Feed",
+        origin=origin,
+        hint="a JSON Feed is one UTF-8 JSON object (https://www.jsonfeed.org/version/1.1/)",
+    )
     if not isinstance(feed, dict) or not _VERSION.match(str(feed.get("version", ""))):
         raise SourceError(
             f"cannot read JSON Feed {origin}: no jsonfeed.org `version` at the top level",

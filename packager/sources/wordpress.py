@@ -8,13 +8,12 @@ authors. See https://developer.wordpress.org/rest-api/reference/posts/.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from packager.errors import SourceError
 from packager.ids import stable_id
-from packager.jsonio import why_not_json
+from packager.jsonio import load_json_document
 from packager.model import Article, Image
 from packager.sources.html.fragment import fragment_text, read_fragment
 from packager.sources.media import parse_datetime, resolve_url
@@ -70,14 +69,12 @@ def parse_posts(content: bytes, *, origin: str) -> list[Article | SourceError]:
 
 
 def _load(content: bytes, origin: str) -> list[Any]:
-    try:
-        posts = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise SourceError(
-            f"cannot read WordPress posts {origin}: {why_not_json(content, exc)}",
-            location=origin,
-            hint="check the URL answers JSON: https://SITE/wp-json/wp/v2/posts?_embed",
-        ) from exc
+    posts = load_json_document(
+        content,
+        kind="WordPress posts",
+        origin=origin,
+        hint="check the URL answers JSON: https://SITE/wp-json/wp/v2/posts?_embed",
+    )
     if isinstance(posts, dict) and isinstance(posts.get("message"), str):
         raise SourceError(
             f"cannot read WordPress posts {origin}: the API answered "
