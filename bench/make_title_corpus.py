@@ -1,14 +1,17 @@
-"""Make tests/extraction-corpus-more/ from local snapshots of two public extraction datasets.
+"""Make tests/extraction-corpus-more/ from local snapshots of three public extraction datasets.
 
-Usage: python bench/make_title_corpus.py NAEB_REPO READABILITY_REPO [--naeb-pages 80]
+Usage: python bench/make_title_corpus.py NAEB_REPO READABILITY_REPO ZYTE_REPO
+       [--naeb-pages 80] [--zyte-pages 80]
 
 - NAEB_REPO: a checkout (or bare snapshot) of AndyTheFactory/article-extraction-dataset:
   `articles.json` (title, date, articleBody per page) and `html/<id>.html`.
 - READABILITY_REPO: mozilla/readability: `test/test-pages/<name>/source.html`,
   `expected-metadata.json` (title, publishedTime) and `expected.html` (the cleaned article).
+- ZYTE_REPO: scrapinghub/article-extraction-benchmark: `ground-truth.json` (articleBody and
+  url per page) and `html/<id>.html.gz`.
 
-Pages already in ../shared/extraction-corpus are left out. naeb pages are a seeded sample
-(its 424 pages weigh 153 MB); every readability page is taken. Each page's part is decided by
+Pages already in ../shared/extraction-corpus are left out. naeb and zyte pages are seeded
+samples (naeb's 424 pages weigh 153 MB); every readability page is taken. Each page's part is decided by
 the same rule as the Fundus corpus (sha256 of its id, odd = "untouched"), so half of the
 pages are only ever scored. Pages are stored gzip-compressed, as the Fundus corpus is.
 """
@@ -127,19 +130,59 @@ def readability_pages(repo: Path) -> list[dict[str, str]]:
     return pages
 
 
+def zyte_pages(repo: Path, count: int) -> list[dict[str, str]]:
+    truths = json.loads(git_show(repo, "ground-truth.json"))
+    taken = shared_ids("zyte-aeb")  # the shared corpus names a page by its id's first 16
+    ids = sorted(page_id for page_id in truths if page_id[:16] not in taken)
+    pages = []
+    for page_id in sorted(random.Random(SEED).sample(ids, count)):
+        short = page_id[:16]
+        truth = {
+            "articleBody": truths[page_id].get("articleBody", ""),
+            "url": truths[page_id].get("url", ""),
+        }
+        (OUT / "zyte-aeb").mkdir(parents=True, exist_ok=True)
+        (OUT / "zyte-aeb" / f"{short}.html.gz").write_bytes(
+            git_show(repo, f"html/{page_id}.html.gz")
+        )
+        (OUT / "zyte-aeb" / f"{short}.json").write_text(
+            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        pages.append(
+            {
+                "source": "zyte-aeb",
+                "id": short,
+                "part": part_of(short),
+                "html": f"zyte-aeb/{short}.html.gz",
+                "ground_truth": f"zyte-aeb/{short}.json",
+                "url": truth["url"],
+            }
+        )
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "naeb", type=Path, help="git dir of AndyTheFactory/article-extraction-dataset"
     )
     parser.add_argument("readability", type=Path, help="git dir of mozilla/readability")
+    parser.add_argument(
+        "zyte", type=Path, help="git dir of scrapinghub/article-extraction-benchmark"
+    )
     parser.add_argument("--naeb-pages", type=int, default=80)
+    parser.add_argument("--zyte-pages", type=int, default=80)
     args = parser.parse_args()
-    pages = naeb_pages(args.naeb, args.naeb_pages) + readability_pages(args.readability)
+    pages = (
+        naeb_pages(args.naeb, args.naeb_pages)
+        + readability_pages(args.readability)
+        + zyte_pages(args.zyte, args.zyte_pages)
+    )
     manifest = {
         "sources": {
             "naeb": f"AndyTheFactory/article-extraction-dataset@{head_commit(args.naeb)}",
             "readability": f"mozilla/readability@{head_commit(args.readability)}",
+            "zyte-aeb": f"scrapinghub/article-extraction-benchmark@{head_commit(args.zyte)}",
         },
         "pages": pages,
     }

@@ -30,6 +30,8 @@ _KNOWN_SHARE = 0.8  # a paragraph this much made of text already found is the sa
 _MAX_PARAGRAPHS = 2000  # article pages hold tens to a few hundred <p> elements
 _KEPT_SHARE = 0.6  # a fuller extraction must keep this share of the short one's paragraphs
 _MAX_LINK_SHARE = 0.5  # a paragraph that is mostly links is navigation, not text
+_PROSE_CHARACTERS = 40  # a line of fewer characters (not white space) is no prose paragraph
+_MIN_PROSE_SHARE = 0.5  # a body of less prose than this share of its text is mostly menus
 _NOT_ARTICLE = re.compile(
     r"comment|related|promo|newsletter|share|social|footer|sidebar|teaser|recommend|\bad\b|advert",
     re.IGNORECASE,
@@ -95,7 +97,33 @@ def body_text(tree: lxml_html.HtmlElement, base_url: str) -> tuple[str, ...]:
         paragraphs = _with_sibling_containers(tree, paragraphs)
     if _size(paragraphs) < _SHORT_SHARE * page_size:
         paragraphs = _with_fallbacks(tree, base_url, paragraphs)
+    elif _prose_share(paragraphs) < _MIN_PROSE_SHARE:
+        paragraphs = _without_menus(tree, base_url, paragraphs)
     return _with_standfirst(tree, paragraphs)
+
+
+def _without_menus(
+    tree: lxml_html.HtmlElement, base_url: str, paragraphs: tuple[str, ...]
+) -> tuple[str, ...]:
+    """trafilatura's full extraction instead of a fast pass that is mostly short lines (a
+    site's menus, taken for the article on a page whose article is short), when it is a part
+    of the fast pass (not another part of the page) that reads as prose."""
+    shorter = _extracted(tree, base_url, full=True)
+    found = set(paragraphs)
+    same = sum(line in found for line in shorter)
+    if shorter and same >= _KEPT_SHARE * len(shorter) and _prose_share(shorter) >= _MIN_PROSE_SHARE:
+        return shorter
+    return paragraphs
+
+
+def _prose(paragraphs: tuple[str, ...]) -> list[str]:
+    """The lines long enough to be prose, not a menu entry, a label or a link."""
+    return [line for line in paragraphs if _size([line]) >= _PROSE_CHARACTERS]
+
+
+def _prose_share(paragraphs: tuple[str, ...]) -> float:
+    total = _size(paragraphs)
+    return _size(_prose(paragraphs)) / total if total else 1.0
 
 
 def _with_fallbacks(

@@ -1,7 +1,7 @@
 """Quality floors on the extraction corpora (scored as bench/bench_extraction.py does).
 
 Three corpora: the shared held-out corpus (60 pages, ../shared/extraction-corpus), the Fundus
-pages in tests/extraction-corpus-fundus and the naeb and Readability pages in
+pages in tests/extraction-corpus-fundus and the naeb, Readability and Zyte pages in
 tests/extraction-corpus-more, whose "untouched" parts are never looked at while tuning. Floors sit at or a little under what was measured, so a regression fails; body text
 must stay at least as good as plain trafilatura where it was measured so (see bench/README.md).
 """
@@ -36,16 +36,16 @@ FUNDUS_FLOORS = {
 }
 # How far under trafilatura's body F1 a part may be: neither part may fall under it.
 BODY_F1_MARGIN = {"tuned": 0.0, "untouched": 0.0}
-# naeb and Readability pages (200 since 2026-12-07), per part: tuned (94) title 91.4 %, date
-# 89.1 %, body F1 83.8 % (trafilatura 84.1 %); untouched (106) title 96.2 %, date 88.1 %, body
-# F1 87.5 % (trafilatura 89.9 %). Readability's cleaned articles keep code listings and tables,
-# which packager leaves out of a body to be read on a TV: its body F1 stays under
+# naeb, Readability and Zyte pages (280 since 2026-12-07), per part: tuned (132) title 91.4 %,
+# date 89.1 %, body F1 87.6 % (trafilatura 87.8 %); untouched (148) title 96.2 %, date 88.1 %,
+# body F1 90.0 % (trafilatura 90.4 %). Readability's cleaned articles keep code listings and
+# tables, which packager leaves out of a body to be read on a TV: its body F1 stays under
 # trafilatura's there (see bench/README.md).
 MORE_FLOORS = {
     "tuned": {"title": 0.90, "date": 0.88},
     "untouched": {"title": 0.95, "date": 0.87},
 }
-MORE_BODY_F1_MARGIN = {"tuned": 0.005, "untouched": 0.025}
+MORE_BODY_F1_MARGIN = {"tuned": 0.005, "untouched": 0.01}
 MAX_SECONDS_PER_PAGE = 1.0
 
 
@@ -81,7 +81,7 @@ def test_extraction_quality_floors_on_fundus_pages(part: str) -> None:
 
 
 @pytest.mark.parametrize("part", ["tuned", "untouched"])
-def test_extraction_quality_floors_on_naeb_and_readability_pages(part: str) -> None:
+def test_extraction_quality_floors_on_naeb_readability_and_zyte_pages(part: str) -> None:
     truths = [truth for truth in load_truths(MORE_CORPUS) if truth.part == part]
     assert len(truths) > 80
     _check(truths, MORE_FLOORS[part], MORE_BODY_F1_MARGIN[part])

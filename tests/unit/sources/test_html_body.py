@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from packager.sources.html import extract_html_article
 
 
@@ -147,3 +149,43 @@ def test_a_script_inside_a_paragraph_is_not_text() -> None:
     body = extract_html_article(page, origin="script.html").body
     assert not any("auto-generated" in p or "function" in p for p in body)
     assert sum("council story" in p for p in body) == 20
+
+
+# trafilatura's fast pass took a municipal site's menus (853 one- or two-word lines) for the
+# article of a page whose article is one paragraph; its full pass finds the paragraph. The
+# rule is tested with the two passes' outputs given (the corpus page is in the bench).
+ARTICLE = (
+    "The home care team of the Amizade district found this morning that two of the unit's "
+    "five vans had been broken into; patients booked for the morning are being rebooked."
+)
+MENU = tuple(f"Council {n}" for n in range(300))
+
+
+def _body_with_passes(
+    monkeypatch: pytest.MonkeyPatch, fast: tuple[str, ...], full: tuple[str, ...]
+) -> tuple[str, ...]:
+    from packager.sources import xmlparse
+    from packager.sources.html import body
+
+    passes = {False: fast, True: full}
+    monkeypatch.setattr(body, "_extracted", lambda tree, base_url, *, full: passes[full])
+    tree = xmlparse.parse_html(f"<html><body><p>{ARTICLE}</p></body></html>", origin="p")
+    return body.body_text(tree, "")
+
+
+def test_a_fast_pass_of_menus_gives_way_to_the_prose_the_full_pass_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = (*MENU[:150], "05/10/2018 - Health", ARTICLE, *MENU[150:])
+    assert _body_with_passes(monkeypatch, fast, ("05/10/2018 - Health", ARTICLE)) == (
+        "05/10/2018 - Health",
+        ARTICLE,
+    )
+
+
+def test_a_full_pass_from_another_part_of_the_page_does_not_replace_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = (*MENU, ARTICLE)
+    other = ("A different story from the sidebar, long enough to read as prose.",)
+    assert _body_with_passes(monkeypatch, fast, other) == fast
