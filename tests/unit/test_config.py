@@ -92,6 +92,20 @@ def test_unreadable_config_files(tmp_path: Path) -> None:
         load_config(broken)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "kind"),
+    [("utf-16", "it looks like UTF-16 text"), ("cp1252", "it looks like text in an 8-bit")],
+)
+def test_a_config_saved_in_another_encoding_says_which(
+    tmp_path: Path, encoding: str, kind: str
+) -> None:
+    saved = tmp_path / "channel.toml"
+    saved.write_bytes('[channel]\nprovider_name = "Télé Nord"\n'.encode(encoding))
+    with pytest.raises(ConfigError, match=kind) as caught:
+        load_config(saved)
+    assert "save channel.toml as UTF-8" in caught.value.hint
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = GOOD.replace("[feed]", '[feed]\nmax_items = 0\ndefault_genre = "News"\nmax_item = 3')
     text = text.replace('language = "en"', "").replace(
