@@ -23,7 +23,7 @@ from packager.sources.text import (
     OUT_OF_RANGE_DATE,
     cut_footer,
     normalise_space,
-    parse_datetime,
+    parse_iso_date,
     split_breadcrumb,
     split_credit,
     video_type_for,
@@ -162,7 +162,7 @@ def _value_problems(value: Any, pointer: str = "") -> Iterator[str]:
             )
         elif pointer.rsplit("/", 1)[-1] in _DATE_KEYS and pointer.count("/") == 1:
             try:
-                parse_datetime(value)
+                parse_iso_date(value)
             except ValueError as exc:
                 if str(exc) == OUT_OF_RANGE_DATE:  # other bad dates: the schema names them
                     yield f"{pointer}: {_show(value)} is {exc}"
@@ -227,8 +227,8 @@ def _paragraphs(body: str | list[str]) -> list[str]:
 
 def _datetime(document: dict[str, Any], key: str) -> Any:
     value = document.get(key)
-    # The schema's date-time format already holds; parse_datetime takes every RFC 3339 form.
-    return parse_datetime(value) if value else None
+    # The schema's date-time format already holds; parse_iso_date takes every RFC 3339 form.
+    return parse_iso_date(value) if value else None
 
 
 def _image(entry: dict[str, Any]) -> Image:

@@ -13,7 +13,7 @@ from packager.cleantext import clean_text
 from packager.errors import SourceError
 from packager.model import Image, Video
 from packager.sources import xmlparse
-from packager.sources.media import detect_video_type, parse_datetime, parse_duration, resolve_url
+from packager.sources.media import detect_video_type, parse_duration, parse_loose_date, resolve_url
 
 _MEDIA = xmlparse.NAMESPACES["media"]
 _FEED_ROOT = re.compile(
@@ -136,7 +136,7 @@ def _rss_entry(item: etree._Element, base_url: str) -> FeedEntry:
         link=resolve_url(link, base_url),
         title=_text(_child(item, "title")),
         guid=guid,
-        published=parse_datetime(published),
+        published=parse_loose_date(published),
         categories=tuple(c for c in (_text(e) for e in _children(item, "category")) if c),
         summary=_plain(_text(_child(item, "description"))),
         videos=tuple(videos),
@@ -167,7 +167,7 @@ def _atom_entry(entry: etree._Element, base_url: str) -> FeedEntry:
         link=resolve_url(link, base_url),
         title=_text(_child(entry, "title")),
         guid=_text(_child(entry, "id")),
-        published=parse_datetime(
+        published=parse_loose_date(
             _text(_child(entry, "published")) or _text(_child(entry, "updated"))
         ),
         categories=categories,

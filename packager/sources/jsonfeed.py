@@ -15,7 +15,7 @@ from packager.ids import stable_id
 from packager.jsonio import load_json_document
 from packager.model import Article, Image, Video
 from packager.sources.html.fragment import fragment_text, read_fragment
-from packager.sources.media import detect_video_type, parse_datetime, parse_duration, resolve_url
+from packager.sources.media import detect_video_type, parse_duration, parse_loose_date, resolve_url
 from packager.sources.sanitize import clean_article
 
 JSON_FEED_MEDIA_TYPE = "application/feed+json"
@@ -103,8 +103,8 @@ def _article(
         url=url,
         summary=fragment_text(_string(item, "summary")) or (body[0] if body else ""),
         body=body,
-        published=parse_datetime(_string(item, "date_published")),
-        modified=parse_datetime(_string(item, "date_modified")),
+        published=parse_loose_date(_string(item, "date_published")),
+        modified=parse_loose_date(_string(item, "date_modified")),
         authors=_authors(item) or defaults["authors"],
         tags=tuple(t for t in item.get("tags", ()) if isinstance(t, str) and t.strip())
         if isinstance(item.get("tags"), list)

@@ -153,8 +153,11 @@ def resolve_url(url: str, base_url: str) -> str:
     return urljoin(base_url, url) if base_url else url
 
 
-def parse_datetime(text: object) -> datetime | None:
-    """A timezone-aware datetime from ISO 8601 or RFC 822 text; naive values are taken as UTC."""
+def parse_loose_date(text: object) -> datetime | None:
+    """A timezone-aware datetime from a date as feeds and pages write it (ISO 8601, RFC 822,
+    or text starting with YYYY-MM-DD); naive values are taken as UTC; None when unreadable.
+    For dates a publisher typed into front matter or article.json, where a mistake must be
+    reported rather than guessed at, see `text.parse_iso_date`."""
     if not isinstance(text, str) or not text.strip():
         return None
     value = text.strip()

@@ -22,7 +22,7 @@ from packager.errors import SourceError
 from packager.model import Image, Video
 from packager.sources import xmlparse
 from packager.sources.feeds import FeedEntry
-from packager.sources.media import detect_video_type, parse_datetime, parse_duration, resolve_url
+from packager.sources.media import detect_video_type, parse_duration, parse_loose_date, resolve_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -78,7 +78,7 @@ def parse_sitemap(content: bytes, *, origin: str, base_url: str = "") -> Sitemap
         for element in _children(root, "sitemap"):
             url = resolve_url(_text(element, "loc"), base_url)
             if url.startswith(("http://", "https://")):
-                links.append(SitemapLink(url, parse_datetime(_text(element, "lastmod"))))
+                links.append(SitemapLink(url, parse_loose_date(_text(element, "lastmod"))))
         return Sitemap(base_url or origin, sitemaps=tuple(links))
     if kind != "urlset":
         raise SourceError(
@@ -109,7 +109,7 @@ def _entry(element: etree._Element, base_url: str) -> FeedEntry:
     news = element.find(f"{{{NEWS_NS}}}news")
     keywords = _text(news, "keywords", NEWS_NS) if news is not None else ""
     published = (
-        parse_datetime(_text(news, "publication_date", NEWS_NS)) if news is not None else None
+        parse_loose_date(_text(news, "publication_date", NEWS_NS)) if news is not None else None
     )
     return FeedEntry(
         link=resolve_url(_text(element, "loc"), base_url),
@@ -118,7 +118,7 @@ def _entry(element: etree._Element, base_url: str) -> FeedEntry:
         tags=tuple(dict.fromkeys(k for k in (clean_text(k) for k in keywords.split(",")) if k)),
         images=tuple(_images(element, base_url)),
         videos=tuple(_videos(element, base_url)),
-        modified=parse_datetime(_text(element, "lastmod")),
+        modified=parse_loose_date(_text(element, "lastmod")),
     )
 
 

@@ -287,10 +287,12 @@ def video_type_for(location: str) -> str:
 OUT_OF_RANGE_DATE = "outside the years 1 to 9999 once converted to UTC"
 
 
-def parse_datetime(value: str) -> datetime:
+def parse_iso_date(value: str) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime; no zone given means UTC.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else: for dates a publisher typed (front matter,
+    article.json), whose mistakes are reported. Dates from feeds and pages, read as they
+    come, go through `media.parse_loose_date`.
     """
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -330,7 +332,7 @@ class FrontMatter:
             return None
         value = self.values[key][0]
         try:
-            return parse_datetime(value)
+            return parse_iso_date(value)
         except ValueError as exc:
             out_of_range = str(exc) == OUT_OF_RANGE_DATE
             raise self.error(

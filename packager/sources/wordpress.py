@@ -16,7 +16,7 @@ from packager.ids import stable_id
 from packager.jsonio import load_json_document
 from packager.model import Article, Image
 from packager.sources.html.fragment import fragment_text, read_fragment
-from packager.sources.media import parse_datetime, resolve_url
+from packager.sources.media import parse_loose_date, resolve_url
 from packager.sources.sanitize import clean_article
 from packager.sources.text import split_credit
 
@@ -111,7 +111,7 @@ def _article(post: Any, number: int, origin: str) -> Article:
     images = [featured] if featured else []
     images += [i for i in fragment.images if featured is None or i.location != featured.location]
     # `date_gmt` is UTC without a zone; `date` (site time) only when it is missing.
-    published = parse_datetime(_string(post, "date_gmt") or _string(post, "date"))
+    published = parse_loose_date(_string(post, "date_gmt") or _string(post, "date"))
     article = Article(
         id=stable_id(url=link, fallback=f"wp-{post.get('id', number)}"),
         title=title,
@@ -121,7 +121,7 @@ def _article(post: Any, number: int, origin: str) -> Article:
         summary=fragment_text(_rendered(post, "excerpt")),
         body=fragment.paragraphs,
         published=published,
-        modified=parse_datetime(_string(post, "modified_gmt")),
+        modified=parse_loose_date(_string(post, "modified_gmt")),
         authors=_authors(post),
         tags=tags,
         images=tuple(images),

@@ -12,7 +12,7 @@ from packager.sources import xmlparse
 from packager.sources.html.metadata import PageMetadata, ld_text
 from packager.sources.html.title import about_the_same
 from packager.sources.media import (
-    parse_datetime,
+    parse_loose_date,
 )
 
 
@@ -43,7 +43,7 @@ def published_date(
         ),
         metadata.article_value("dateCreated"),
     ):
-        parsed = parse_datetime(ld_text(candidate))
+        parsed = parse_loose_date(ld_text(candidate))
         if parsed is not None:
             return parsed
     # htmldate's fast mode: its extensive search hands stray text ("Jane DoePublished: March
@@ -57,12 +57,12 @@ def published_date(
         url=base_url or None,
     )
     if found:
-        return parse_datetime(found)
-    return parse_datetime(ld_text([p.get("datePublished") for p in metadata.jsonld_pages]))
+        return parse_loose_date(found)
+    return parse_loose_date(ld_text([p.get("datePublished") for p in metadata.jsonld_pages]))
 
 
 def modified_date(metadata: PageMetadata) -> datetime | None:
-    return parse_datetime(
+    return parse_loose_date(
         ld_text(metadata.article_value("dateModified"))
         or metadata.first_meta("article:modified_time", "og:updated_time", "dateModified")
     )

@@ -11,7 +11,7 @@ from packager.errors import SourceError
 from packager.model import Article
 from packager.sources import ReadOptions, read_articles
 from packager.sources.html import extract_html_article
-from packager.sources.media import parse_datetime, parse_duration
+from packager.sources.media import parse_duration, parse_loose_date
 
 HUGE = "9" * 400
 OUT_OF_RANGE_DATES = ("9999-12-31T23:59:59-05:00", "0001-01-01T00:30:00+05:00")
@@ -69,7 +69,7 @@ def test_json_lone_surrogate(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", OUT_OF_RANGE_DATES)
 def test_page_and_feed_dates_beyond_utc_range_count_as_no_date(value: str) -> None:
-    assert parse_datetime(value) is None
+    assert parse_loose_date(value) is None
     page = (
         '<html><head><meta property="article:published_time" content="' + value + '">'
         "<title>Story</title></head><body><article><p>"

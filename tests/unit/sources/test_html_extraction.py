@@ -16,8 +16,8 @@ from packager.sources.html import extract_html_article, most_agreed, same_title
 from packager.sources.media import (
     detect_video_type,
     largest_srcset,
-    parse_datetime,
     parse_duration,
+    parse_loose_date,
 )
 
 BODY = " ".join(
@@ -463,8 +463,8 @@ def test_srcset_and_dates() -> None:
     assert (
         largest_srcset("a.jpg 1x, b.jpg 2x", "https://x.example/p/") == "https://x.example/p/b.jpg"
     )
-    assert parse_datetime("Tue, 05 Mar 2024 08:00:00 GMT") == datetime(2024, 3, 5, 8, tzinfo=UTC)
-    assert parse_datetime("not a date") is None
+    assert parse_loose_date("Tue, 05 Mar 2024 08:00:00 GMT") == datetime(2024, 3, 5, 8, tzinfo=UTC)
+    assert parse_loose_date("not a date") is None
 
 
 def test_extraction_never_loads_the_slow_date_parser() -> None:

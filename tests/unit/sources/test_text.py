@@ -14,7 +14,7 @@ from packager.sources.text import (
     decode_text,
     is_boilerplate,
     looks_like_breadcrumb,
-    parse_datetime,
+    parse_iso_date,
     split_breadcrumb,
     split_credit,
 )
@@ -217,11 +217,11 @@ def test_unknown_front_matter_key_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_dates_without_zone_are_utc() -> None:
-    assert parse_datetime("2022-01-26") == datetime(2022, 1, 26, tzinfo=UTC)
-    assert parse_datetime("2022-01-26T18:30") == datetime(2022, 1, 26, 18, 30, tzinfo=UTC)
-    assert parse_datetime("2022-01-26 18:30:05Z") == datetime(2022, 1, 26, 18, 30, 5, tzinfo=UTC)
+    assert parse_iso_date("2022-01-26") == datetime(2022, 1, 26, tzinfo=UTC)
+    assert parse_iso_date("2022-01-26T18:30") == datetime(2022, 1, 26, 18, 30, tzinfo=UTC)
+    assert parse_iso_date("2022-01-26 18:30:05Z") == datetime(2022, 1, 26, 18, 30, 5, tzinfo=UTC)
     with pytest.raises(ValueError):
-        parse_datetime("January 26, 2022")
+        parse_iso_date("January 26, 2022")
 
 
 def test_headline_lines_and_caption_blocks_without_blank_lines(tmp_path: Path) -> None:
