@@ -70,6 +70,7 @@ def assemble_feed(  # noqa: PLR0913 - the build's context, passed once from buil
     """Make, check and (when the whole build is valid) write the feed and its other formats."""
     skipped, unique = _unique(collected)
     kept, trimmed = _apply_limits(unique, config, now)
+    trimmed += collected.left_out  # older still: the limits left them out before making them
     live = [
         live_item(stream, live_thumbnails[stream.id], state.seen(stream.id, now))
         for stream in config.live

@@ -2,6 +2,12 @@
 then the articles are prepared in order while the thumbnails of the next few are made in the
 thread pool (Pillow releases the GIL while it decodes, resizes and encodes).
 
+Articles the feed's limits (`max_items`, `max_age_days`) would leave out are not made at all
+when the newer ones fill the feed: their dates are known before their files are (a source
+that lists its archive, read on a fresh CI runner, would otherwise make and render every
+article only to drop most of them). If newer ones fail, the newest of those left out are
+made after all, until the feed is full.
+
 Everything but the thumbnails runs in bundle order on the calling thread, so the feed, notes
 and report do not depend on the number of workers.
 """
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +75,8 @@ class Collected:
     entries: dict[str, CachedArticle] = field(default_factory=dict)
     from_host: int = 0  # articles whose files the host holds (nothing made here)
     remote: set[str] = field(default_factory=set)  # their files this folder lacks
+    # Articles the limits leave out that were never made, as "id (title): why" (see run).
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,26 @@ class _Bundle:
     started: bool = False  # its thumbnails are being made in the pool
     content_key: str | None = None
     from_host: CachedArticle | None = None  # the host holds its files
+
+    @property
+    def article_id(self) -> str:
+        """The id of the feed item this bundle gives ("" when it gives none)."""
+        if self.reused is not None:
+            return self.reused.prepared.article.id
+        return self.found.id if isinstance(self.found, Article) else ""
+
+
+def _left_out_note(bundle: _Bundle, why: str) -> str:
+    """How the build report names an article the limits left out before it was made."""
+    found = bundle.found
+    if isinstance(found, Article):
+        return f"{found.id} ({found.title!r}): {why}"
+    return f"{bundle.article_id}: {why}"
+
+
+def _to_make(bundle: _Bundle) -> bool:
+    """Whether the bundle's files are made here (not taken from this folder's cache or the host)."""
+    return isinstance(bundle.found, Article) and bundle.reused is None and not bundle.from_host
 
 
 def collect(
@@ -128,9 +157,22 @@ class _Collector:
             bundles += self._read_source(source)
         for bundle in bundles:
             self._look_up(bundle)
-        articles = [b.found for b in bundles if isinstance(b.found, Article) and not b.from_host]
+        spare, too_old = self._beyond_limits(bundles)
+        waiting = {id(bundle) for bundle in (*spare, *too_old)}
+        now = [bundle for bundle in bundles if id(bundle) not in waiting]
+        articles = [b.found for b in now if _to_make(b) and isinstance(b.found, Article)]
         self.preparer.counters.articles = len(articles)
         self.preparer.counters.renders_expected = sum(map(self.preparer.will_render, articles))
+        self._prepare(now)
+        # Newer articles that failed leave room: the newest of the spare ones fill it.
+        while spare and self._feed_count() < self.preparer.config.max_items:
+            self._prepare([spare.pop(0)])
+        config = self.preparer.config
+        self.collected.left_out += [
+            _left_out_note(b, f"over max_items = {config.max_items}") for b in spare
+        ] + [_left_out_note(b, f"older than {config.max_age_days} days") for b in too_old]
+
+    def _prepare(self, bundles: list[_Bundle]) -> None:
         pending: deque[_Bundle] = deque()
         for bundle in bundles:
             pending.append(bundle)
@@ -139,6 +181,49 @@ class _Collector:
                 self._finish(pending.popleft())
         while pending:
             self._finish(pending.popleft())
+
+    def _beyond_limits(self, bundles: list[_Bundle]) -> tuple[list[_Bundle], list[_Bundle]]:
+        """The articles still to make that the limits leave out: those past `max_items` if
+        every newer one makes it into the feed (newest first: made after all if newer ones
+        fail), and those older than `max_age_days` (never). Ranked as the feed ranks them
+        (date, then id, newest first); an article sharing the id of one in the feed is made
+        (and reported as a duplicate)."""
+        oldest = self._oldest_allowed()
+        ranked = sorted(
+            ((date, b.article_id, b) for b in bundles if (date := self._date(b)) is not None),
+            key=lambda entry: (entry[0], entry[1]),
+            reverse=True,
+        )
+        in_feed: set[str] = set()
+        spare: list[_Bundle] = []
+        too_old: list[_Bundle] = []
+        for date, article_id, bundle in ranked:
+            if oldest is not None and date < oldest:
+                if _to_make(bundle):
+                    too_old.append(bundle)
+            elif len(in_feed) < self.preparer.config.max_items:
+                in_feed.add(article_id)
+            elif _to_make(bundle) and article_id not in in_feed:
+                spare.append(bundle)
+        return spare, too_old
+
+    def _date(self, bundle: _Bundle) -> datetime | None:
+        """The date of the feed item the bundle gives, None when it gives none."""
+        if bundle.reused is not None:
+            return bundle.reused.prepared.date
+        if isinstance(bundle.found, Article):
+            return self.preparer.article_date(bundle.found)
+        return None
+
+    def _oldest_allowed(self) -> datetime | None:
+        days = self.preparer.config.max_age_days
+        return self.preparer.now - timedelta(days=days) if days else None
+
+    def _feed_count(self) -> int:
+        """How many different articles made so far are young enough for the feed."""
+        oldest = self._oldest_allowed()
+        made = self.collected.prepared
+        return len({p.article.id for p in made if oldest is None or p.date >= oldest})
 
     def _start(self, bundle: _Bundle) -> None:
         self._look_up(bundle)

@@ -204,9 +204,16 @@ class ArticlePreparer:
                 names += [p.relative_to(self.out_dir).as_posix() for p in playlist_files(path)]
         return names
 
+    def article_date(self, article: Article) -> datetime:
+        """The date the article's feed item will have (see `_date`), known before any of its
+        files is made: the build decides with it which articles the limits leave out."""
+        if not article.published:
+            return self.state.seen(article.id, self.now)
+        return utc(article.published)
+
     def _date(self, article: Article, notes: list[str]) -> datetime:
         if not article.published:
-            date = self.state.seen(article.id, self.now)
+            date = self.article_date(article)
             using = f"using {date_time_text(date)}, when packager first saw it"
             # The reader may have said "no date" already (with how to add one): say it once.
             said = next((i for i, note in enumerate(notes) if note.startswith("no date")), None)
@@ -215,7 +222,7 @@ class ArticlePreparer:
             else:
                 notes[said] = f"{notes[said]}; meanwhile {using}"
             return date
-        date = utc(article.published)
+        date = self.article_date(article)
         if date > self.now + FUTURE_DATE_SLACK:
             notes.append(
                 f"publication date {date_time_text(date)} is more than a day in the future: "

@@ -21,7 +21,7 @@ def _zipped() -> bytes:
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        (gzip.compress(b'{"providerName": "x"}'), "a gzip archive"),
+        (gzip.compress(b'{"providerName": "x"}', mtime=0), "a gzip archive"),
         (_zipped(), "a ZIP archive"),
         ('{"a": "ü"}'.encode("utf-16"), "UTF-16 text"),  # with its byte order mark
         ('{"a": 1}'.encode("utf-16-le"), "UTF-16 text"),  # without
@@ -34,6 +34,21 @@ def _zipped() -> bytes:
         (bytes(range(256)) * 4, "an unknown binary format"),
         (b"\x00\x01" * 50, "an unknown binary format"),  # NULs every other byte, no text
         (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "an SVG drawing"),
+    ],
+    ids=[
+        "gzip",
+        "zip",
+        "utf-16-mark",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "cp1252",
+        "latin-1",
+        "json",
+        "environ",
+        "binary",
+        "nul-pairs",
+        "svg",
     ],
 )
 def test_what_the_bytes_look_like(data: bytes, kind: str) -> None:

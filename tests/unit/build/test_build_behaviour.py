@@ -383,3 +383,38 @@ def test_recent_unused_assets_stay_and_a_failed_build_prunes_nothing(
     assert not failed.feed_written and failed.pruned.names == ()
     after = sorted(p for p in out.rglob("*") if p.is_file() and ".packager" not in p.parts)
     assert after == before
+
+
+def test_articles_the_limits_leave_out_are_never_made(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    """A source listing its archive: with max_items = 2, only the two newest articles are
+    made (their thumbnails, video copies); the others are reported without being made."""
+    root = tmp_path / "articles"
+    for day in range(1, 7):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=True)
+    out = tmp_path / "out"
+    result = build_feed([root], out, config.with_overrides(max_items=2), now=NOW)
+    assert result.item_counts == {"shortFormVideos": 2}
+    assert result.prepared == 2
+    assert len(result.trimmed) == 4
+    for day in range(1, 5):
+        assert any(f"('Story {day}'): over max_items = 2" in line for line in result.trimmed)
+    aged = build_feed([root], tmp_path / "aged", config.with_overrides(max_age_days=24), now=NOW)
+    assert aged.prepared == 2  # Nov 5 and 6 are within 24 days of Nov 28; the rest is not made
+    assert sum("older than 24 days" in line for line in aged.trimmed) == 4
+
+
+def test_when_newer_articles_fail_the_newest_left_out_take_their_place(
+    tmp_path: Path, config: ChannelConfig
+) -> None:
+    root = tmp_path / "articles"
+    for day in range(1, 6):
+        make_bundle(root, f"{day}", article(f"Story {day}", day), video=day != 5)
+    # Story 5, the newest, has no video and rendering is off: it is skipped when made.
+    out = tmp_path / "out"
+    result = build_feed([root], out, config.with_overrides(max_items=2), now=NOW)
+    feed = json.loads((out / "feed.json").read_bytes())
+    assert [item["title"] for item in feed["shortFormVideos"]] == ["Story 4", "Story 3"]
+    assert len(result.skipped) == 1 and result.prepared == 2  # Story 5 skipped, 4 and 3 made
+    assert sum("over max_items" in line for line in result.trimmed) == 2  # Stories 2 and 1

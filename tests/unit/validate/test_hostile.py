@@ -106,7 +106,11 @@ def test_only_http_urls_are_fetched() -> None:
 @pytest.mark.parametrize(
     ("content", "message", "hint"),
     [
-        (gzip.compress(b'{"providerName": "x"}'), "is a gzip archive, not a JSON feed", "gunzip"),
+        (
+            gzip.compress(b'{"providerName": "x"}', mtime=0),
+            "is a gzip archive, not a JSON feed",
+            "gunzip",
+        ),
         ('{"providerName": "x"}'.encode("utf-16"), "is UTF-16 text", "save the feed as UTF-8"),
         ('{"providerName": "x"}'.encode("utf-16-le"), "is UTF-16 text", "save the feed as UTF-8"),
         (
