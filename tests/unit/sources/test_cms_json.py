@@ -130,6 +130,8 @@ def test_json_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     (bundle / "article.json").write_bytes('{"title": "Café"}'.encode("latin-1"))
     with pytest.raises(SourceError, match=r"article.json is not UTF-8: .*latin1.*article\.json"):
         read_bundle(bundle, ReadOptions())
+    with pytest.raises(SourceError, match="it looks like text in an 8-bit encoding"):
+        read_bundle(bundle, ReadOptions())
 
 
 def test_missing_referenced_file_in_json_names_it(tmp_path: Path) -> None:
