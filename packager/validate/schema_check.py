@@ -289,16 +289,23 @@ def _describe(failure: Failure) -> Iterator[Problem]:
     yield Problem(to_pointer(path), rule, failure.severity, _message(failure, name), hint)
 
 
+# Unknown keys of one object that get a spelling suggestion: a misspelt key comes alone or in
+# a few; an object of 300,000 unknown keys (a hostile feed) would take minutes of difflib.
+_SUGGESTIONS_PER_OBJECT = 20
+
+
 def _unknown_keys(failure: Failure, name: str) -> Iterator[Problem]:
-    known = set(failure.schema.get("properties", {}))
+    known = frozenset(failure.schema.get("properties", {}))
     instance = failure.instance if isinstance(failure.instance, Mapping) else {}
-    for key in sorted(set(instance) - known):
+    for index, key in enumerate(sorted(set(instance) - known)):
         yield Problem(
             pointer=to_pointer((*failure.path, key)),
             rule="unknown-key",
             severity=Severity.WARNING,
             message=f"unknown key {key!r} in {name} is not part of the feed spec",
-            hint=_unknown_key_hint(key, known, failure.path),
+            hint=_unknown_key_hint(
+                key, known, failure.path, suggest=index < _SUGGESTIONS_PER_OBJECT
+            ),
         )
 
 
@@ -351,7 +358,7 @@ CONTENT_KEYS = frozenset(
 VIDEO_KEYS = frozenset({"url", "videoType", "quality", "bitrate"})
 
 
-def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
+def _unknown_key_hint(key: str, known: frozenset[str], path: Path, *, suggest: bool = True) -> str:
     parent = path[-1] if path else ""
     episode = len(path) >= 2 and path[-2] == "episodes"
     home = ""
@@ -367,12 +374,20 @@ def _unknown_key_hint(key: str, known: set[str], path: Path) -> str:
         home = "inside the item's content object"
     if home:
         return f"move it: {key} belongs {home}"
+    close = _closest_key(key, known) if suggest else ""
+    if close:
+        return f"did you mean {close!r}? keys are case sensitive"
+    return "remove it, or move it where the spec puts it; Roku ignores unknown keys"
+
+
+@lru_cache(maxsize=4096)
+def _closest_key(key: str, known: frozenset[str]) -> str:
+    """The known key `key` is likely a misspelling of, or "" (the same unknown key in every
+    item of a feed is looked up once)."""
     import difflib  # only for a key that is unknown: not at start-up
 
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        return f"did you mean {close[0]!r}? keys are case sensitive"
-    return "remove it, or move it where the spec puts it; Roku ignores unknown keys"
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return close[0] if close else ""
 
 
 def _hint(schema: Mapping[str, Any], default: str) -> str:

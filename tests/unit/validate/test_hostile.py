@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -131,3 +132,25 @@ def test_a_feed_in_another_encoding_or_format_says_what_it_is(
         validate_feed(feed)
     assert message in caught.value.message
     assert hint in caught.value.hint
+
+
+def test_thousands_of_unknown_keys_get_few_spelling_lookups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import difflib
+
+    calls: list[str] = []
+    real = difflib.get_close_matches
+
+    def counted(word: str, *args: object, **kwargs: object) -> list[str]:
+        calls.append(word)
+        return real(word, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    feed = {"providerName": "x", "lastUpdated": "2026-01-01T00:00:00Z", "language": "en"}
+    feed.update({f"extraKey{n}": n for n in range(3000)})
+    result = validate_feed(json.dumps(feed).encode())
+    unknown = [p for p in result.problems if p.rule == "unknown-key"]
+    assert len(unknown) == 3000  # every key is still reported, with a hint
+    assert all(p.hint for p in unknown)
+    assert len(calls) <= 20  # spelling suggestions for the first 20 of one object only
