@@ -28,12 +28,7 @@ from packager.model import Article
 from packager.outputs import CachedArticle
 from packager.secrets import redact_url
 from packager.sources import ReadOptions
-from packager.sources.bundle import (
-    ARTICLE_KIND_BY_NAME,
-    bundle_folders,
-    read_bundle,
-    refuse_linked_bundle,
-)
+from packager.sources.bundle import ARTICLE_KIND_BY_NAME, bundle_folders, read_bundle
 from packager.sources.remote import read_remote
 from packager.video import RenderOptions, speech_engine_key
 
@@ -262,10 +257,8 @@ class _Collector:
         folders = bundle_folders(Path(source))
         bundles = []
         for done, folder in enumerate(folders, start=1):
-            try:
-                refuse_linked_bundle(folder, Path(source))
-            except SourceError as error:
-                bundle = _Bundle(None, found=error)
+            if isinstance(folder, SourceError):
+                bundle = _Bundle(None, found=folder)
             else:
                 bundle = self._open_bundle(folder)
             if self.started < self.lookahead and isinstance(bundle.found, Article):
@@ -273,7 +266,8 @@ class _Collector:
                 self.started += 1
             bundles.append(bundle)
             if progress:
-                progress(Progress(READING, done, len(folders), folder.name))
+                name = folder.name if isinstance(folder, Path) else Path(folder.location).name
+                progress(Progress(READING, done, len(folders), name))
         return bundles
 
     def _open_bundle(self, folder: Path) -> _Bundle:

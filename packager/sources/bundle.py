@@ -95,19 +95,18 @@ def read_articles(
     ConfigError for a bad boilerplate pattern; everything else is yielded.
     """
     compile_boilerplate(tuple(options.boilerplate_patterns))  # a bad pattern fails before any work
-    folders = [
-        (folder, Path(source)) for source in sources for folder in bundle_folders(Path(source))
-    ]
+    folders = [folder for source in sources for folder in bundle_folders(Path(source))]
     return _read_folders(folders, options)
 
 
 def _read_folders(
-    folders: list[tuple[Path, Path]], options: ReadOptions
+    folders: list[Path | SourceError], options: ReadOptions
 ) -> Iterator[Article | SourceError]:
     origin_by_id: dict[str, str] = {}
-    for folder, source in folders:
+    for folder in folders:
         try:
-            refuse_linked_bundle(folder, source)
+            if isinstance(folder, SourceError):
+                raise folder
             article = read_bundle(folder, options)
         except SourceError as error:
             yield error
@@ -124,11 +123,14 @@ def _read_folders(
         yield article
 
 
-def bundle_folders(source: Path) -> list[Path]:
+def bundle_folders(source: Path) -> list[Path | SourceError]:
     """The bundle folders of one SOURCE: itself if it is a bundle, else its sub-folders, sorted.
 
-    An article file given directly stands for its folder. Raises InputError when `source`
-    does not exist or holds no bundle at all.
+    An article file given directly stands for its folder. A sub-folder that is a symbolic link
+    leading out of SOURCE is a SourceError in its place: bundles never read files from outside
+    themselves, nor a SOURCE's bundles from outside it (a link in a shared article folder must
+    not publish whatever it points at); a folder given as a SOURCE is read wherever it is.
+    Raises InputError when `source` does not exist or holds no bundle at all.
     """
     if not source.exists():
         raise InputError(
@@ -158,22 +160,14 @@ def bundle_folders(source: Path) -> list[Path]:
             "first line, a blank line, then the body; or article.md, article.html, "
             "article.json); for a channel, put one such folder per article inside it",
         )
-    return folders
+    return [
+        folder if inside_bundle(folder, source) else _linked_out(folder, source)
+        for folder in folders
+    ]
 
 
-def refuse_linked_bundle(folder: Path, source: Path) -> None:
-    """Raise SourceError for a bundle folder of SOURCE that links out of it.
-
-    Bundles never read files from outside themselves, and a SOURCE folder's bundles never
-    from outside it: a symbolic link in a shared article folder must not publish whatever it
-    points at. A folder given as a SOURCE itself, or the folder of an article file given as
-    one, is read wherever it is.
-    """
-    if source.is_file():
-        source = source.parent
-    if folder == source or inside_bundle(folder, source):
-        return
-    raise SourceError(
+def _linked_out(folder: Path, source: Path) -> SourceError:
+    return SourceError(
         f"refused bundle: {folder} — it links to {folder.resolve()}, outside {source}",
         location=str(folder),
         hint=f"copy the bundle into {source}, or give it as a SOURCE of its own",
