@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from packager.validate import (
 )
 from packager.validate.loading import parse_feed
 
-from .collect import Collected
+from .collect import Collected, FeedLimits, left_out_note
 from .prepare import output_names
 from .result import BuildResult, Skipped
 from .state import BuildState
@@ -232,16 +232,11 @@ def _apply_limits(
 ) -> tuple[list[PreparedArticle], list[str]]:
     trimmed: list[str] = []
     kept: list[PreparedArticle] = []
-    oldest_allowed = now - timedelta(days=config.max_age_days) if config.max_age_days else None
+    limits = FeedLimits.of(config, now)
     for item in prepared:  # newest first
-        if oldest_allowed and item.date < oldest_allowed:
-            trimmed.append(
-                f"{item.article.id} ({item.article.title!r}): older than {config.max_age_days} days"
-            )
-        elif len(kept) >= config.max_items:
-            trimmed.append(
-                f"{item.article.id} ({item.article.title!r}): over max_items = {config.max_items}"
-            )
+        why = limits.why_left_out(item.date, len(kept))
+        if why:
+            trimmed.append(left_out_note(item.article, why))
         else:
             kept.append(item)
     return kept, trimmed

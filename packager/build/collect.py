@@ -103,12 +103,37 @@ class _Bundle:
         return self.found.id if isinstance(self.found, Article) else ""
 
 
-def _left_out_note(bundle: _Bundle, why: str) -> str:
-    """How the build report names an article the limits left out before it was made."""
-    found = bundle.found
-    if isinstance(found, Article):
-        return f"{found.id} ({found.title!r}): {why}"
-    return f"{bundle.article_id}: {why}"
+@dataclass(frozen=True)
+class FeedLimits:
+    """The feed's limits on its articles: the `max_items` newest, none older than
+    `max_age_days` (0: no age limit). The build applies them before making any file (see
+    `_Collector`) and on the articles made (`assemble`)."""
+
+    max_items: int
+    max_age_days: int
+    oldest: datetime | None  # the oldest date allowed
+
+    @classmethod
+    def of(cls, config: ChannelConfig, now: datetime) -> FeedLimits:
+        days = config.max_age_days
+        return cls(config.max_items, days, now - timedelta(days=days) if days else None)
+
+    def too_old(self, date: datetime) -> bool:
+        return self.oldest is not None and date < self.oldest
+
+    def why_left_out(self, date: datetime, newer: int) -> str:
+        """Why an article of `date` stays out of a feed that holds `newer` newer ones, or ""
+        when it goes in."""
+        if self.too_old(date):
+            return f"older than {self.max_age_days} days"
+        if newer >= self.max_items:
+            return f"over max_items = {self.max_items}"
+        return ""
+
+
+def left_out_note(article: Article, why: str) -> str:
+    """How the build report names an article the limits leave out."""
+    return f"{article.id} ({article.title!r}): {why}"
 
 
 def _to_make(bundle: _Bundle) -> bool:
@@ -145,6 +170,7 @@ class _Collector:
         self.reuse = preparer.reuse
         self.fingerprint = bundle_cache_fingerprint(preparer.config, preparer.render_options)
         self.started = 0  # thumbnails started while reading: the first `lookahead` articles
+        self.limits = FeedLimits.of(preparer.config, preparer.now)
 
     def run(self, sources: list[str]) -> None:
         bundles: list[_Bundle] = []
@@ -160,12 +186,13 @@ class _Collector:
         self.preparer.counters.renders_expected = sum(map(self.preparer.will_render, articles))
         self._prepare(now)
         # Newer articles that failed leave room: the newest of the spare ones fill it.
-        while spare and self._feed_count() < self.preparer.config.max_items:
+        while spare and self._feed_count() < self.limits.max_items:
             self._prepare([spare.pop(0)])
-        config = self.preparer.config
         self.collected.left_out += [
-            _left_out_note(b, f"over max_items = {config.max_items}") for b in spare
-        ] + [_left_out_note(b, f"older than {config.max_age_days} days") for b in too_old]
+            left_out_note(b.found, self.limits.why_left_out(date, self.limits.max_items))
+            for b in (*spare, *too_old)
+            if isinstance(b.found, Article) and (date := self._date(b)) is not None
+        ]
 
     def _prepare(self, bundles: list[_Bundle]) -> None:
         pending: deque[_Bundle] = deque()
@@ -183,7 +210,6 @@ class _Collector:
         fail), and those older than `max_age_days` (never). Ranked as the feed ranks them
         (date, then id, newest first); an article sharing the id of one in the feed is made
         (and reported as a duplicate)."""
-        oldest = self._oldest_allowed()
         ranked = sorted(
             ((date, b.article_id, b) for b in bundles if (date := self._date(b)) is not None),
             key=lambda entry: (entry[0], entry[1]),
@@ -193,13 +219,10 @@ class _Collector:
         spare: list[_Bundle] = []
         too_old: list[_Bundle] = []
         for date, article_id, bundle in ranked:
-            if oldest is not None and date < oldest:
-                if _to_make(bundle):
-                    too_old.append(bundle)
-            elif len(in_feed) < self.preparer.config.max_items:
+            if not self.limits.why_left_out(date, len(in_feed)):
                 in_feed.add(article_id)
             elif _to_make(bundle) and article_id not in in_feed:
-                spare.append(bundle)
+                (too_old if self.limits.too_old(date) else spare).append(bundle)
         return spare, too_old
 
     def _date(self, bundle: _Bundle) -> datetime | None:
@@ -210,15 +233,10 @@ class _Collector:
             return self.preparer.article_date(bundle.found)
         return None
 
-    def _oldest_allowed(self) -> datetime | None:
-        days = self.preparer.config.max_age_days
-        return self.preparer.now - timedelta(days=days) if days else None
-
     def _feed_count(self) -> int:
         """How many different articles made so far are young enough for the feed."""
-        oldest = self._oldest_allowed()
         made = self.collected.prepared
-        return len({p.article.id for p in made if oldest is None or p.date >= oldest})
+        return len({p.article.id for p in made if not self.limits.too_old(p.date)})
 
     def _start(self, bundle: _Bundle) -> None:
         self._look_up(bundle)
