@@ -7,13 +7,12 @@ number becomes a finite stand-in, so its key is still there and its own error is
 reported at its place; lone surrogates become U+FFFD) so that the rest of validation can run.
 
 The checks cost almost nothing on a clean feed: the parse builds each object from its pairs
-(`object_pairs_hook`) and notes when an object has fewer keys than pairs, and only then is the
-text parsed again to find where the duplicates are.
+(`object_pairs_hook`), and only an object with fewer keys than pairs keeps its duplicates'
+counts, found by one walk of the document when there is one.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -46,16 +45,6 @@ class _PairsDict(dict[str, Any]):
     duplicates: dict[str, int]
 
 
-def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = _PairsDict(pairs)
-    if len(result) != len(pairs):
-        counts: dict[str, int] = {}
-        for key, _ in pairs:
-            counts[key] = counts.get(key, 0) + 1
-        result.duplicates = {key: n for key, n in counts.items() if n > 1}
-    return result
-
-
 def find_faults(
     text: str, data: Any, *, saw_non_finite: bool, saw_duplicates: bool
 ) -> tuple[Any, list[Problem]]:
@@ -67,7 +56,7 @@ def find_faults(
     """
     problems: list[Problem] = []
     if saw_duplicates:
-        problems.extend(_duplicate_problems(text))
+        problems.extend(_duplicate_problems(data))
     if saw_non_finite:
         data = _repair(data, (), problems, _non_finite)
     if _SURROGATE_ESCAPE.search(text):
@@ -79,13 +68,20 @@ def find_faults(
 
 def noting_duplicates(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     """An `object_pairs_hook` that builds each object as the plain parse does (the last of
-    duplicate keys wins) and notes in `seen` that an object wrote some key more than once."""
+    duplicate keys wins); an object that wrote some key more than once keeps the counts (a
+    `_PairsDict`), and `seen` notes that there is one."""
 
     def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
-        if len(result) != len(pairs):
-            seen.append(True)
-        return result
+        if len(result) == len(pairs):
+            return result
+        counts: dict[str, int] = {}
+        for key, _ in pairs:
+            counts[key] = counts.get(key, 0) + 1
+        counted = _PairsDict(result)
+        counted.duplicates = {key: n for key, n in counts.items() if n > 1}
+        seen.append(True)
+        return counted
 
     return build
 
@@ -109,8 +105,7 @@ def parse_float(literal: str, seen: list[str]) -> float:
     return value
 
 
-def _duplicate_problems(text: str) -> Iterator[Problem]:
-    data = json.loads(text, object_pairs_hook=_pairs_hook)
+def _duplicate_problems(data: Any) -> Iterator[Problem]:
     for path, node in _objects(data, ()):
         for key, count in sorted(getattr(node, "duplicates", {}).items()):
             yield Problem(
