@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from packager.errors import ConfigError, ConfigProblem
-from packager.filekinds import looks_like
+from packager.filekinds import kind_note, looks_like
 from packager.net.guard import AllowList
 from packager.schemas import FEED_SCHEMA, SEARCH_FEED_SCHEMA, load_schema
 from packager.spec import MAX_ID_LENGTH, TEMPLATE_MAX_BYTES
@@ -669,10 +669,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             hint="give the path of your channel.toml, or leave --config out",
         ) from exc
     except UnicodeDecodeError as exc:
-        kind = looks_like(path.read_bytes())
-        described = "" if kind in ("text", "JSON text") else f"; it looks like {kind}"
         raise ConfigError(
-            f"{where}: not UTF-8 text (byte {exc.start + 1} is not UTF-8{described})",
+            f"{where}: not UTF-8 text, from byte {exc.start + 1}"
+            f"{kind_note(looks_like(path.read_bytes()))}",
             path=where,
             hint="save channel.toml as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
         ) from exc

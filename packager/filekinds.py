@@ -25,7 +25,7 @@ _KINDS_BY_MAGIC = (
     (b"\xff\xfe", "UTF-16 text"),
     (b"\xfe\xff", "UTF-16 text"),
 )
-_SAMPLE = 4096  # bytes looked at to tell text from binary
+SAMPLE = 4096  # bytes looked at to tell text from binary
 
 
 def looks_like(data: bytes) -> str:
@@ -48,7 +48,7 @@ def looks_like(data: bytes) -> str:
     for magic, kind in _KINDS_BY_MAGIC:
         if data.startswith(magic):
             return kind
-    sample = data[:_SAMPLE]
+    sample = data[:SAMPLE]
     if _is_utf16_without_mark(sample):
         return "UTF-16 text"
     try:  # incremental: a character cut at the sample's last byte is not an error
@@ -64,6 +64,12 @@ def looks_like(data: bytes) -> str:
     if _reads_as_text(text, nul_allowed=True):
         return "text"
     return "an unknown binary format"
+
+
+def kind_note(kind: str) -> str:
+    """ " (it looks like <kind>)" for a message that already says the bytes are not what was
+    expected, or "" when `kind` is plain text (UTF-8 with a broken byte: nothing to add)."""
+    return "" if kind in ("text", "JSON text") else f" (it looks like {kind})"
 
 
 def _reads_as_text(text: str, *, nul_allowed: bool = False) -> bool:

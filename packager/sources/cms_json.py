@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from packager.errors import SourceError
-from packager.filekinds import looks_like
+from packager.filekinds import kind_note, looks_like
 from packager.ids import stable_id
 from packager.model import Article, CaptionFile, Image, Video
 from packager.schemas import ARTICLE_SCHEMA, load_schema
@@ -101,10 +101,9 @@ def _load(data: bytes, origin: str) -> Any:
     try:
         return json.loads(data)
     except UnicodeDecodeError as exc:
-        kind = looks_like(data)
-        described = "" if kind in ("text", "JSON text") else f" (it looks like {kind})"
         raise SourceError(
-            f"article.json is not UTF-8: {origin} — bad byte at offset {exc.start}{described}",
+            f"article.json is not UTF-8: {origin} — bad byte at offset {exc.start}"
+            f"{kind_note(looks_like(data))}",
             location=origin,
             hint="JSON files must be UTF-8 (RFC 8259); re-export or re-save as UTF-8",
         ) from exc

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from packager.errors import InputError
+from packager.filekinds import SAMPLE, kind_note, looks_like
 from packager.model import Problem
 from packager.secrets import redact_url
 from packager.validate.jsonfaults import (
@@ -93,29 +94,21 @@ _FIXES_BY_KIND = {
 }
 
 
-_UTF16_SAMPLE = 4096
-
-
-def _as_utf16_error(origin: str, text: str) -> InputError | None:
-    from packager.filekinds import looks_like
-
-    kind = looks_like(text[:_UTF16_SAMPLE].encode("utf-8", "replace"))
-    if kind not in _FIXES_BY_KIND:
+def _other_kind_error(origin: str, kind: str) -> InputError | None:
+    """The error for a feed that is a file of another kind with a known fix, if it is one."""
+    fix = _FIXES_BY_KIND.get(kind)
+    if fix is None:
         return None
-    return InputError(
-        f"{origin} is {kind}, not a JSON feed", location=origin, hint=_FIXES_BY_KIND[kind]
-    )
+    return InputError(f"{origin} is {kind}, not a JSON feed", location=origin, hint=fix)
 
 
 def not_utf8_error(origin: str, raw: bytes, error: UnicodeDecodeError) -> InputError:
     """The error for a feed whose bytes are not UTF-8: what they look like, and where the first
     byte that is not UTF-8 is (line and column, never the byte itself: see filekinds)."""
-    from packager.filekinds import looks_like
-
     kind = looks_like(raw)
-    fix = _FIXES_BY_KIND.get(kind)
-    if fix is not None:
-        return InputError(f"{origin} is {kind}, not a JSON feed", location=origin, hint=fix)
+    other = _other_kind_error(origin, kind)
+    if other is not None:
+        return other
     line = raw.count(b"\n", 0, error.start) + 1
     column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
     if kind == "an unknown binary format":
@@ -125,10 +118,9 @@ def not_utf8_error(origin: str, raw: bytes, error: UnicodeDecodeError) -> InputE
             "save the feed as UTF-8 (in an editor: save with encoding UTF-8; with iconv: "
             "iconv -f WINDOWS-1252 -t UTF-8 feed.json)"
         )
-    described = "" if kind in ("text", "JSON text") else f" (it looks like {kind})"
     return InputError(
         f"{origin} is not UTF-8 text: line {line}, byte {column} of the line is not "
-        f"UTF-8{described}",
+        f"UTF-8{kind_note(kind)}",
         location=f"{origin}:{line}:{column}",
         hint=hint,
     )
@@ -152,10 +144,11 @@ def parse_feed_text(origin: str, text: str, size_bytes: int) -> FeedDocument:
             text, data, saw_non_finite=bool(non_finite), saw_duplicates=bool(duplicates)
         )
     except json.JSONDecodeError as exc:
-        if "\x00" in text[:_UTF16_SAMPLE]:  # NULs are UTF-8 too: UTF-16 without its mark
-            utf16 = _as_utf16_error(origin, text)
-            if utf16 is not None:
-                raise utf16 from exc
+        head = text[:SAMPLE]
+        if "\x00" in head:  # NULs are UTF-8 too: UTF-16 without its byte order mark
+            other = _other_kind_error(origin, looks_like(head.encode("utf-8", "replace")))
+            if other is not None:
+                raise other from exc
         line = text.splitlines()[exc.lineno - 1] if exc.lineno - 1 < len(text.splitlines()) else ""
         excerpt = line.strip()[:100]
         raise InputError(
