@@ -332,9 +332,7 @@ class Fetcher:
         streamed response. A `checked` request may only connect to a public (or allowed)
         address."""
         url = request.url
-        host = origin_of(url)[1]
-        if host in self._unresolvable:
-            raise _known_unresolvable(url)
+        self._refuse_unresolvable(url)
         try:
             return self._session(request.checked).get(
                 url, timeout=self.timeout, stream=True, headers=headers, allow_redirects=False
@@ -352,8 +350,7 @@ class Fetcher:
             ) from None
         except requests.RequestException as exc:
             if describe_failure(exc) == DNS_FAILURE:
-                with self._lock:
-                    self._unresolvable.add(host)
+                self._note_unresolvable(url)
             raise request.unreachable(exc) from exc
 
     def _answer(
@@ -437,29 +434,31 @@ class Fetcher:
 
     def _resolve(self, url: str) -> list[guard.IPAddress]:
         """`guard.resolve`, failing at once for a host that did not resolve before."""
-        host = origin_of(url)[1]
-        if host in self._unresolvable:
-            raise _known_unresolvable(url)
+        self._refuse_unresolvable(url)
         try:
             return guard.resolve(url)
         except SourceUnreachableError:
-            with self._lock:
-                self._unresolvable.add(host)
+            self._note_unresolvable(url)
             raise
+
+    def _refuse_unresolvable(self, url: str) -> None:
+        """Fail at once for a URL whose host name did not resolve earlier in this run."""
+        if origin_of(url)[1] in self._unresolvable:
+            raise SourceUnreachableError(
+                f"cannot fetch {redact_url(url)}: {DNS_FAILURE} (it did not for an earlier "
+                "link of this run either)",
+                location=redact_url(url),
+                hint="check the host name in the links (a typo, or a site that is gone)",
+            )
+
+    def _note_unresolvable(self, url: str) -> None:
+        with self._lock:
+            self._unresolvable.add(origin_of(url)[1])
 
     def _check_peer(self, address: str) -> None:
         """Refuse a checked connection that reached a non-public address (see `_session`)."""
         if not self.allowed.reachable(ipaddress.ip_address(address.split("%", 1)[0])):
             raise NonPublicPeerError(address)
-
-
-def _known_unresolvable(url: str) -> SourceUnreachableError:
-    return SourceUnreachableError(
-        f"cannot fetch {redact_url(url)}: {DNS_FAILURE} (it did not for an earlier link of "
-        "this run either)",
-        location=redact_url(url),
-        hint="check the host name in the links (a typo, or a site that is gone)",
-    )
 
 
 def _shown_origin(found_in: str) -> str:
