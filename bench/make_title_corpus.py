@@ -66,9 +66,37 @@ def shared_ids(source: str) -> set[str]:
     return {page["id"] for page in manifest["pages"] if page["source"] == source}
 
 
-def write_gz(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(data, mtime=0))
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)  # no time stamp: the same snapshot, the same bytes
+
+
+def store_page(  # noqa: PLR0913 - one page's files and its manifest entry
+    source: str,
+    page_id: str,
+    html_gz: bytes,
+    truth: dict[str, str],
+    *,
+    url: str,
+    expected_html_gz: bytes = b"",
+) -> dict[str, str]:
+    """Write one page (gzip-compressed HTML, its ground truth, Readability's cleaned article
+    when given) under OUT/source and return its manifest entry."""
+    folder = OUT / source
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{page_id}.html.gz").write_bytes(html_gz)
+    (folder / f"{page_id}.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    entry = {
+        "source": source,
+        "id": page_id,
+        "part": part_of(page_id),
+        "html": f"{source}/{page_id}.html.gz",
+    }
+    if expected_html_gz:
+        (folder / f"{page_id}.expected.html.gz").write_bytes(expected_html_gz)
+        entry["expected_html"] = f"{source}/{page_id}.expected.html.gz"
+    return {**entry, "ground_truth": f"{source}/{page_id}.json", "url": url}
 
 
 def naeb_pages(repo: Path, count: int) -> list[dict[str, str]]:
@@ -84,20 +112,8 @@ def naeb_pages(repo: Path, count: int) -> list[dict[str, str]]:
             "text": article.get("articleBody", ""),
             "url": article.get("url", ""),
         }
-        write_gz(OUT / "naeb" / f"{page_id}.html.gz", git_show(repo, f"html/{page_id}.html"))
-        (OUT / "naeb" / f"{page_id}.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        pages.append(
-            {
-                "source": "naeb",
-                "id": page_id,
-                "part": part_of(page_id),
-                "html": f"naeb/{page_id}.html.gz",
-                "ground_truth": f"naeb/{page_id}.json",
-                "url": truth["url"],
-            }
-        )
+        html = gz(git_show(repo, f"html/{page_id}.html"))
+        pages.append(store_page("naeb", page_id, html, truth, url=truth["url"]))
     return pages
 
 
@@ -108,24 +124,10 @@ def readability_pages(repo: Path) -> list[dict[str, str]]:
     for name in names:
         folder = f"test/test-pages/{name}"
         metadata = json.loads(git_show(repo, f"{folder}/expected-metadata.json"))
-        write_gz(OUT / "readability" / f"{name}.html.gz", git_show(repo, f"{folder}/source.html"))
-        write_gz(
-            OUT / "readability" / f"{name}.expected.html.gz",
-            git_show(repo, f"{folder}/expected.html"),
-        )
-        (OUT / "readability" / f"{name}.json").write_text(
-            json.dumps(metadata, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        html = gz(git_show(repo, f"{folder}/source.html"))
+        expected = gz(git_show(repo, f"{folder}/expected.html"))
         pages.append(
-            {
-                "source": "readability",
-                "id": name,
-                "part": part_of(name),
-                "html": f"readability/{name}.html.gz",
-                "expected_html": f"readability/{name}.expected.html.gz",
-                "ground_truth": f"readability/{name}.json",
-                "url": "",
-            }
+            store_page("readability", name, html, metadata, url="", expected_html_gz=expected)
         )
     return pages
 
@@ -136,28 +138,12 @@ def zyte_pages(repo: Path, count: int) -> list[dict[str, str]]:
     ids = sorted(page_id for page_id in truths if page_id[:16] not in taken)
     pages = []
     for page_id in sorted(random.Random(SEED).sample(ids, count)):
-        short = page_id[:16]
         truth = {
             "articleBody": truths[page_id].get("articleBody", ""),
             "url": truths[page_id].get("url", ""),
         }
-        (OUT / "zyte-aeb").mkdir(parents=True, exist_ok=True)
-        (OUT / "zyte-aeb" / f"{short}.html.gz").write_bytes(
-            git_show(repo, f"html/{page_id}.html.gz")
-        )
-        (OUT / "zyte-aeb" / f"{short}.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        pages.append(
-            {
-                "source": "zyte-aeb",
-                "id": short,
-                "part": part_of(short),
-                "html": f"zyte-aeb/{short}.html.gz",
-                "ground_truth": f"zyte-aeb/{short}.json",
-                "url": truth["url"],
-            }
-        )
+        html = git_show(repo, f"html/{page_id}.html.gz")  # stored compressed there already
+        pages.append(store_page("zyte-aeb", page_id[:16], html, truth, url=truth["url"]))
     return pages
 
 
